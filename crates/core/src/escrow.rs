@@ -1,0 +1,348 @@
+//! Accounts and escrow (spec §3, `IexecEscrow.v8.sol`, `IexecERC20Core.sol`).
+//!
+//! Each address has a spendable `balance` and a locked `frozen` amount. Locked funds sit on
+//! the proxy's own balance (§3.1), so the invariants I1 (`balance[PROXY] = Σ frozen`) and I2
+//! (`totalSupply = Σ balance`) hold after every successful transition.
+//!
+//! Every mutation is recorded in an undo journal so that an entry point that fails after a
+//! partial effect can be rolled back: a failed call changes nothing (spec §0.2, atomicity).
+
+use alloy_primitives::{Address, U256};
+use rustc_hash::FxHashMap;
+
+use crate::constants::KITTY_ADDRESS;
+use crate::error::{
+    Checked, ERR_EXCEEDS_BALANCE, ERR_FROM_EMPTY, ERR_TO_EMPTY, Panic, PocoError, Result,
+};
+
+/// `viewAccount(a)`: `{stake: balance, locked: frozen}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Account {
+    /// Spendable nRLC ("stake" in older docs).
+    pub balance: U256,
+    /// Locked nRLC.
+    pub frozen: U256,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Undo {
+    Account(Address, Account),
+    Supply(U256),
+    Rlc(Address, U256),
+}
+
+/// The account ledger (SRLC balances, frozen amounts, total supply) plus the external RLC
+/// token balances used by deposit / withdraw in token mode.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    accounts: FxHashMap<Address, Account>,
+    total_supply: U256,
+    allowances: FxHashMap<(Address, Address), U256>,
+    /// RLC (the base ERC-20) balances, outside PoCo. `proxy`'s entry holds the deposits.
+    rlc: FxHashMap<Address, U256>,
+    proxy: Address,
+    journal: Vec<Undo>,
+}
+
+impl PartialEq for Ledger {
+    /// Semantic equality: missing and all-zero accounts are the same; the journal is ignored.
+    fn eq(&self, other: &Self) -> bool {
+        fn norm<K: Copy + Eq + std::hash::Hash + Ord, V: Copy + PartialEq + Default>(
+            m: &FxHashMap<K, V>,
+        ) -> Vec<(K, V)> {
+            let mut v: Vec<(K, V)> = m.iter().filter(|(_, v)| **v != V::default()).map(|(k, v)| (*k, *v)).collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        }
+        self.proxy == other.proxy
+            && self.total_supply == other.total_supply
+            && norm(&self.accounts) == norm(&other.accounts)
+            && norm(&self.allowances) == norm(&other.allowances)
+            && norm(&self.rlc) == norm(&other.rlc)
+    }
+}
+impl Eq for Ledger {}
+
+impl Ledger {
+    /// A ledger whose locked funds are held by `proxy` (the PoCo Diamond address).
+    pub fn new(proxy: Address) -> Self {
+        Self { proxy, ..Self::default() }
+    }
+
+    /// The proxy (escrow holder) address.
+    pub fn proxy(&self) -> Address {
+        self.proxy
+    }
+
+    /// `viewAccount(a)`.
+    #[inline]
+    pub fn account(&self, a: Address) -> Account {
+        self.accounts.get(&a).copied().unwrap_or_default()
+    }
+
+    /// `balanceOf(a)`.
+    pub fn balance_of(&self, a: Address) -> U256 {
+        self.account(a).balance
+    }
+
+    /// `frozenOf(a)`.
+    pub fn frozen_of(&self, a: Address) -> U256 {
+        self.account(a).frozen
+    }
+
+    /// `totalSupply()`.
+    pub fn total_supply(&self) -> U256 {
+        self.total_supply
+    }
+
+    /// `allowance(owner, spender)`.
+    pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
+        self.allowances.get(&(owner, spender)).copied().unwrap_or_default()
+    }
+
+    /// RLC (base token) balance of `a`, outside PoCo.
+    pub fn rlc_balance(&self, a: Address) -> U256 {
+        self.rlc.get(&a).copied().unwrap_or_default()
+    }
+
+    /// Every account with a nonzero balance or frozen amount, sorted by address.
+    pub fn accounts_sorted(&self) -> Vec<(Address, Account)> {
+        let mut v: Vec<_> =
+            self.accounts.iter().filter(|(_, a)| **a != Account::default()).map(|(k, a)| (*k, *a)).collect();
+        v.sort_by_key(|(k, _)| *k);
+        v
+    }
+
+    /// Σ frozen over all accounts, kitty included.
+    pub fn total_frozen(&self) -> U256 {
+        self.accounts.values().fold(U256::ZERO, |s, a| s + a.frozen)
+    }
+
+    /// Σ balance over all accounts, proxy included.
+    pub fn total_balance(&self) -> U256 {
+        self.accounts.values().fold(U256::ZERO, |s, a| s + a.balance)
+    }
+
+    /// Total RLC in existence (outside + inside PoCo).
+    pub fn rlc_total(&self) -> U256 {
+        self.rlc.values().fold(U256::ZERO, |s, v| s + v)
+    }
+
+    /// Checks invariants I1 and I2 (spec §3.5); returns a description of the first violation.
+    pub fn check_invariants(&self) -> std::result::Result<(), String> {
+        let proxy = self.balance_of(self.proxy);
+        let frozen = self.total_frozen();
+        if proxy < frozen {
+            return Err(format!("I1 violated: balance[PROXY]={proxy} < Σfrozen={frozen}"));
+        }
+        let bal = self.total_balance();
+        if bal != self.total_supply {
+            return Err(format!("I2 violated: Σbalance={bal} != totalSupply={}", self.total_supply));
+        }
+        if self.rlc_balance(self.proxy) < self.total_supply {
+            return Err("I3 violated: RLC held by the proxy < totalSupply".into());
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- journal
+
+    /// Position in the undo journal.
+    #[inline]
+    pub(crate) fn checkpoint(&self) -> usize {
+        self.journal.len()
+    }
+
+    /// Undo every mutation recorded after `cp`.
+    pub(crate) fn rollback(&mut self, cp: usize) {
+        while self.journal.len() > cp {
+            match self.journal.pop().expect("len > cp") {
+                Undo::Account(a, old) => {
+                    self.accounts.insert(a, old);
+                }
+                Undo::Supply(s) => self.total_supply = s,
+                Undo::Rlc(a, v) => {
+                    self.rlc.insert(a, v);
+                }
+            }
+        }
+    }
+
+    /// Forget the undo journal (end of a successful outermost call).
+    #[inline]
+    pub(crate) fn commit(&mut self) {
+        self.journal.clear();
+    }
+
+    #[inline]
+    fn acct_mut(&mut self, a: Address) -> &mut Account {
+        let e = self.accounts.entry(a).or_default();
+        self.journal.push(Undo::Account(a, *e));
+        e
+    }
+
+    #[inline]
+    fn set_rlc(&mut self, a: Address, v: U256) {
+        let old = self.rlc_balance(a);
+        self.journal.push(Undo::Rlc(a, old));
+        self.rlc.insert(a, v);
+    }
+
+    // ---------------------------------------------------------------- primitives (§3.3)
+
+    /// Internal transfer of `IexecEscrow.v8`: nonzero endpoints, `value ≤ balance[from]`.
+    pub(crate) fn transfer_internal(&mut self, from: Address, to: Address, value: U256) -> Result<()> {
+        if from == Address::ZERO {
+            return Err(PocoError::Revert(ERR_FROM_EMPTY));
+        }
+        if to == Address::ZERO {
+            return Err(PocoError::Revert(ERR_TO_EMPTY));
+        }
+        let fb = self.account(from).balance;
+        if value > fb {
+            return Err(PocoError::Revert(ERR_EXCEEDS_BALANCE));
+        }
+        self.acct_mut(from).balance = fb - value;
+        let t = self.acct_mut(to);
+        t.balance = t.balance.add_(value)?;
+        Ok(())
+    }
+
+    /// `lock(a, v)`: `balance[a] → balance[PROXY]`, `frozen[a] += v`.
+    pub fn lock(&mut self, a: Address, v: U256) -> Result<()> {
+        self.transfer_internal(a, self.proxy, v)?;
+        let acc = self.acct_mut(a);
+        acc.frozen = acc.frozen.add_(v)?;
+        Ok(())
+    }
+
+    /// `unlock(a, v)`: `balance[PROXY] → balance[a]`, `frozen[a] −= v` (panic 0x11 if short).
+    pub fn unlock(&mut self, a: Address, v: U256) -> Result<()> {
+        self.transfer_internal(self.proxy, a, v)?;
+        let acc = self.acct_mut(a);
+        acc.frozen = acc.frozen.sub_(v)?;
+        Ok(())
+    }
+
+    /// `reward(a, v)`: `balance[PROXY] → balance[a]`.
+    pub fn reward(&mut self, a: Address, v: U256) -> Result<()> {
+        self.transfer_internal(self.proxy, a, v)
+    }
+
+    /// `seize(a, v)`: `frozen[a] −= v`; the value stays on the proxy (panic 0x11 if short).
+    pub fn seize(&mut self, a: Address, v: U256) -> Result<()> {
+        let f = self.account(a).frozen;
+        let nf = f.checked_sub(v).ok_or(PocoError::Panic(Panic::Arithmetic))?;
+        self.acct_mut(a).frozen = nf;
+        Ok(())
+    }
+
+    /// The kitty's inlined reward-then-lock: `frozen[KITTY] += v`, no balance movement (§3.4).
+    pub fn kitty_relock(&mut self, v: U256) -> Result<()> {
+        let k = self.acct_mut(KITTY_ADDRESS);
+        k.frozen = k.frozen.add_(v)?;
+        Ok(())
+    }
+
+    /// Mint SRLC to `to` (deposit path).
+    fn mint(&mut self, to: Address, v: U256) -> Result<()> {
+        if to == Address::ZERO {
+            return Err(PocoError::Revert("ERC20: mint to the zero address"));
+        }
+        let s = self.total_supply.add_(v)?;
+        self.journal.push(Undo::Supply(self.total_supply));
+        self.total_supply = s;
+        let acc = self.acct_mut(to);
+        acc.balance = acc.balance.add_(v)?;
+        Ok(())
+    }
+
+    /// Burn SRLC from `from` (withdraw path).
+    fn burn(&mut self, from: Address, v: U256) -> Result<()> {
+        let b = self.account(from).balance;
+        if v > b {
+            return Err(PocoError::Revert("ERC20: burn amount exceeds balance"));
+        }
+        self.acct_mut(from).balance = b - v;
+        self.journal.push(Undo::Supply(self.total_supply));
+        self.total_supply -= v;
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- deposit / withdraw (§3.2)
+
+    /// Give `a` RLC outside PoCo (genesis / faucet; not a PoCo call).
+    pub fn mint_rlc(&mut self, a: Address, v: U256) -> Result<()> {
+        let nv = self.rlc_balance(a).add_(v)?;
+        self.set_rlc(a, nv);
+        Ok(())
+    }
+
+    /// `depositFor(amount, target)` in token mode: `RLC.transferFrom(sender, PROXY, amount)`
+    /// must succeed (else `failled-transferFrom`), then mint to `target`.
+    pub fn deposit_for(&mut self, sender: Address, amount: U256, target: Address) -> Result<()> {
+        let sb = self.rlc_balance(sender);
+        if sb < amount {
+            return Err(PocoError::Revert("failled-transferFrom"));
+        }
+        self.set_rlc(sender, sb - amount);
+        let pb = self.rlc_balance(self.proxy).add_(amount)?;
+        self.set_rlc(self.proxy, pb);
+        self.mint(target, amount)
+    }
+
+    /// `withdrawTo(amount, target)`: burn from the sender, then `RLC.transfer(target, amount)`.
+    pub fn withdraw_to(&mut self, sender: Address, amount: U256, target: Address) -> Result<()> {
+        self.burn(sender, amount)?;
+        let pb = self.rlc_balance(self.proxy);
+        self.set_rlc(self.proxy, pb.sub_(amount)?);
+        let tb = self.rlc_balance(target).add_(amount)?;
+        self.set_rlc(target, tb);
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- ERC-20 view (§3.1)
+
+    /// ERC-20 `transfer` / the transfer part of `transferFrom`: acts on `balance` only.
+    pub fn erc20_transfer(&mut self, from: Address, to: Address, v: U256) -> Result<()> {
+        if from == Address::ZERO {
+            return Err(PocoError::Revert("ERC20: transfer from the zero address"));
+        }
+        if to == Address::ZERO {
+            return Err(PocoError::Revert("ERC20: transfer to the zero address"));
+        }
+        let fb = self.account(from).balance;
+        if v > fb {
+            return Err(PocoError::Revert("ERC20: transfer amount exceeds balance"));
+        }
+        self.acct_mut(from).balance = fb - v;
+        let t = self.acct_mut(to);
+        t.balance = t.balance.add_(v)?;
+        Ok(())
+    }
+
+    /// ERC-20 `approve`.
+    pub fn approve(&mut self, owner: Address, spender: Address, v: U256) -> Result<()> {
+        if owner == Address::ZERO {
+            return Err(PocoError::Revert("ERC20: approve from the zero address"));
+        }
+        if spender == Address::ZERO {
+            return Err(PocoError::Revert("ERC20: approve to the zero address"));
+        }
+        // allowances are not journaled: approve has no fallible step after the write.
+        self.allowances.insert((owner, spender), v);
+        Ok(())
+    }
+
+    /// ERC-20 `transferFrom`.
+    pub fn transfer_from(&mut self, spender: Address, from: Address, to: Address, v: U256) -> Result<()> {
+        // OpenZeppelin 3 order: the transfer first, then the allowance decrease.
+        self.erc20_transfer(from, to, v)?;
+        let al = self.allowance(from, spender);
+        if v > al {
+            return Err(PocoError::Revert("ERC20: transfer amount exceeds allowance"));
+        }
+        self.allowances.insert((from, spender), al - v);
+        Ok(())
+    }
+}
