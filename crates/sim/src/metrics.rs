@@ -1,0 +1,234 @@
+//! Metrics of a run (threats-and-mechanisms.md §5.2 item 6), accumulated in streaming form
+//! so that memory does not grow with the number of tasks.
+
+use serde::{Deserialize, Serialize};
+
+/// Log-linear histogram of non-negative integers (64 sub-buckets per power of two: relative
+/// error below 1.6 %), for time-to-finality quantiles in bounded memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Histogram {
+    counts: Vec<u64>,
+    n: u64,
+}
+
+const SUB: u64 = 64;
+
+impl Histogram {
+    fn index(v: u64) -> usize {
+        if v < SUB {
+            return v as usize;
+        }
+        let e = 63 - v.leading_zeros() as u64; // ≥ 6
+        let shift = e - 6;
+        let sub = (v >> shift) - SUB; // 0..64
+        (SUB + (e - 6) * SUB + sub) as usize
+    }
+
+    fn lower_bound(i: usize) -> u64 {
+        let i = i as u64;
+        if i < SUB {
+            return i;
+        }
+        let e = (i - SUB) / SUB + 6;
+        let sub = (i - SUB) % SUB;
+        (SUB + sub) << (e - 6)
+    }
+
+    /// Record `v`.
+    pub fn record(&mut self, v: u64) {
+        let i = Self::index(v);
+        if self.counts.len() <= i {
+            self.counts.resize(i + 1, 0);
+        }
+        self.counts[i] += 1;
+        self.n += 1;
+    }
+
+    /// Number of samples.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Merge another histogram.
+    pub fn merge(&mut self, o: &Histogram) {
+        if self.counts.len() < o.counts.len() {
+            self.counts.resize(o.counts.len(), 0);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+        self.n += o.n;
+    }
+
+    /// The `q`-quantile (lower bound of its bucket); `None` when empty.
+    pub fn quantile(&self, q: f64) -> Option<u64> {
+        if self.n == 0 {
+            return None;
+        }
+        let target = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).max(1);
+        let mut acc = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            acc += c;
+            if acc >= target {
+                return Some(Self::lower_bound(i));
+            }
+        }
+        None
+    }
+
+    /// Empirical CDF points `(value, fraction ≤ value)` over non-empty buckets.
+    pub fn cdf(&self) -> Vec<(u64, f64)> {
+        let mut acc = 0;
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| {
+                acc += c;
+                (Self::lower_bound(i), acc as f64 / self.n as f64)
+            })
+            .collect()
+    }
+}
+
+/// Everything measured in one run. Amounts are nRLC (signed where they are net flows).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunMetrics {
+    /// tasks created (initialized)
+    pub tasks: u64,
+    /// tasks finalized (COMPLETED)
+    pub finalized: u64,
+    /// finalized tasks whose accepted result differs from the ground truth
+    pub wrong_accepted: u64,
+    /// tasks ended by claim (FAILED)
+    pub failed: u64,
+    /// time from deal start to finalize, seconds
+    pub time_to_finality: Histogram,
+    /// replicas executed (compute units spent by all workers)
+    pub replicas: u64,
+    /// replicas executed by honest workers
+    pub honest_replicas: u64,
+    /// requester net outflow (prices paid − refunds), nRLC
+    pub requester_outflow: i128,
+    /// net income of honest workers, nRLC
+    pub honest_worker_income: i128,
+    /// Σ over honest workers of income², for the variance (nRLC²)
+    pub honest_worker_income_sq: f64,
+    /// number of honest workers
+    pub honest_workers: u64,
+    /// net income of the scheduler (pool owner), nRLC
+    pub scheduler_income: i128,
+    /// app + dataset providers' received revenue, nRLC
+    pub provider_revenue: i128,
+    /// app + dataset providers' revenue had every task succeeded, nRLC
+    pub provider_entitled: i128,
+    /// attacker net profit: balance change of attacker-controlled accounts, plus external gain,
+    /// minus compute cost, nRLC
+    pub attacker_profit: i128,
+    /// loss of the attack's victims (the threat's damage measure), nRLC
+    pub victim_loss: i128,
+    /// ∫ Σfrozen dt (capital locked × time), nRLC·s
+    pub capital_time: u128,
+    /// on-chain calls that succeeded
+    pub calls: u64,
+    /// on-chain calls that reverted
+    pub reverted_calls: u64,
+}
+
+impl RunMetrics {
+    /// Wrong-result acceptance rate: wrong finalized / finalized.
+    pub fn wrong_rate(&self) -> f64 {
+        ratio(self.wrong_accepted as f64, self.finalized as f64)
+    }
+    /// Fraction of tasks finalized.
+    pub fn finalized_fraction(&self) -> f64 {
+        ratio(self.finalized as f64, self.tasks as f64)
+    }
+    /// Requester cost per correct result, nRLC.
+    pub fn cost_per_correct(&self) -> f64 {
+        ratio(self.requester_outflow as f64, (self.finalized - self.wrong_accepted) as f64)
+    }
+    /// Redundancy factor: replicas executed per finalized task.
+    pub fn redundancy(&self) -> f64 {
+        ratio(self.replicas as f64, self.finalized as f64)
+    }
+    /// Honest worker income per unit compute (nRLC per replica).
+    pub fn honest_income_per_compute(&self) -> f64 {
+        ratio(self.honest_worker_income as f64, self.honest_replicas as f64)
+    }
+    /// Variance of honest worker income across honest workers (nRLC²).
+    pub fn honest_income_variance(&self) -> f64 {
+        if self.honest_workers == 0 {
+            return f64::NAN;
+        }
+        let n = self.honest_workers as f64;
+        let mean = self.honest_worker_income as f64 / n;
+        (self.honest_worker_income_sq / n - mean * mean).max(0.0)
+    }
+    /// Provider revenue ratio: received / entitled.
+    pub fn provider_revenue_ratio(&self) -> f64 {
+        ratio(self.provider_revenue as f64, self.provider_entitled as f64)
+    }
+    /// Attacker net profit per task, nRLC.
+    pub fn attacker_profit_per_task(&self) -> f64 {
+        ratio(self.attacker_profit as f64, self.tasks as f64)
+    }
+    /// Griefing factor: victim loss / attacker cost (attacker cost = −profit when negative).
+    pub fn griefing_factor(&self) -> f64 {
+        let cost = (-self.attacker_profit).max(0) as f64;
+        ratio(self.victim_loss as f64, cost)
+    }
+    /// Capital locked × time per task, nRLC·s.
+    pub fn capital_time_per_task(&self) -> f64 {
+        ratio(self.capital_time as f64, self.tasks as f64)
+    }
+    /// Time to finality quantile, seconds.
+    pub fn ttf(&self, q: f64) -> f64 {
+        self.time_to_finality.quantile(q).map(|v| v as f64).unwrap_or(f64::NAN)
+    }
+
+    /// Named scalar metrics, in a fixed order (for tables and CSV).
+    pub fn scalars(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("wrong_result_rate", self.wrong_rate()),
+            ("fraction_finalized", self.finalized_fraction()),
+            ("ttf_p50_s", self.ttf(0.5)),
+            ("ttf_p95_s", self.ttf(0.95)),
+            ("ttf_p99_s", self.ttf(0.99)),
+            ("requester_cost_per_correct_nrlc", self.cost_per_correct()),
+            ("attacker_profit_per_task_nrlc", self.attacker_profit_per_task()),
+            ("honest_income_per_compute_nrlc", self.honest_income_per_compute()),
+            ("honest_income_variance", self.honest_income_variance()),
+            ("provider_revenue_ratio", self.provider_revenue_ratio()),
+            ("griefing_factor", self.griefing_factor()),
+            ("capital_time_per_task_nrlc_s", self.capital_time_per_task()),
+            ("redundancy_factor", self.redundancy()),
+        ]
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b == 0.0 { f64::NAN } else { a / b }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles_within_relative_error() {
+        let mut h = Histogram::default();
+        for v in 1..=10_000u64 {
+            h.record(v);
+        }
+        for (q, exact) in [(0.5, 5_000.0), (0.95, 9_500.0), (0.99, 9_900.0)] {
+            let got = h.quantile(q).unwrap() as f64;
+            assert!((got - exact).abs() / exact < 0.02, "q{q}: {got} vs {exact}");
+        }
+        assert_eq!(h.quantile(0.0), Some(1));
+        let mut h2 = Histogram::default();
+        h2.record(3);
+        h.merge(&h2);
+        assert_eq!(h.count(), 10_001);
+    }
+}

@@ -1,0 +1,61 @@
+//! End-to-end behaviour of the PoCo-exact market against baseline PoCo.
+
+use pocolab_sim::{Attack, MarketConfig, run};
+
+fn cfg(attack: Attack) -> MarketConfig {
+    MarketConfig { deals: 40, attack, ..MarketConfig::default() }
+}
+
+#[test]
+fn honest_market_finalizes_everything_correctly() {
+    let m = run(&cfg(Attack::None), 7, 0).unwrap();
+    assert_eq!(m.tasks, 40);
+    assert_eq!(m.finalized, 40);
+    assert_eq!(m.wrong_accepted, 0);
+    assert_eq!(m.failed, 0);
+    // trust 5 with fresh workers needs 3 agreeing replicas (spec §7.5: 2^n ≥ 5)
+    assert_eq!(m.replicas, 120);
+    // the requester paid P per task, the providers got P_a + P_d per task
+    let c = MarketConfig::default();
+    assert_eq!(m.requester_outflow, 40 * (c.app_price + c.dataset_price + c.workerpool_price) as i128);
+    assert_eq!(m.provider_revenue, m.provider_entitled);
+    assert!(m.honest_worker_income > 0);
+    assert_eq!(m.reverted_calls, 0);
+}
+
+#[test]
+fn same_seed_same_metrics_other_seed_differs() {
+    let c = MarketConfig { honest_error_rate: 0.2, ..cfg(Attack::None) };
+    let a = run(&c, 11, 3).unwrap();
+    let b = run(&c, 11, 3).unwrap();
+    assert_eq!(a, b);
+    let d = run(&c, 12, 3).unwrap();
+    assert_ne!(a, d);
+}
+
+#[test]
+fn scheduler_sybils_capture_every_task() {
+    // F1: ⌈log2 5⌉ = 3 agreeing fresh Sybils reach consensus at trust 5
+    let m = run(&cfg(Attack::SchedulerSybils { sybils: 3, external_gain_nrlc: 0 }), 1, 0).unwrap();
+    assert_eq!(m.finalized, 40);
+    assert_eq!(m.wrong_accepted, 40);
+    assert!(m.attacker_profit > 0, "profit {}", m.attacker_profit);
+}
+
+#[test]
+fn unstable_inputs_fail_every_task_and_grief() {
+    let m = run(&cfg(Attack::UnstableInputs), 1, 0).unwrap();
+    assert_eq!(m.finalized, 0);
+    assert_eq!(m.failed, 40);
+    assert_eq!(m.requester_outflow, 0, "the requester is refunded in full");
+    assert!(m.victim_loss > 0);
+    assert!(m.scheduler_income < 0, "the pool lost its stakes to the kitty");
+}
+
+#[test]
+fn withheld_finalize_refunds_the_coalition() {
+    let m = run(&cfg(Attack::WithholdFinalize), 1, 0).unwrap();
+    assert_eq!(m.failed, 40);
+    assert_eq!(m.provider_revenue, 0);
+    assert!(m.attacker_profit > 0);
+}
