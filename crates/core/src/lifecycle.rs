@@ -78,7 +78,8 @@ impl<E: Extension> Poco<E> {
     /// `initializeArray(dealIds, idxs)` (§7.11): atomic.
     pub fn initialize_array(&mut self, env: &Env, deal_ids: &[B256], idxs: &[U256]) -> Result<Vec<B256>> {
         require(deal_ids.len() == idxs.len(), Check::ArrayLengthMismatch)?;
-        self.all_or_nothing(|p| deal_ids.iter().zip(idxs).map(|(d, i)| p.initialize_inner(env, *d, *i)).collect())
+        let touched: Vec<B256> = deal_ids.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
+        self.all_or_nothing(&touched, |p| deal_ids.iter().zip(idxs).map(|(d, i)| p.initialize_inner(env, *d, *i)).collect())
     }
 
     /// `contribute(taskId, resultHash, resultSeal, enclaveChallenge, enclaveSign, authorizationSign)` (§7.4).
@@ -298,13 +299,14 @@ impl<E: Extension> Poco<E> {
 
     /// `claimArray(taskIds)` (§7.11): atomic.
     pub fn claim_array(&mut self, env: &Env, tids: &[B256]) -> Result<()> {
-        self.all_or_nothing(|p| tids.iter().try_for_each(|t| p.claim_inner(env, *t)))
+        self.all_or_nothing(tids, |p| tids.iter().try_for_each(|t| p.claim_inner(env, *t)))
     }
 
     /// `initializeAndClaimArray(dealIds, idxs)` (§7.11): atomic.
     pub fn initialize_and_claim_array(&mut self, env: &Env, deal_ids: &[B256], idxs: &[U256]) -> Result<()> {
         require(deal_ids.len() == idxs.len(), Check::ArrayLengthMismatch)?;
-        self.all_or_nothing(|p| {
+        let touched: Vec<B256> = deal_ids.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
+        self.all_or_nothing(&touched, |p| {
             deal_ids.iter().zip(idxs).try_for_each(|(d, i)| {
                 let t = p.initialize_inner(env, *d, *i)?;
                 p.claim_inner(env, t)
@@ -312,13 +314,19 @@ impl<E: Extension> Poco<E> {
         })
     }
 
-    /// Batch atomicity for helpers that touch several tasks: non-ledger state is restored
-    /// from a snapshot of the touched maps on failure.
-    fn all_or_nothing<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
-        let tasks = self.state.tasks.clone();
+    /// Batch atomicity for helpers that touch several tasks: the tasks they can touch are
+    /// known up front, so only those are snapshotted and restored on failure (ledger effects
+    /// are rolled back by the journal).
+    fn all_or_nothing<R>(&mut self, touched: &[B256], f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        let saved: Vec<(B256, Option<Task>)> = touched.iter().map(|t| (*t, self.state.tasks.get(t).cloned())).collect();
         let r = self.atomic(f);
         if r.is_err() {
-            self.state.tasks = tasks;
+            for (t, old) in saved.into_iter().rev() {
+                match old {
+                    Some(task) => self.state.tasks.insert(t, task),
+                    None => self.state.tasks.remove(&t),
+                };
+            }
         }
         r
     }
