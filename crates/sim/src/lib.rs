@@ -13,7 +13,9 @@ pub mod engine;
 pub mod market;
 pub mod metrics;
 pub mod rng;
+pub mod stats;
 
 pub use config::{Attack, MarketConfig};
 pub use market::{Market, SimError, run};
 pub use metrics::{Histogram, RunMetrics};
+pub use stats::Summary;
