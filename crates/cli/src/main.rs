@@ -1,6 +1,7 @@
 //! `pocolab`: the command-line entry point.
 
 mod demo;
+mod threats_cmd;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -18,6 +19,9 @@ enum Command {
     /// Play one full PoCo 6.1.0 deal (match, 3 workers of which 1 wrong at trust 3, reveal,
     /// finalize) and print every account's balance, frozen amount and score.
     Demo,
+    /// List the threat catalogue (threats-and-mechanisms.md §1); with --run, play every
+    /// executable threat against baseline PoCo and print its damage with 95 % CIs.
+    Threats(threats_cmd::Args),
 }
 
 fn main() -> Result<()> {
@@ -27,6 +31,7 @@ fn main() -> Result<()> {
             let o = demo::run()?;
             demo::print(&o);
         }
+        Command::Threats(a) => threats_cmd::run(&a)?,
     }
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod market;
 pub mod metrics;
 pub mod rng;
 pub mod stats;
+pub mod threats;
 
 pub use config::{Attack, MarketConfig};
 pub use market::{Market, SimError, run};

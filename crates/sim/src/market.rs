@@ -12,7 +12,7 @@ use pocolab_core::{
 use rand::RngExt;
 use rustc_hash::FxHashMap;
 
-use crate::config::{Attack, MarketConfig};
+use crate::config::{Attack, MarketConfig, Provider};
 use crate::engine::Queue;
 use crate::metrics::RunMetrics;
 use crate::rng::{SimRng, exponential, stream};
@@ -46,6 +46,12 @@ pub enum WorkerKind {
     Vanisher,
     /// copies a published result hash (W1)
     Copier,
+    /// shares results off chain with the other sharers (W1')
+    Sharer,
+    /// guesses a low-entropy output without computing (W8)
+    Guesser,
+    /// returns the trivial determinism file without computing (A6)
+    Lazy,
 }
 
 impl WorkerKind {
@@ -66,6 +72,7 @@ struct Worker {
 #[derive(Debug)]
 enum Ev {
     Deal(u64),
+    Assign { t: u32, n: u64 },
     Contribute { t: u32, w: u32 },
     Reveal { t: u32, w: u32 },
     RevealDeadline { t: u32, deadline: u64 },
@@ -84,6 +91,51 @@ struct SimTask {
     assigned: Vec<(u32, B256)>,
     outstanding: u32,
     honest_computed: u64,
+    /// index of the deal (arrival order)
+    deal_k: u64,
+    /// W1': the result the first sharer computed
+    shared: Option<B256>,
+}
+
+/// Which parties an attack controls (their balance changes count as the attacker's).
+#[derive(Debug, Clone, Copy, Default)]
+struct Controls {
+    requester: bool,
+    scheduler: bool,
+    app_owner: bool,
+    dataset_owner: bool,
+}
+
+impl Controls {
+    fn of(a: &Attack) -> Self {
+        use Attack::*;
+        let mut c = Controls::default();
+        match a {
+            UnstableInputs | MalformedInput | WithdrawRace { .. } | ExtremeTrust { .. } => c.requester = true,
+            NondeterministicApp { .. } | ImageMutation { .. } | TrivialisedConsensus { .. } | ResourceBomb { .. } => c.app_owner = true,
+            ExfiltratingApp { .. } => (c.app_owner, c.requester) = (true, true),
+            DeterministicGarbage { source, .. } | PriceFrontRun { source, .. } => match source {
+                Provider::App => c.app_owner = true,
+                Provider::Dataset => c.dataset_owner = true,
+            },
+            DatasetWithdrawal { .. } | MutableDataset => c.dataset_owner = true,
+            SchedulerSybils { .. } | Censorship { .. } | RequestSniping { .. } | PolicyFrontRun { .. } | SlowPool { .. } => c.scheduler = true,
+            WithholdFinalize => (c.scheduler, c.requester) = (true, true),
+            _ => {}
+        }
+        c
+    }
+}
+
+/// The self-dealing ring of S7/S9: its own requester, zero-price app and pool.
+#[derive(Debug)]
+struct Ring {
+    owner: Address,
+    app: Address,
+    pool: Address,
+    /// indices of the ring's workers in `workers`
+    workers: Vec<u32>,
+    deals: u64,
 }
 
 /// One PoCo-exact market run.
@@ -108,8 +160,8 @@ pub struct Market {
     m: RunMetrics,
     last_time: u64,
     initial: FxHashMap<Address, i128>,
-    attacker_scheduler: bool,
-    attacker_requester: bool,
+    controls: Controls,
+    ring: Option<Ring>,
     external_gain: u64,
     worker_stake: u64,
     r: u64,
@@ -151,9 +203,14 @@ impl Market {
         let (adv_kind, n_adv) = match &cfg.attack {
             Attack::ColludingWorkers { fraction, .. } => (WorkerKind::Colluder, adversaries(n_honest, *fraction)),
             Attack::SchedulerSybils { sybils, .. } => (WorkerKind::Colluder, *sybils),
+            Attack::ScoreFarming { .. } => (WorkerKind::Colluder, 2),
+            Attack::KittyDrain { .. } => (WorkerKind::Colluder, 1),
             Attack::RevealWithholding { fraction } => (WorkerKind::Withholder, adversaries(n_honest, *fraction)),
             Attack::Vanishing { fraction } => (WorkerKind::Vanisher, adversaries(n_honest, *fraction)),
             Attack::LazyCopying { fraction } => (WorkerKind::Copier, adversaries(n_honest, *fraction)),
+            Attack::ResultSharing { fraction } => (WorkerKind::Sharer, adversaries(n_honest, *fraction)),
+            Attack::Guessing { fraction, .. } => (WorkerKind::Guesser, adversaries(n_honest, *fraction)),
+            Attack::TrivialisedConsensus { lazy_fraction } => (WorkerKind::Lazy, adversaries(n_honest, *lazy_fraction)),
             _ => (WorkerKind::Honest, 0),
         };
         let mut workers = Vec::new();
@@ -163,6 +220,8 @@ impl Market {
         }
         let candidates: Vec<u32> = match &cfg.attack {
             Attack::SchedulerSybils { .. } => (n_honest as u32..(n_honest + n_adv) as u32).collect(),
+            // the kitty ring's worker serves only the ring's pool
+            Attack::KittyDrain { .. } => (0..n_honest as u32).collect(),
             _ => (0..workers.len() as u32).collect(),
         };
         if candidates.is_empty() {
@@ -171,9 +230,10 @@ impl Market {
 
         // funding: enough for every lock of the run, twice over
         let tasks = cfg.deals * cfg.volume;
-        let price = cfg.app_price as u128 + cfg.dataset_price as u128 + cfg.workerpool_price as u128;
+        let markup = |pct: u64, p: u64| p as u128 * (100 + pct as u128) / 100;
+        let price = markup(300, cfg.app_price + cfg.dataset_price + cfg.workerpool_price);
         let worker_stake = cfg.workerpool_price as u128 * cfg.worker_stake_ratio as u128 / 100;
-        let s_pool = cfg.workerpool_price as u128 * WORKERPOOL_STAKE_RATIO as u128 / 100;
+        let s_pool = markup(300, cfg.workerpool_price) * WORKERPOOL_STAKE_RATIO as u128 / 100;
         let mut fund = |who: Address, amount: u128| -> Result<(), SimError> {
             let v = U256::from(amount);
             poco.mint_rlc(who, v).map_err(perr("mint"))?;
@@ -182,27 +242,44 @@ impl Market {
         fund(requester, 2 * price * tasks as u128 + 1)?;
         fund(scheduler, 2 * s_pool * tasks as u128 + 1)?;
         for w in &workers {
-            fund(w.addr, worker_stake * (2 * cfg.max_replicas as u128 * tasks as u128).min(10_000) + 1)?;
+            fund(w.addr, 2 * worker_stake * (cfg.max_replicas as u128 * tasks as u128).min(10_000) + 1)?;
         }
         for w in &workers {
             if cfg.initial_score > 0 {
                 poco.state.scores.insert(w.addr, U256::from(cfg.initial_score));
             }
         }
+
+        // the self-dealing ring of S7/S9
+        let ring = match &cfg.attack {
+            Attack::ScoreFarming { .. } | Attack::KittyDrain { .. } => {
+                let owner = synthetic("ring", 0);
+                let app = poco
+                    .create_app(owner, "ring-app", "DOCKER", Bytes::from_static(b"ring/app:1"), keccak256("ring-app"), Bytes::new())
+                    .map_err(perr("createApp"))?;
+                let pool = poco.create_workerpool(owner, "ring-pool").map_err(perr("createWorkerpool"))?;
+                Some(Ring { owner, app, pool, workers: (n_honest as u32..(n_honest + n_adv) as u32).collect(), deals: 0 })
+            }
+            _ => None,
+        };
         let mut initial = FxHashMap::default();
-        for a in [requester, scheduler, app_owner, dataset_owner].into_iter().chain(workers.iter().map(|w| w.addr)) {
+        let ring_owner = ring.as_ref().map(|r| r.owner);
+        for a in [requester, scheduler, app_owner, dataset_owner].into_iter().chain(ring_owner).chain(workers.iter().map(|w| w.addr)) {
             initial.insert(a, holdings(&poco, a));
         }
         let m = RunMetrics { honest_workers: n_honest, ..RunMetrics::default() };
         let external_gain = match &cfg.attack {
-            Attack::ColludingWorkers { external_gain_nrlc, .. } | Attack::SchedulerSybils { external_gain_nrlc, .. } => *external_gain_nrlc,
+            Attack::ColludingWorkers { external_gain_nrlc, .. }
+            | Attack::SchedulerSybils { external_gain_nrlc, .. }
+            | Attack::ScoreFarming { external_gain_nrlc, .. } => *external_gain_nrlc,
+            Attack::DeterministicGarbage { loss_nrlc, .. } => *loss_nrlc,
             _ => 0,
         };
         let mut q = Queue::starting_at(T0);
         q.at(T0, Ev::Deal(0));
-        Ok(Self {
-            attacker_scheduler: matches!(cfg.attack, Attack::SchedulerSybils { .. } | Attack::WithholdFinalize),
-            attacker_requester: matches!(cfg.attack, Attack::UnstableInputs | Attack::WithholdFinalize),
+        let mut market = Self {
+            controls: Controls::of(&cfg.attack),
+            ring,
             cfg: cfg.clone(),
             poco,
             q,
@@ -225,7 +302,74 @@ impl Market {
             external_gain,
             worker_stake: worker_stake as u64,
             r,
-        })
+        };
+        if let Attack::ScoreFarming { farm_tasks, .. } = market.cfg.attack {
+            market.farm_scores(farm_tasks)?;
+        }
+        Ok(market)
+    }
+
+    /// S9/W5 (F5): the ring's two workers self-deal zero-price tasks. Each task asks for the
+    /// trust `ω(s) + 1`, the highest at which one of them alone cannot finalize, so both must
+    /// contribute and both gain +1 (spec §7.8: only when more than one contributor).
+    fn farm_scores(&mut self, tasks: u64) -> Result<(), SimError> {
+        let ring = self.ring.as_ref().expect("ring");
+        let (owner, app, pool) = (ring.owner, ring.app, ring.pool);
+        let (w0, w1) = (ring.workers[0], ring.workers[1]);
+        let perr = |call| move |err| SimError::Protocol { call, err };
+        for k in 0..tasks {
+            let env = Env::at(owner, T0);
+            let s = self.poco.view_score(self.workers[w0 as usize].addr).to::<u64>();
+            let trust = U256::from((s / 3).max(3) - 1 + 1);
+            let salt = keccak256(format!("farm:{k}"));
+            let ao = AppOrder { app, volume: U256::ONE, salt, ..Default::default() };
+            let wo = WorkerpoolOrder { workerpool: pool, volume: U256::ONE, trust, salt, ..Default::default() };
+            let ro = RequestOrder { app, workerpool: pool, requester: owner, volume: U256::ONE, trust, salt, ..Default::default() };
+            let deal = self.poco.match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro).map_err(perr("matchOrders"))?;
+            let tid = self.poco.initialize(&env, deal, U256::ZERO).map_err(perr("initialize"))?;
+            let d = keccak256([tid.as_slice(), b"farm"].concat());
+            for w in [w0, w1] {
+                let a = self.workers[w as usize].addr;
+                self.poco.contribute(&Env::at(a, T0), tid, result_hash(tid, d), result_seal(a, tid, d), Address::ZERO, &[], &[]).map_err(perr("contribute"))?;
+            }
+            for w in [w0, w1] {
+                self.poco.reveal(&Env::at(self.workers[w as usize].addr, T0), tid, d).map_err(perr("reveal"))?;
+            }
+            self.poco.finalize(&env, tid, b"farm", &[]).map_err(perr("finalize"))?;
+            self.poco.state.tasks.remove(&tid);
+            self.poco.state.deals.remove(&deal);
+            self.m.calls += 7;
+        }
+        self.ring.as_mut().expect("ring").deals += tasks;
+        Ok(())
+    }
+
+    /// S7 (F6): after the market has run, the ring self-deals zero-price trust-1 tasks and
+    /// collects the kitty share of each success (`min(max(K/10, 1 RLC), K)`, spec §7.8).
+    fn drain_kitty(&mut self, deals: u64) -> Result<(), SimError> {
+        let ring = self.ring.as_ref().expect("ring");
+        let (owner, app, pool, w) = (ring.owner, ring.app, ring.pool, ring.workers[0]);
+        let worker = self.workers[w as usize].addr;
+        let perr = |call| move |err| SimError::Protocol { call, err };
+        let now = self.q.now();
+        for k in 0..deals {
+            let env = Env::at(owner, now);
+            let salt = keccak256(format!("drain:{k}"));
+            let ao = AppOrder { app, volume: U256::ONE, salt, ..Default::default() };
+            let wo = WorkerpoolOrder { workerpool: pool, volume: U256::ONE, salt, ..Default::default() };
+            let ro = RequestOrder { app, workerpool: pool, requester: owner, volume: U256::ONE, salt, ..Default::default() };
+            let deal = self.poco.match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro).map_err(perr("matchOrders"))?;
+            let tid = self.poco.initialize(&env, deal, U256::ZERO).map_err(perr("initialize"))?;
+            let d = keccak256([tid.as_slice(), b"drain"].concat());
+            self.poco
+                .contribute_and_finalize(&Env::at(worker, now), tid, d, b"drain", &[], Address::ZERO, &[], &[])
+                .map_err(perr("contributeAndFinalize"))?;
+            self.poco.state.tasks.remove(&tid);
+            self.poco.state.deals.remove(&deal);
+            self.m.calls += 3;
+        }
+        self.ring.as_mut().expect("ring").deals += deals;
+        Ok(())
     }
 
     /// Play every event, then settle the metrics.
@@ -236,12 +380,20 @@ impl Market {
             self.last_time = now;
             match ev {
                 Ev::Deal(k) => self.on_deal(k)?,
+                Ev::Assign { t, n } => {
+                    if self.tasks.contains_key(&t) {
+                        self.assign(t, n)
+                    }
+                }
                 Ev::Contribute { t, w } => self.on_contribute(t, w)?,
                 Ev::Reveal { t, w } => self.on_reveal(t, w),
                 Ev::RevealDeadline { t, deadline } => self.on_reveal_deadline(t, deadline)?,
                 Ev::Finalize { t } => self.on_finalize(t)?,
                 Ev::Claim { t } => self.on_claim(t)?,
             }
+        }
+        if let Attack::KittyDrain { drain_deals, .. } = self.cfg.attack {
+            self.drain_kitty(drain_deals)?;
         }
         self.poco.state.ledger.check_invariants().map_err(SimError::Config)?;
         Ok(self.settle())
@@ -267,17 +419,41 @@ impl Market {
     fn on_deal(&mut self, k: u64) -> Result<(), SimError> {
         let c = self.cfg.clone();
         let c = &c;
+        if k + 1 < c.deals {
+            self.q.after(c.deal_interval_s, Ev::Deal(k + 1));
+        }
         let salt = B256::from(U256::from(k));
         let vol = U256::from(c.volume);
-        let app = AppOrder { app: self.app, appprice: U256::from(c.app_price), volume: vol, salt, ..Default::default() };
-        let dataset = if c.with_dataset {
-            DatasetOrder { dataset: self.dataset, datasetprice: U256::from(c.dataset_price), volume: vol, salt, ..Default::default() }
+        let pct = |p: u64, m: u64| U256::from(p as u128 * (100 + m as u128) / 100);
+        // what the requester accepts to pay (max prices) and what the providers ask
+        let (app_ask, ds_ask, mut wp_ask) = (U256::from(c.app_price), U256::from(c.dataset_price), U256::from(c.workerpool_price));
+        let (mut app_max, mut ds_max, mut wp_max) = (app_ask, ds_ask, wp_ask);
+        let mut req_trust = U256::from(c.trust);
+        match c.attack {
+            Attack::PriceFrontRun { source: Provider::App, markup_pct } => app_max = pct(c.app_price, markup_pct),
+            Attack::PriceFrontRun { source: Provider::Dataset, markup_pct } => ds_max = pct(c.dataset_price, markup_pct),
+            Attack::RequestSniping { markup_pct } => {
+                wp_max = pct(c.workerpool_price, markup_pct);
+                wp_ask = wp_max;
+            }
+            Attack::ExtremeTrust { trust } => req_trust = U256::from(trust),
+            Attack::PolicyFrontRun { scheduler_reward_ratio } => {
+                // S5: raise σ just before the match; the deal reads the mutable policy
+                let env = self.env(self.scheduler);
+                let r = self.poco.change_policy(&env, self.workerpool, U256::from(c.worker_stake_ratio), U256::from(scheduler_reward_ratio));
+                self.call(r);
+            }
+            _ => {}
+        }
+        let mut app = AppOrder { app: self.app, appprice: app_ask, volume: vol, salt, ..Default::default() };
+        let mut dataset = if c.with_dataset {
+            DatasetOrder { dataset: self.dataset, datasetprice: ds_ask, volume: vol, salt, ..Default::default() }
         } else {
             DatasetOrder::default()
         };
         let wp = WorkerpoolOrder {
             workerpool: self.workerpool,
-            workerpoolprice: U256::from(c.workerpool_price),
+            workerpoolprice: wp_ask,
             volume: vol,
             category: U256::from(c.category),
             trust: U256::from(c.trust),
@@ -286,46 +462,111 @@ impl Market {
         };
         let req = RequestOrder {
             app: self.app,
-            appmaxprice: app.appprice,
+            appmaxprice: app_max,
             dataset: dataset.dataset,
-            datasetmaxprice: dataset.datasetprice,
+            datasetmaxprice: if c.with_dataset { ds_max } else { U256::ZERO },
             workerpool: self.workerpool,
-            workerpoolmaxprice: wp.workerpoolprice,
+            workerpoolmaxprice: wp_max,
             requester: self.requester,
             volume: vol,
             category: wp.category,
-            trust: wp.trust,
+            trust: req_trust,
             salt,
             ..Default::default()
         };
         let env = self.env(self.requester);
-        let deal = self.poco.match_orders(&env, &app, &dataset, &wp, &req).map_err(|err| SimError::Protocol { call: "matchOrders", err })?;
+        match c.attack {
+            Attack::PriceFrontRun { source, .. } => {
+                // A5/D4: the provider sees the pending match, closes its cheap order (the match
+                // reverts), and republishes at the requester's maximum price
+                let r = match source {
+                    Provider::App => {
+                        let e = self.env(self.app_owner);
+                        self.poco.manage_app_order(&e, &app, pocolab_core::orders::Operation::Close, &[])
+                    }
+                    Provider::Dataset => {
+                        let e = self.env(self.dataset_owner);
+                        self.poco.manage_dataset_order(&e, &dataset, pocolab_core::orders::Operation::Close, &[])
+                    }
+                };
+                self.call(r);
+                let r = self.poco.match_orders(&env, &app, &dataset, &wp, &req);
+                self.call(r);
+                let salt2 = keccak256([salt.as_slice(), b"republished"].concat());
+                match source {
+                    Provider::App => (app.appprice, app.salt) = (app_max, salt2),
+                    Provider::Dataset => (dataset.datasetprice, dataset.salt) = (ds_max, salt2),
+                }
+            }
+            Attack::WithdrawRace { p } if self.sched_rng.random_bool(p.clamp(0.0, 1.0)) => {
+                // R5: withdraw just before the match lands, then re-deposit; the match reverts
+                let bal = self.poco.view_account(self.requester).balance;
+                let r = self.poco.withdraw(&env, bal);
+                self.call(r);
+                let r = self.poco.match_orders(&env, &app, &dataset, &wp, &req);
+                self.call(r);
+                let r = self.poco.deposit(&env, bal);
+                self.call(r);
+            }
+            _ => {}
+        }
+        let deal = match self.poco.match_orders(&env, &app, &dataset, &wp, &req) {
+            Ok(d) => d,
+            Err(err) if matches!(c.attack, Attack::ExtremeTrust { .. }) => {
+                // R7: the pool does not accept the trust: nothing is locked, nobody works
+                let _ = err;
+                self.m.reverted_calls += 1;
+                self.m.unmatched_deals += 1;
+                return Ok(());
+            }
+            Err(err) => return Err(SimError::Protocol { call: "matchOrders", err }),
+        };
         self.m.calls += 1;
+        self.m.matched_deals += 1;
         self.deal_open.insert(deal, c.volume);
         let now = self.q.now();
+        let censored = match c.attack {
+            Attack::Censorship { fraction } => self.sched_rng.random_bool(fraction.clamp(0.0, 1.0)),
+            Attack::KittyDrain { seed_failures, .. } => k < seed_failures,
+            _ => false,
+        };
         for idx in 0..c.volume {
             let id = self.poco.initialize(&env, deal, U256::from(idx)).map_err(|err| SimError::Protocol { call: "initialize", err })?;
             self.m.calls += 1;
             self.m.tasks += 1;
             let t = self.next_task;
             self.next_task += 1;
+            let truth = if matches!(c.attack, Attack::MalformedInput) {
+                // R2: for a malformed input the app's deterministic error IS the right output
+                keccak256([id.as_slice(), b"error"].concat())
+            } else {
+                keccak256([id.as_slice(), b"truth"].concat())
+            };
             let task = SimTask {
                 id,
                 deal,
                 start: now,
                 contribution_deadline: now + 7 * self.r,
-                truth: keccak256([id.as_slice(), b"truth"].concat()),
+                truth,
                 assigned: Vec::new(),
                 outstanding: 0,
                 honest_computed: 0,
+                deal_k: k,
+                shared: None,
             };
             self.tasks.insert(t, task);
             self.q.at(now + 10 * self.r, Ev::Claim { t });
+            if censored {
+                continue;
+            }
             let first = self.initial_replicas();
-            self.assign(t, first);
-        }
-        if k + 1 < c.deals {
-            self.q.after(c.deal_interval_s, Ev::Deal(k + 1));
+            match c.attack {
+                Attack::SlowPool { tasks_per_hour } => {
+                    let delay = idx * 3600 / tasks_per_hour.max(1);
+                    self.q.after(delay, Ev::Assign { t, n: first });
+                }
+                _ => self.assign(t, first),
+            }
         }
         Ok(())
     }
@@ -370,36 +611,65 @@ impl Market {
         }
     }
 
-    /// What worker `w` contributes to task `t` (off-chain facts made explicit).
+    /// What worker `w` contributes to task `t` (off-chain facts made explicit): `None` when
+    /// the replica is lost. Compute is counted for replicas that actually ran.
     fn compute(&mut self, t: u32, w: u32) -> Option<B256> {
         let task = &self.tasks[&t];
-        let (id, truth) = (task.id, task.truth);
+        let (id, truth, deal_k, shared) = (task.id, task.truth, task.deal_k, task.shared);
+        let tag = |s: &[u8]| keccak256([id.as_slice(), s].concat());
+        let attack = self.cfg.attack.clone();
+        let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
         let worker = &mut self.workers[w as usize];
         let random = |rng: &mut SimRng| B256::from(rng.random::<[u8; 32]>());
-        let d = match worker.kind {
-            WorkerKind::Vanisher => return None,
-            WorkerKind::Colluder => keccak256([id.as_slice(), b"attacker"].concat()),
-            WorkerKind::Copier => return Some(B256::ZERO), // handled by the caller
-            WorkerKind::Honest | WorkerKind::Withholder => {
-                if matches!(self.cfg.attack, Attack::UnstableInputs) {
-                    keccak256([id.as_slice(), worker.addr.as_slice()].concat())
-                } else if let Attack::NondeterministicApp { p } = self.cfg.attack
-                    && worker.rng.random_bool(p.clamp(0.0, 1.0))
-                {
-                    random(&mut worker.rng)
-                } else if self.cfg.honest_error_rate > 0.0 && worker.rng.random_bool(self.cfg.honest_error_rate.clamp(0.0, 1.0)) {
-                    random(&mut worker.rng)
-                } else {
-                    truth
+        // what running the app on this worker's inputs honestly yields
+        let honest_run = |worker: &mut Worker| -> B256 {
+            let d = match attack {
+                Attack::UnstableInputs | Attack::MutableDataset => keccak256([id.as_slice(), worker.addr.as_slice()].concat()),
+                Attack::NondeterministicApp { p } if worker.rng.random_bool(p.clamp(0.0, 1.0)) => random(&mut worker.rng),
+                Attack::DeterministicGarbage { .. } => tag(b"garbage"),
+                Attack::TrivialisedConsensus { .. } => keccak256(b"constant determinism file"),
+                Attack::DatasetWithdrawal { from_deal } if deal_k >= from_deal => tag(b"dataset download error"),
+                Attack::ImageMutation { from_deal, p_stale } if deal_k >= from_deal => {
+                    if worker.rng.random_bool(p_stale.clamp(0.0, 1.0)) { truth } else { tag(b"mutated image") }
                 }
-            }
+                _ => truth,
+            };
+            if noise > 0.0 && worker.rng.random_bool(noise) { random(&mut worker.rng) } else { d }
         };
-        worker.replicas += 1;
-        if worker.kind == WorkerKind::Honest {
-            self.m.honest_replicas += 1;
-            self.tasks.get_mut(&t).expect("live").honest_computed += 1;
+        let (d, computed) = match worker.kind {
+            WorkerKind::Vanisher => return None,
+            WorkerKind::Colluder => (tag(b"attacker"), true),
+            WorkerKind::Copier => (B256::ZERO, false), // the caller copies a published hash
+            WorkerKind::Lazy => (keccak256(b"constant determinism file"), false),
+            WorkerKind::Guesser => {
+                let p = if let Attack::Guessing { p_correct, .. } = attack { p_correct } else { 0.0 };
+                (if worker.rng.random_bool(p.clamp(0.0, 1.0)) { truth } else { tag(b"likely answer") }, false)
+            }
+            WorkerKind::Sharer => match shared {
+                Some(d) => (d, false),
+                None => {
+                    let d = honest_run(worker);
+                    self.tasks.get_mut(&t).expect("live").shared = Some(d);
+                    (d, true)
+                }
+            },
+            WorkerKind::Honest | WorkerKind::Withholder => (honest_run(worker), true),
+        };
+        let worker = &mut self.workers[w as usize];
+        if computed {
+            worker.replicas += 1;
+            self.m.replicas += 1;
+            if worker.kind == WorkerKind::Honest {
+                self.m.honest_replicas += 1;
+                self.tasks.get_mut(&t).expect("live").honest_computed += 1;
+            }
         }
-        self.m.replicas += 1;
+        if let Attack::ResourceBomb { crash_p } = attack
+            && computed
+            && worker.rng.random_bool(crash_p.clamp(0.0, 1.0))
+        {
+            return None; // A7: the replica ran, then took the worker down
+        }
         Some(d)
     }
 
@@ -423,11 +693,13 @@ impl Market {
             }
             Some(d) if kind == WorkerKind::Copier => {
                 // copy a published hash, cannot produce the matching seal
-                let published = self.poco.state.tasks[&id].contributions.first().map(|c| c.result_hash);
-                let (rh, seal) = match published {
-                    Some(h) => (h, keccak256(addr.as_slice())),
-                    None => (result_hash(id, d), result_seal(addr, id, d)),
+                let _ = d;
+                let Some(rh) = self.poco.state.tasks[&id].contributions.first().map(|c| c.result_hash) else {
+                    // nothing to copy yet: the copier gives up and the scheduler replaces it
+                    self.assign(t, 1);
+                    return Ok(());
                 };
+                let seal = keccak256(addr.as_slice()); // cannot forge H(worker‖taskid‖digest)
                 let r = self.poco.contribute(&env, id, rh, seal, Address::ZERO, &[], &[]);
                 self.call(r);
             }
@@ -521,10 +793,25 @@ impl Market {
         let task = self.tasks.remove(&t).expect("live");
         let core = self.poco.state.tasks.remove(&task.id).expect("core task");
         self.m.finalized += 1;
+        let c = &self.cfg;
+        let deal = self.poco.state.deals.get(&task.deal).expect("open deal");
+        let paid = (deal.app.price + deal.dataset.price + deal.workerpool.price).to::<u64>();
         if core.consensus_value != result_hash(task.id, task.truth) {
             self.m.wrong_accepted += 1;
-            let price = self.cfg.app_price + self.cfg.dataset_price + self.cfg.workerpool_price;
-            self.m.victim_loss += (price + self.external_gain) as i128;
+            self.m.victim_loss += (paid + self.external_gain) as i128;
+        }
+        // overpayment extracted by front-running or sniping (A5, D4, S4)
+        let fair = c.app_price + if c.with_dataset { c.dataset_price } else { 0 } + c.workerpool_price;
+        self.m.victim_loss += paid.saturating_sub(fair) as i128;
+        match c.attack {
+            // S5: the workers' share moved to the scheduler
+            Attack::PolicyFrontRun { scheduler_reward_ratio } => {
+                let moved = c.workerpool_price as u128 * scheduler_reward_ratio.saturating_sub(c.scheduler_reward_ratio) as u128 / 100;
+                self.m.victim_loss += moved as i128;
+            }
+            // A3: the dataset's confidentiality value leaks with every executed task
+            Attack::ExfiltratingApp { data_value_nrlc } => self.m.victim_loss += data_value_nrlc as i128,
+            _ => {}
         }
         // honest contributors that lost their stake
         for (a, c) in core.contributors.iter().zip(&core.contributions) {
@@ -548,8 +835,14 @@ impl Market {
             let c = &self.cfg;
             // victims: workers' unpaid compute, providers' forgone revenue, and the pool's
             // seized stake unless the scheduler is the attacker
-            let mut loss = (task.honest_computed * c.compute_cost_nrlc) as i128 + (c.app_price + c.dataset_price) as i128;
-            if !self.attacker_scheduler {
+            let mut loss = (task.honest_computed * c.compute_cost_nrlc) as i128;
+            if !self.controls.app_owner {
+                loss += c.app_price as i128;
+            }
+            if c.with_dataset && !self.controls.dataset_owner {
+                loss += c.dataset_price as i128;
+            }
+            if !self.controls.scheduler {
                 loss += (c.workerpool_price * WORKERPOOL_STAKE_RATIO / 100) as i128;
             }
             self.m.victim_loss += loss;
@@ -573,7 +866,9 @@ impl Market {
         let p = &self.poco;
         self.m.requester_outflow = -delta(p, &self.initial, self.requester);
         self.m.scheduler_income = delta(p, &self.initial, self.scheduler);
-        self.m.provider_revenue = delta(p, &self.initial, self.app_owner) + delta(p, &self.initial, self.dataset_owner);
+        let app_rev = delta(p, &self.initial, self.app_owner);
+        let ds_rev = delta(p, &self.initial, self.dataset_owner);
+        self.m.provider_revenue = app_rev + ds_rev;
         self.m.provider_entitled = ((c.app_price + if c.with_dataset { c.dataset_price } else { 0 }) * self.m.tasks) as i128;
         let mut attacker = 0i128;
         let mut attacker_replicas = 0u64;
@@ -587,19 +882,40 @@ impl Market {
                 attacker_replicas += w.replicas;
             }
         }
-        if self.attacker_scheduler {
+        let ctl = self.controls;
+        if ctl.scheduler {
             attacker += self.m.scheduler_income;
         }
-        if self.attacker_requester {
+        if ctl.requester {
             attacker -= self.m.requester_outflow;
         }
-        if matches!(c.attack, Attack::WithholdFinalize) {
+        if ctl.app_owner {
+            attacker += app_rev;
+        }
+        if ctl.dataset_owner {
+            attacker += ds_rev;
+        }
+        if let Some(ring) = &self.ring {
+            attacker += delta(p, &self.initial, ring.owner);
+        }
+        match c.attack {
             // the coalition obtained every failed task's result off-chain: worth its price
-            attacker += (self.m.failed * (c.app_price + c.dataset_price + c.workerpool_price)) as i128;
+            Attack::WithholdFinalize => attacker += (self.m.failed * (c.app_price + c.dataset_price + c.workerpool_price)) as i128,
+            Attack::ExfiltratingApp { data_value_nrlc } => attacker += (self.m.finalized * data_value_nrlc) as i128,
+            _ => {}
         }
         attacker += (self.m.wrong_accepted * self.external_gain) as i128;
         attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
         self.m.attacker_profit = if matches!(c.attack, Attack::None) { 0 } else { attacker };
+        self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
+        self.m.ring_tasks = self.ring.as_ref().map_or(0, |r| r.deals);
+        self.m.top_attacker_score = self
+            .workers
+            .iter()
+            .filter(|w| w.kind.adversarial())
+            .map(|w| p.view_score(w.addr).to::<u64>())
+            .max()
+            .unwrap_or(0);
         self.m
     }
 }
@@ -626,7 +942,29 @@ fn validate(c: &MarketConfig) -> Result<(), SimError> {
     if c.max_replicas == 0 {
         return bad("max_replicas must be ≥ 1");
     }
-    for (name, p) in [("honest_error_rate", c.honest_error_rate)] {
+    let probs: Vec<(&str, f64)> = match &c.attack {
+        Attack::ColludingWorkers { fraction, .. }
+        | Attack::RevealWithholding { fraction }
+        | Attack::Vanishing { fraction }
+        | Attack::LazyCopying { fraction }
+        | Attack::ResultSharing { fraction }
+        | Attack::Censorship { fraction } => vec![("fraction", *fraction)],
+        Attack::Guessing { fraction, p_correct } => vec![("fraction", *fraction), ("p_correct", *p_correct)],
+        Attack::TrivialisedConsensus { lazy_fraction } => vec![("lazy_fraction", *lazy_fraction)],
+        Attack::NondeterministicApp { p } | Attack::WithdrawRace { p } => vec![("p", *p)],
+        Attack::ImageMutation { p_stale, .. } => vec![("p_stale", *p_stale)],
+        Attack::ResourceBomb { crash_p } => vec![("crash_p", *crash_p)],
+        _ => vec![],
+    };
+    if let Attack::PolicyFrontRun { scheduler_reward_ratio } = c.attack
+        && scheduler_reward_ratio > 100
+    {
+        return bad("attack.scheduler_reward_ratio must be ≤ 100");
+    }
+    if let Attack::SlowPool { tasks_per_hour: 0 } = c.attack {
+        return bad("attack.tasks_per_hour must be ≥ 1");
+    }
+    for (name, p) in std::iter::once(("honest_error_rate", c.honest_error_rate)).chain(probs) {
         if !(0.0..=1.0).contains(&p) {
             return Err(SimError::Config(format!("{name} must be in [0, 1], got {p}")));
         }

@@ -133,6 +133,16 @@ pub struct RunMetrics {
     pub calls: u64,
     /// on-chain calls that reverted
     pub reverted_calls: u64,
+    /// deals matched
+    pub matched_deals: u64,
+    /// deals whose `matchOrders` was refused (no task created)
+    pub unmatched_deals: u64,
+    /// kitty (seized scheduler stakes) at the end of the run, nRLC
+    pub kitty: u128,
+    /// tasks self-dealt by an attacker ring (S7/S9), not counted in `tasks`
+    pub ring_tasks: u64,
+    /// highest score of an attacker-controlled worker at the end of the run
+    pub top_attacker_score: u64,
 }
 
 impl RunMetrics {
@@ -178,6 +188,10 @@ impl RunMetrics {
         let cost = (-self.attacker_profit).max(0) as f64;
         ratio(self.victim_loss as f64, cost)
     }
+    /// Loss of the attack's victims per task, nRLC.
+    pub fn victim_loss_per_task(&self) -> f64 {
+        ratio(self.victim_loss as f64, self.tasks as f64)
+    }
     /// Capital locked × time per task, nRLC·s.
     pub fn capital_time_per_task(&self) -> f64 {
         ratio(self.capital_time as f64, self.tasks as f64)
@@ -200,9 +214,15 @@ impl RunMetrics {
             ("honest_income_per_compute_nrlc", self.honest_income_per_compute()),
             ("honest_income_variance", self.honest_income_variance()),
             ("provider_revenue_ratio", self.provider_revenue_ratio()),
+            ("victim_loss_per_task_nrlc", self.victim_loss_per_task()),
             ("griefing_factor", self.griefing_factor()),
             ("capital_time_per_task_nrlc_s", self.capital_time_per_task()),
             ("redundancy_factor", self.redundancy()),
+            ("attacker_profit_nrlc", self.attacker_profit as f64),
+            ("reverted_call_share", ratio(self.reverted_calls as f64, (self.calls + self.reverted_calls) as f64)),
+            ("unmatched_deal_share", ratio(self.unmatched_deals as f64, (self.unmatched_deals + self.matched_deals) as f64)),
+            ("kitty_nrlc", self.kitty as f64),
+            ("top_attacker_score", self.top_attacker_score as f64),
         ]
     }
 }
