@@ -1,6 +1,7 @@
 //! `pocolab`: the command-line entry point.
 
 mod demo;
+mod experiment_cmd;
 mod threats_cmd;
 
 use anyhow::Result;
@@ -22,6 +23,8 @@ enum Command {
     /// List the threat catalogue (threats-and-mechanisms.md §1); with --run, play every
     /// executable threat against baseline PoCo and print its damage with 95 % CIs.
     Threats(threats_cmd::Args),
+    /// Run an experiment of threats-and-mechanisms.md §5.3 (E1: baseline parity with F1–F7).
+    Experiment(experiment_cmd::Args),
 }
 
 fn main() -> Result<()> {
@@ -32,6 +35,7 @@ fn main() -> Result<()> {
             demo::print(&o);
         }
         Command::Threats(a) => threats_cmd::run(&a)?,
+        Command::Experiment(a) => experiment_cmd::run(&a)?,
     }
     Ok(())
 }

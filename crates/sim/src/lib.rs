@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod engine;
+pub mod experiments;
 pub mod market;
 pub mod metrics;
 pub mod rng;

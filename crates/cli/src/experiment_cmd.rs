@@ -1,0 +1,75 @@
+//! `pocolab experiment e1`: baseline PoCo parity (threats-and-mechanisms.md §5.3 E1): F1–F7
+//! of §0.3 reproduced on the core and the market, each beside its closed form.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use pocolab_sim::experiments::e1;
+
+/// Arguments of `pocolab experiment`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Experiment id (only `e1` here; E2–E10 come with the mechanisms).
+    #[arg(default_value = "e1")]
+    pub id: String,
+    /// Replicates for the random rows.
+    #[arg(long, default_value_t = 20)]
+    pub replicates: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Write the rows as CSV to this file.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Write the rows as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+/// Run the command.
+pub fn run(a: &Args) -> Result<()> {
+    if a.id.to_lowercase() != "e1" {
+        bail!("unknown experiment `{}` (available: e1)", a.id);
+    }
+    if a.replicates < 2 {
+        bail!("--replicates must be ≥ 2");
+    }
+    let rows = e1(a.replicates, a.seed).context("running E1")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "E1 — baseline PoCo 6.1.0 parity with §0.3 (seed {}, {} replicates for random rows)\n", a.seed, a.replicates)?;
+    writeln!(out, "| id | quantity | parameters | formula | simulated | agrees | note |")?;
+    writeln!(out, "|---|---|---|---:|---:|---|---|")?;
+    for r in &rows {
+        let sim = if r.simulated.n > 1 { r.simulated.display(3) } else { format!("{}", r.simulated.mean) };
+        writeln!(out, "| {} | {} | {} | {} | {} | {} | {} |", r.id, r.quantity, r.params, r.formula, sim, if r.agrees { "yes" } else { "NO" }, r.note)?;
+    }
+    let bad = rows.iter().filter(|r| !r.agrees).count();
+    writeln!(out, "\n{} of {} rows agree.", rows.len() - bad, rows.len())?;
+    if let Some(p) = &a.csv {
+        let mut w = csv::Writer::from_path(p).with_context(|| format!("creating {}", p.display()))?;
+        w.write_record(["id", "quantity", "params", "formula", "simulated_mean", "simulated_ci95", "n", "agrees", "note", "seed"])?;
+        for r in &rows {
+            w.write_record([
+                r.id.to_string(),
+                r.quantity.clone(),
+                r.params.clone(),
+                r.formula.to_string(),
+                r.simulated.mean.to_string(),
+                r.simulated.ci95.to_string(),
+                r.simulated.n.to_string(),
+                r.agrees.to_string(),
+                r.note.clone(),
+                a.seed.to_string(),
+            ])?;
+        }
+        w.flush()?;
+    }
+    if let Some(p) = &a.json {
+        std::fs::write(p, serde_json::to_string_pretty(&rows)?).with_context(|| format!("writing {}", p.display()))?;
+    }
+    if bad > 0 {
+        bail!("{bad} rows of E1 disagree with their closed form");
+    }
+    Ok(())
+}
