@@ -1,6 +1,7 @@
 //! `pocolab`: the command-line entry point.
 
 mod demo;
+mod sweep_cmd;
 mod experiment_cmd;
 mod threats_cmd;
 
@@ -25,6 +26,9 @@ enum Command {
     Threats(threats_cmd::Args),
     /// Run an experiment of threats-and-mechanisms.md §5.3 (E1: baseline parity with F1–F7).
     Experiment(experiment_cmd::Args),
+    /// Parameter sweeps from scenario files: plan, run (optionally one shard), merge.
+    #[command(subcommand)]
+    Sweep(sweep_cmd::Cmd),
 }
 
 fn main() -> Result<()> {
@@ -36,6 +40,7 @@ fn main() -> Result<()> {
         }
         Command::Threats(a) => threats_cmd::run(&a)?,
         Command::Experiment(a) => experiment_cmd::run(&a)?,
+        Command::Sweep(c) => sweep_cmd::run(&c)?,
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod market;
 pub mod metrics;
 pub mod rng;
 pub mod stats;
+pub mod sweep;
 pub mod threats;
 
 pub use config::{Attack, MarketConfig};

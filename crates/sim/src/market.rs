@@ -928,7 +928,7 @@ fn adversaries(honest: u64, fraction: f64) -> u64 {
     ((honest as f64) * f / (1.0 - f)).round() as u64
 }
 
-fn validate(c: &MarketConfig) -> Result<(), SimError> {
+pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
     let bad = |m: &str| Err(SimError::Config(m.to_string()));
     if c.deals == 0 || c.volume == 0 {
         return bad("deals and volume must be ≥ 1");

@@ -1,0 +1,209 @@
+//! `pocolab sweep plan|run|merge`: scenario files (TOML), parameter sweeps and sharding.
+//!
+//! ```text
+//! pocolab sweep plan  scenarios/colluders.toml
+//! pocolab sweep run   scenarios/colluders.toml --out out/colluders              # all, merged
+//! pocolab sweep run   scenarios/colluders.toml --out out/colluders --shard 0/4  # one shard
+//! pocolab sweep merge scenarios/colluders.toml --out out/colluders              # after all shards
+//! ```
+//! Outputs: `runs.csv` (one row per run), `summary.csv` (one row per cell and metric, mean and
+//! 95 % CI), `summary.json` (the same with the config hash, seed and replicates).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use pocolab_sim::sweep::{CellSummary, Plan, RunRow, Scenario, merge, metric_names, parse_shard, run_shard};
+
+/// `pocolab sweep` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum Cmd {
+    /// Print the plan (cells, units, config hash) of a scenario.
+    Plan {
+        /// scenario file (TOML)
+        scenario: PathBuf,
+    },
+    /// Run a scenario, or one shard of it.
+    Run {
+        /// scenario file (TOML)
+        scenario: PathBuf,
+        /// output directory
+        #[arg(long, default_value = "out/sweep")]
+        out: PathBuf,
+        /// run only shard `i/n` (units whose index ≡ i mod n); without it, run all and merge
+        #[arg(long)]
+        shard: Option<String>,
+    },
+    /// Merge the shard files in the output directory.
+    Merge {
+        /// scenario file (TOML)
+        scenario: PathBuf,
+        /// output directory holding `shard-*.csv`
+        #[arg(long, default_value = "out/sweep")]
+        out: PathBuf,
+    },
+}
+
+fn load(p: &Path) -> Result<(Scenario, Plan)> {
+    let text = std::fs::read_to_string(p).with_context(|| format!("reading scenario {}", p.display()))?;
+    let s = Scenario::from_toml(&text).with_context(|| format!("in {}", p.display()))?;
+    let plan = s.plan().with_context(|| format!("in {}", p.display()))?;
+    Ok((s, plan))
+}
+
+/// Run the command.
+pub fn run(cmd: &Cmd) -> Result<()> {
+    match cmd {
+        Cmd::Plan { scenario } => {
+            let (_, plan) = load(scenario)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "scenario `{}`  config hash {}  seed {}", plan.name, plan.config_hash, plan.seed)?;
+            writeln!(out, "{} cells × {} replicates = {} runs", plan.cells.len(), plan.replicates, plan.units())?;
+            for c in &plan.cells {
+                let pt: Vec<String> = c.point.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                writeln!(out, "  cell {:>4}  variant {:<16} {}", c.index, c.variant, pt.join(" "))?;
+            }
+        }
+        Cmd::Run { scenario, out, shard } => {
+            let (_, plan) = load(scenario)?;
+            let (i, n) = match shard {
+                Some(s) => parse_shard(s)?,
+                None => (0, 1),
+            };
+            std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+            let todo = (0..plan.units()).filter(|u| u % n == i).count() as u64;
+            let bar = if std::io::stderr().is_terminal() { ProgressBar::new(todo) } else { ProgressBar::hidden() };
+            bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} elapsed, eta {eta}").expect("template"));
+            let rows = run_shard(&plan, (i, n), &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            let path = out.join(format!("shard-{i}-of-{n}.csv"));
+            write_runs(&path, &plan, &rows)?;
+            eprintln!("wrote {} runs to {}", rows.len(), path.display());
+            if shard.is_none() {
+                finish(&plan, out, rows)?;
+            }
+        }
+        Cmd::Merge { scenario, out } => {
+            let (_, plan) = load(scenario)?;
+            let mut rows = Vec::new();
+            let mut files: Vec<PathBuf> = std::fs::read_dir(out)
+                .with_context(|| format!("reading {}", out.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("shard-") && n.ends_with(".csv")))
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                bail!("no shard-*.csv files in {}", out.display());
+            }
+            for f in &files {
+                rows.extend(read_runs(f, &plan)?);
+            }
+            finish(&plan, out, rows)?;
+        }
+    }
+    Ok(())
+}
+
+fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
+    let (rows, summaries) = merge(plan, rows)?;
+    write_runs(&out.join("runs.csv"), plan, &rows)?;
+    write_summary(&out.join("summary.csv"), plan, &summaries)?;
+    let json = serde_json::json!({
+        "scenario": plan.name,
+        "config_hash": plan.config_hash,
+        "seed": plan.seed,
+        "replicates": plan.replicates,
+        "run_ids": format!("0..{}", plan.replicates),
+        "pocolab_version": env!("CARGO_PKG_VERSION"),
+        "common_random_numbers": "every variant and point uses the master seed with run id = replicate",
+        "cells": plan.cells.iter().zip(&summaries).map(|(c, s)| serde_json::json!({
+            "cell": c.index, "variant": c.variant, "point": c.point, "config": c.config, "metrics": s.metrics,
+        })).collect::<Vec<_>>(),
+    });
+    std::fs::write(out.join("summary.json"), serde_json::to_string_pretty(&json)? + "\n")?;
+    print_summary(plan, &summaries)?;
+    eprintln!("wrote runs.csv, summary.csv, summary.json to {}", out.display());
+    Ok(())
+}
+
+fn write_runs(path: &Path, plan: &Plan, rows: &[RunRow]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut header = vec!["config_hash".to_string(), "cell".into(), "variant".into()];
+    header.extend(plan.params.iter().cloned());
+    header.extend(["seed".into(), "replicate".into()]);
+    header.extend(metric_names().into_iter().map(String::from));
+    w.write_record(&header)?;
+    for r in rows {
+        let cell = &plan.cells[r.cell];
+        let mut rec = vec![plan.config_hash.clone(), r.cell.to_string(), r.variant.clone()];
+        rec.extend(cell.point.iter().map(|(_, v)| v.to_string()));
+        rec.extend([plan.seed.to_string(), r.replicate.to_string()]);
+        rec.extend(r.values.iter().map(|v| v.to_string()));
+        w.write_record(&rec)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
+    let mut rd = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let names = metric_names();
+    let first_metric = 5 + plan.params.len();
+    let mut rows = Vec::new();
+    for (k, rec) in rd.records().enumerate() {
+        let rec = rec.with_context(|| format!("{} row {}", path.display(), k + 2))?;
+        if &rec[0] != plan.config_hash.as_str() {
+            bail!("{} was produced by another scenario (config hash {} ≠ {})", path.display(), &rec[0], plan.config_hash);
+        }
+        let parse = |i: usize| -> Result<f64> { rec[i].parse::<f64>().with_context(|| format!("{} row {} column {}", path.display(), k + 2, i + 1)) };
+        let values = (0..names.len()).map(|j| parse(first_metric + j)).collect::<Result<Vec<_>>>()?;
+        rows.push(RunRow {
+            cell: rec[1].parse().context("cell")?,
+            variant: rec[2].to_string(),
+            replicate: rec[first_metric - 1].parse().context("replicate")?,
+            values,
+        });
+    }
+    Ok(rows)
+}
+
+fn write_summary(path: &Path, plan: &Plan, sums: &[CellSummary]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut header = vec!["config_hash".to_string(), "cell".into(), "variant".into()];
+    header.extend(plan.params.iter().cloned());
+    header.extend(["metric".into(), "n".into(), "mean".into(), "sd".into(), "ci95".into(), "lo".into(), "hi".into()]);
+    w.write_record(&header)?;
+    for s in sums {
+        for (m, v) in &s.metrics {
+            let mut rec = vec![plan.config_hash.clone(), s.cell.to_string(), s.variant.clone()];
+            rec.extend(s.point.iter().map(|(_, x)| x.to_string()));
+            rec.extend([m.clone(), v.n.to_string(), v.mean.to_string(), v.sd.to_string(), v.ci95.to_string(), v.lo().to_string(), v.hi().to_string()]);
+            w.write_record(&rec)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let show = ["wrong_result_rate", "fraction_finalized", "attacker_profit_per_task_nrlc", "victim_loss_per_task_nrlc", "ttf_p95_s"];
+    writeln!(out, "scenario `{}` (config hash {}, seed {}, {} replicates; mean ± 95 % CI)\n", plan.name, plan.config_hash, plan.seed, plan.replicates)?;
+    let mut head = vec!["variant".to_string()];
+    head.extend(plan.params.iter().cloned());
+    head.extend(show.iter().map(|s| s.to_string()));
+    writeln!(out, "| {} |", head.join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(head.len()))?;
+    for s in sums {
+        let mut row = vec![s.variant.clone()];
+        row.extend(s.point.iter().map(|(_, v)| format!("{v:.4}")));
+        for m in show {
+            let v = &s.metrics[m];
+            let scale = if m.ends_with("_nrlc") { 1e9 } else { 1.0 };
+            row.push(if v.n == 0 { "—".into() } else if v.n > 1 { format!("{:.4} ± {:.4}", v.mean / scale, v.ci95 / scale) } else { format!("{:.4}", v.mean / scale) });
+        }
+        writeln!(out, "| {} |", row.join(" | "))?;
+    }
+    Ok(())
+}
