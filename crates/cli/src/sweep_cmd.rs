@@ -6,8 +6,9 @@
 //! pocolab sweep run   scenarios/colluders.toml --out out/colluders --shard 0/4  # one shard
 //! pocolab sweep merge scenarios/colluders.toml --out out/colluders              # after all shards
 //! ```
-//! Outputs: `runs.csv` (one row per run), `summary.csv` (one row per cell and metric, mean and
-//! 95 % CI), `summary.json` (the same with the config hash, seed and replicates).
+//! Outputs: `runs.csv` / `runs.parquet` (one row per run), `summary.csv` / `summary.parquet`
+//! (one row per cell and metric: n, mean, sd, 95 % CI), `summary.json` (the same with the
+//! config hash, seed, replicates and every cell's full market configuration).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -109,6 +110,8 @@ fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
     let (rows, summaries) = merge(plan, rows)?;
     write_runs(&out.join("runs.csv"), plan, &rows)?;
     write_summary(&out.join("summary.csv"), plan, &summaries)?;
+    write_parquet(&out.join("runs.parquet"), plan, &rows, &summaries, false)?;
+    write_parquet(&out.join("summary.parquet"), plan, &rows, &summaries, true)?;
     let json = serde_json::json!({
         "scenario": plan.name,
         "config_hash": plan.config_hash,
@@ -123,7 +126,7 @@ fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
     });
     std::fs::write(out.join("summary.json"), serde_json::to_string_pretty(&json)? + "\n")?;
     print_summary(plan, &summaries)?;
-    eprintln!("wrote runs.csv, summary.csv, summary.json to {}", out.display());
+    eprintln!("wrote runs.csv, runs.parquet, summary.csv, summary.parquet, summary.json to {}", out.display());
     Ok(())
 }
 
@@ -205,5 +208,63 @@ fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
         }
         writeln!(out, "| {} |", row.join(" | "))?;
     }
+    Ok(())
+}
+
+/// Write runs (`summary = false`) or the per-cell summaries as Parquet (snappy), with the
+/// config hash in the file's key-value metadata.
+fn write_parquet(path: &Path, plan: &Plan, rows: &[RunRow], sums: &[CellSummary], summary: bool) -> Result<()> {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, UInt64Array};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::metadata::KeyValue;
+    use parquet::file::properties::WriterProperties;
+
+    let mut cols: Vec<(String, ArrayRef)> = Vec::new();
+    let str_col = |v: Vec<String>| Arc::new(StringArray::from(v)) as ArrayRef;
+    let u_col = |v: Vec<u64>| Arc::new(UInt64Array::from(v)) as ArrayRef;
+    let f_col = |v: Vec<f64>| Arc::new(Float64Array::from(v)) as ArrayRef;
+    if !summary {
+        cols.push(("config_hash".into(), str_col(rows.iter().map(|_| plan.config_hash.clone()).collect())));
+        cols.push(("cell".into(), u_col(rows.iter().map(|r| r.cell as u64).collect())));
+        cols.push(("variant".into(), str_col(rows.iter().map(|r| r.variant.clone()).collect())));
+        for (j, p) in plan.params.iter().enumerate() {
+            cols.push((p.clone(), f_col(rows.iter().map(|r| plan.cells[r.cell].point[j].1).collect())));
+        }
+        cols.push(("seed".into(), u_col(rows.iter().map(|_| plan.seed).collect())));
+        cols.push(("replicate".into(), u_col(rows.iter().map(|r| r.replicate).collect())));
+        for (j, m) in metric_names().into_iter().enumerate() {
+            cols.push((m.to_string(), f_col(rows.iter().map(|r| r.values[j]).collect())));
+        }
+    } else {
+        let flat: Vec<(&CellSummary, &String, &pocolab_sim::Summary)> = sums.iter().flat_map(|s| s.metrics.iter().map(move |(m, v)| (s, m, v))).collect();
+        cols.push(("config_hash".into(), str_col(flat.iter().map(|_| plan.config_hash.clone()).collect())));
+        cols.push(("cell".into(), u_col(flat.iter().map(|(s, _, _)| s.cell as u64).collect())));
+        cols.push(("variant".into(), str_col(flat.iter().map(|(s, _, _)| s.variant.clone()).collect())));
+        for (j, p) in plan.params.iter().enumerate() {
+            cols.push((p.clone(), f_col(flat.iter().map(|(s, _, _)| s.point[j].1).collect())));
+        }
+        cols.push(("metric".into(), str_col(flat.iter().map(|(_, m, _)| (*m).clone()).collect())));
+        cols.push(("n".into(), u_col(flat.iter().map(|(_, _, v)| v.n as u64).collect())));
+        cols.push(("mean".into(), f_col(flat.iter().map(|(_, _, v)| v.mean).collect())));
+        cols.push(("sd".into(), f_col(flat.iter().map(|(_, _, v)| v.sd).collect())));
+        cols.push(("ci95".into(), f_col(flat.iter().map(|(_, _, v)| v.ci95).collect())));
+        cols.push(("lo".into(), f_col(flat.iter().map(|(_, _, v)| v.lo()).collect())));
+        cols.push(("hi".into(), f_col(flat.iter().map(|(_, _, v)| v.hi()).collect())));
+    }
+    let batch = RecordBatch::try_from_iter(cols).context("building the Arrow batch")?;
+    let props = WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::SNAPPY)
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new("pocolab.config_hash".into(), plan.config_hash.clone()),
+            KeyValue::new("pocolab.seed".into(), plan.seed.to_string()),
+            KeyValue::new("pocolab.schema_version".into(), "1".to_string()),
+        ]))
+        .build();
+    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).context("opening the Parquet writer")?;
+    w.write(&batch).context("writing Parquet")?;
+    w.close().context("closing Parquet")?;
     Ok(())
 }
