@@ -41,8 +41,8 @@ use pocolab_core::matching::codes;
 use pocolab_core::orders::{Order, authorization_hash, enclave_hash, result_hash, result_seal, task_id};
 use pocolab_core::signatures::Wallet;
 use pocolab_core::{
-    Address, AssetKind, B256, Bytes, Check, Contract, Operation, Panic, Poco, PocoError, Result, State, TaskStatus, U256,
-    keccak256,
+    Address, AssetKind, B256, Bytes, Check, Contract, Env, Extension, Operation, Panic, Poco, PocoError, Result, Settlement,
+    State, SuccessPath, TaskStatus, U256, keccak256,
 };
 
 // ------------------------------------------------------------------------------------------
@@ -73,10 +73,11 @@ fn state_diff(a: &State, b: &State) -> Vec<&'static str> {
     d
 }
 
-/// Run a call expected to fail: exact error, unchanged state, invariants intact.
+/// Run a call expected to fail: exact error, unchanged state (extension state included),
+/// invariants intact.
 #[track_caller]
-fn fails<T: std::fmt::Debug>(w: &mut World, expected: PocoError, f: impl FnOnce(&mut World) -> Result<T>) {
-    let before: Poco = w.poco.clone();
+fn fails<T: std::fmt::Debug, E: Extension + Clone + PartialEq>(w: &mut World<E>, expected: PocoError, f: impl FnOnce(&mut World<E>) -> Result<T>) {
+    let before: Poco<E> = w.poco.clone();
     let r = f(w);
     match r {
         Ok(v) => panic!("call succeeded with {v:?}, expected {expected:?}"),
@@ -1691,4 +1692,123 @@ fn boost_and_classic_do_not_mix() {
     let (mut w, d, _) = active(&d());
     let auth = w.authorize(w.worker(0), task_id(d, u(0)));
     fails(&mut w, revert("PocoBoost: Unknown task"), |w| push(w, 0, d, 0, b"r", &[], &auth, Address::ZERO, &[]));
+}
+
+// ------------------------------------------------------------------------------------------
+// extension hooks: a rule that rejects the call after the baseline effects (and after its own
+// ledger operation) must leave the state unchanged (docs/core.md "Extension points", §0.2)
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Reject {
+    on_match: bool,
+    on_contribute: bool,
+    on_success: bool,
+    on_failure: bool,
+}
+
+const REJECTED: PocoError = PocoError::Extension { extension: "reject", reason: "rejected" };
+
+impl Reject {
+    /// Lock 1 nRLC of the sender (a bond), then reject.
+    fn bond_then_reject(st: &mut State, env: &Env) -> Result<()> {
+        st.ledger.lock(env.sender, u(1))?;
+        Err(REJECTED)
+    }
+}
+
+impl Extension for Reject {
+    fn name(&self) -> &'static str {
+        "reject"
+    }
+    fn after_match(&mut self, st: &mut State, env: &Env, _deal_id: B256) -> Result<()> {
+        if self.on_match { Self::bond_then_reject(st, env) } else { Ok(()) }
+    }
+    fn after_contribute(&mut self, st: &mut State, env: &Env, _task_id: B256, _worker: Address) -> Result<()> {
+        if self.on_contribute { Self::bond_then_reject(st, env) } else { Ok(()) }
+    }
+    fn settle_success(&mut self, st: &mut State, env: &Env, _task_id: B256, _path: SuccessPath) -> Result<Settlement> {
+        if self.on_success { Self::bond_then_reject(st, env).map(|_| Settlement::Handled) } else { Ok(Settlement::Baseline) }
+    }
+    fn settle_failure(&mut self, st: &mut State, env: &Env, _task_id: B256) -> Result<Settlement> {
+        if self.on_failure { Self::bond_then_reject(st, env).map(|_| Settlement::Handled) } else { Ok(Settlement::Baseline) }
+    }
+}
+
+fn reject_world(ext: Reject) -> World<Reject> {
+    let mut w = World::with_extension(3, true, ext);
+    let a = &w.actors;
+    let who = [a.requester.address(), a.scheduler.address(), a.anyone.address(), w.worker(0), w.worker(1), w.worker(2)];
+    for x in who {
+        w.fund(x, u(1_000 * RLC)).unwrap();
+    }
+    w
+}
+
+#[test]
+fn extension_after_match_rejects_atomically() {
+    let mut w = reject_world(Reject { on_match: true, ..Default::default() });
+    let o = w.orders(&priced());
+    fails(&mut w, REJECTED, |w| w.match_orders(&o));
+    let env = w.env(w.actors.anyone.address());
+    fails(&mut w, REJECTED, |w| w.poco.sponsor_match_orders(&env, &o.app, &o.dataset, &o.workerpool, &o.request));
+    w.poco.ext.on_match = false;
+    w.match_orders(&o).unwrap();
+}
+
+#[test]
+fn extension_after_contribute_rejects_atomically() {
+    let mut w = reject_world(Reject { on_contribute: true, ..Default::default() });
+    // τ = 3: the second contribution reaches consensus; reject both the plain and the
+    // consensus-reaching contribution
+    let o = w.orders(&OrderParams { trust: u(3), ..priced() });
+    let d = w.match_orders(&o).unwrap();
+    let t = w.initialize(d, 0).unwrap();
+    fails(&mut w, REJECTED, |w| w.contribute(0, t, digest("result")));
+    w.poco.ext.on_contribute = false;
+    w.contribute(0, t, digest("result")).unwrap();
+    w.poco.ext.on_contribute = true;
+    fails(&mut w, REJECTED, |w| w.contribute(1, t, digest("result")));
+    fails(&mut w, REJECTED, |w| w.contribute(1, t, digest("other")));
+    w.poco.ext.on_contribute = false;
+    w.contribute(1, t, digest("result")).unwrap();
+    assert_eq!(w.poco.view_task(t).status, TaskStatus::Revealing);
+}
+
+#[test]
+fn extension_settle_success_rejects_atomically() {
+    let mut w = reject_world(Reject { on_success: true, ..Default::default() });
+    let o = w.orders(&priced());
+    let d = w.match_orders(&o).unwrap();
+    let t = w.initialize(d, 0).unwrap();
+    // contributeAndFinalize
+    let auth = w.authorize(w.worker(0), t);
+    fails(&mut w, REJECTED, |w| {
+        let env = w.env(w.worker(0));
+        w.poco.contribute_and_finalize(&env, t, digest("r"), b"r", &[], Address::ZERO, &[], &auth)
+    });
+    // finalize
+    w.contribute(0, t, digest("r")).unwrap();
+    w.reveal(0, t, digest("r")).unwrap();
+    fails(&mut w, REJECTED, |w| w.finalize(t, b"r"));
+}
+
+#[test]
+fn extension_settle_failure_rejects_atomically() {
+    let mut w = reject_world(Reject { on_failure: true, ..Default::default() });
+    let o = w.orders(&OrderParams { volume: u(2), ..priced() });
+    let d = w.match_orders(&o).unwrap();
+    let t = w.initialize(d, 0).unwrap();
+    w.contribute(0, t, digest("r")).unwrap();
+    w.advance(10 * R);
+    let env = w.env(w.actors.anyone.address());
+    fails(&mut w, REJECTED, |w| w.poco.claim(&env, t));
+    fails(&mut w, REJECTED, |w| w.poco.claim_array(&env, &[t]));
+    fails(&mut w, REJECTED, |w| w.poco.initialize_and_claim_array(&env, &[d], &[u(1)]));
+}
+
+#[test]
+fn extension_ext_call_rolls_back_ledger() {
+    let mut w = reject_world(Reject::default());
+    let env = w.env(w.actors.requester.address());
+    fails(&mut w, REJECTED, |w| w.poco.ext_call(|_, st| Reject::bond_then_reject(st, &env)));
 }
