@@ -1110,6 +1110,23 @@ fn contribute_consensus_product_overflow() {
     fails(&mut w, PocoError::Panic(Panic::Arithmetic), |w| w.contribute(0, t, digest("result")));
 }
 
+/// §4: a category with R = 0 is legal; its tasks can never be contributed to and can be
+/// claimed at once.
+#[test]
+fn contribute_2_category_with_zero_timeref() {
+    let mut w = world();
+    let env = w.env(w.actors.admin.address());
+    let cat = w.poco.create_category(&env, "ZERO", "R = 0", U256::ZERO).unwrap();
+    let o = w.orders(&OrderParams { category: cat, ..priced() });
+    let d = w.match_orders(&o).unwrap();
+    let t = w.initialize(d, 0).unwrap();
+    fails(&mut w, empty(Check::ContributionDeadlineReached), |w| w.contribute(0, t, digest("result")));
+    let auth = w.authorize(w.worker(0), t);
+    fails(&mut w, empty(Check::ContributionDeadlineReached), |w| caf(w, 0, t, digest("r"), &[], Address::ZERO, &[], &auth));
+    let env = w.env(w.actors.anyone.address());
+    w.poco.claim(&env, t).unwrap();
+}
+
 // ------------------------------------------------------------------------------------------
 // reveal (§7.6)
 
