@@ -29,6 +29,7 @@ enum Undo {
     Account(Address, Account),
     Supply(U256),
     Rlc(Address, U256),
+    Allowance((Address, Address), U256),
 }
 
 /// The account ledger (SRLC balances, frozen amounts, total supply) plus the external RLC
@@ -163,6 +164,9 @@ impl Ledger {
                 Undo::Supply(s) => self.total_supply = s,
                 Undo::Rlc(a, v) => {
                     self.rlc.insert(a, v);
+                }
+                Undo::Allowance(k, v) => {
+                    self.allowances.insert(k, v);
                 }
             }
         }
@@ -329,8 +333,7 @@ impl Ledger {
         if spender == Address::ZERO {
             return Err(PocoError::Revert("ERC20: approve to the zero address"));
         }
-        // allowances are not journaled: approve has no fallible step after the write.
-        self.allowances.insert((owner, spender), v);
+        self.set_allowance(owner, spender, v);
         Ok(())
     }
 
@@ -342,7 +345,15 @@ impl Ledger {
         if v > al {
             return Err(PocoError::Revert("ERC20: transfer amount exceeds allowance"));
         }
-        self.allowances.insert((from, spender), al - v);
+        self.set_allowance(from, spender, al - v);
         Ok(())
+    }
+
+    /// Journaled allowance write: an allowance set inside a call that fails later (e.g. in
+    /// `Poco::ext_call`) is rolled back with the rest of the ledger (spec §0.2 atomicity).
+    fn set_allowance(&mut self, owner: Address, spender: Address, v: U256) {
+        let old = self.allowance(owner, spender);
+        self.journal.push(Undo::Allowance((owner, spender), old));
+        self.allowances.insert((owner, spender), v);
     }
 }

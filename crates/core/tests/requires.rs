@@ -909,6 +909,25 @@ fn match_row33_scheduler_cannot_stake() {
     fails(&mut w, revert(ERR_EXCEEDS_BALANCE), |w| w.poco.sponsor_match_orders(&env, &o.app, &o.dataset, &o.workerpool, &o.request));
 }
 
+/// §5.6 edge case (§11 T17): a request with `requester = 0` "verifies" any well-sized invalid
+/// signature; matchOrders then fails on the lock of the zero address, sponsorMatchOrders
+/// goes through.
+#[test]
+fn match_row32_requester_zero_transfer_from_empty_address() {
+    let mut w = world();
+    let mut o = w.orders(&priced());
+    o.request.requester = Address::ZERO;
+    o.request.sign = Bytes::from(vec![0u8; 65]);
+    fails(&mut w, revert(ERR_FROM_EMPTY), |w| w.match_orders(&o));
+    let mut free = w.orders(&OrderParams { salt: salt(1), ..d() });
+    free.request.requester = Address::ZERO;
+    free.request.sign = Bytes::from(vec![0u8; 64]);
+    fails(&mut w, revert(ERR_FROM_EMPTY), |w| w.match_orders(&free));
+    let env = w.env(w.actors.sponsor.address());
+    let did = w.poco.sponsor_match_orders(&env, &o.app, &o.dataset, &o.workerpool, &o.request).unwrap();
+    assert_eq!(w.poco.view_deal(did).requester, Address::ZERO);
+}
+
 /// Presigned orders need no signature bytes; an empty signature of a non-presigned order
 /// aborts with the format error.
 #[test]
@@ -1828,4 +1847,21 @@ fn extension_ext_call_rolls_back_ledger() {
     let mut w = reject_world(Reject::default());
     let env = w.env(w.actors.requester.address());
     fails(&mut w, REJECTED, |w| w.poco.ext_call(|_, st| Reject::bond_then_reject(st, &env)));
+}
+
+/// `ext_call` rolls back every ledger effect, allowances included.
+#[test]
+fn extension_ext_call_rolls_back_allowances() {
+    let mut w = reject_world(Reject::default());
+    let (r, s) = (w.actors.requester.address(), w.actors.anyone.address());
+    let env = w.env(r);
+    w.poco.approve(&env, s, u(10)).unwrap();
+    fails(&mut w, REJECTED, |w| {
+        w.poco.ext_call(|_, st| {
+            st.ledger.approve(r, s, u(99))?;
+            st.ledger.transfer_from(s, r, s, u(4))?;
+            Err::<(), _>(REJECTED)
+        })
+    });
+    assert_eq!(w.poco.state.ledger.allowance(r, s), u(10));
 }
