@@ -8,6 +8,8 @@
 //! helpers), contribute with random results and authorizations (TEE included), reveal,
 //! reopen, finalize, contributeAndFinalize, claim (and arrays) after random time jumps,
 //! pushResultBoost, claimBoost, policy changes, with random senders (wrong ones included).
+//! A quarter of the cases run with an extension whose hooks reject a quarter of the calls
+//! after locking a bond (`Flaky`).
 //!
 //! After **every** call:
 //! - nothing panicked (proptest reports panics as failures);
@@ -24,7 +26,10 @@
 use pocolab_core::constants::{KITTY_ADDRESS, RLC};
 use pocolab_core::fixtures::{OrderParams, Orders, World};
 use pocolab_core::orders::{Order, enclave_hash, result_hash, result_seal, task_id};
-use pocolab_core::{Address, B256, Bytes, Operation, Poco, Result, TaskStatus, U256, keccak256};
+use pocolab_core::{
+    Address, B256, Baseline, Bytes, Env, Extension, Operation, Poco, PocoError, Result, Settlement, State, SuccessPath, TaskStatus,
+    U256, keccak256,
+};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
@@ -166,9 +171,44 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// An extension that rejects a quarter of the hook calls (chosen by a hash of the id and the
+/// sender, so deterministic and stateless) after locking a 1 nRLC bond: every call it rejects
+/// must leave the state unchanged.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Flaky;
+
+impl Flaky {
+    fn coin(id: B256, who: Address) -> bool {
+        keccak256([id.as_slice(), who.as_slice()].concat())[0] < 64
+    }
+
+    fn bond_then_reject(st: &mut State, who: Address) -> Result<()> {
+        st.ledger.lock(who, u(1))?;
+        Err(PocoError::Extension { extension: "flaky", reason: "coin" })
+    }
+}
+
+impl Extension for Flaky {
+    fn name(&self) -> &'static str {
+        "flaky"
+    }
+    fn after_match(&mut self, st: &mut State, env: &Env, deal_id: B256) -> Result<()> {
+        if Self::coin(deal_id, env.sender) { Self::bond_then_reject(st, env.sender) } else { Ok(()) }
+    }
+    fn after_contribute(&mut self, st: &mut State, _env: &Env, task_id: B256, worker: Address) -> Result<()> {
+        if Self::coin(task_id, worker) { Self::bond_then_reject(st, worker) } else { Ok(()) }
+    }
+    fn settle_success(&mut self, st: &mut State, env: &Env, task_id: B256, _path: SuccessPath) -> Result<Settlement> {
+        if Self::coin(task_id, env.sender) { Self::bond_then_reject(st, env.sender).map(|_| Settlement::Handled) } else { Ok(Settlement::Baseline) }
+    }
+    fn settle_failure(&mut self, st: &mut State, env: &Env, task_id: B256) -> Result<Settlement> {
+        if Self::coin(task_id, env.sender) { Self::bond_then_reject(st, env.sender).map(|_| Settlement::Handled) } else { Ok(Settlement::Baseline) }
+    }
+}
+
 /// Model state kept beside the core: what was created, and the expected conserved sums.
-struct Model {
-    w: World,
+struct Model<E = Baseline> {
+    w: World<E>,
     addrs: Vec<Address>,
     deals: Vec<B256>,
     boost_deals: Vec<B256>,
@@ -188,7 +228,13 @@ struct Model {
 impl Model {
     /// `verify`: exact signature mode, else the simulation mode (no ECDSA, docs/core.md).
     fn new(verify: bool) -> Self {
-        let mut w = World::new(4, verify);
+        Model::with(verify, Baseline)
+    }
+}
+
+impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
+    fn with(verify: bool, ext: E) -> Self {
+        let mut w = World::with_extension(4, verify, ext);
         let a = &w.actors;
         let mut addrs = vec![
             a.requester.address(),
@@ -600,7 +646,7 @@ impl Model {
     }
 
     /// Everything that must hold after every call.
-    fn check(&self, op: &Op, before: &Poco, r: &Result<()>) {
+    fn check(&self, op: &Op, before: &Poco<E>, r: &Result<()>) {
         let p = &self.w.poco;
         if let Err(e) = r {
             assert!(*p == *before, "failed call {op:?} ({e}) changed the state");
@@ -658,14 +704,21 @@ proptest! {
     })]
 
     #[test]
-    fn random_sequences_conserve_value_and_are_atomic(verify in prop::bool::weighted(0.75), ops in prop::collection::vec(op(), 1..=40)) {
-        let mut m = Model::new(verify);
-        for op in &ops {
-            let op = &m.resolve(op);
-            let before = m.w.poco.clone();
-            let r = m.apply(op);
-            m.check(op, &before, &r);
-        }
+    fn random_sequences_conserve_value_and_are_atomic(
+        verify in prop::bool::weighted(0.75),
+        flaky in prop::bool::weighted(0.25),
+        ops in prop::collection::vec(op(), 1..=40),
+    ) {
+        if flaky { run(Model::with(verify, Flaky), &ops) } else { run(Model::new(verify), &ops) }
+    }
+}
+
+fn run<E: Extension + Clone + PartialEq + std::fmt::Debug>(mut m: Model<E>, ops: &[Op]) {
+    for op in ops {
+        let op = &m.resolve(op);
+        let before = m.w.poco.clone();
+        let r = m.apply(op);
+        m.check(op, &before, &r);
     }
 }
 
