@@ -209,22 +209,22 @@ fn struct_hash_covers_every_field_but_sign() {
     let mut o = base.clone();
     o.sign = Bytes::from_static(&[1, 2, 3]);
     assert_eq!(o.struct_hash(), h);
-    let edits: Vec<Box<dyn Fn(&mut RequestOrder)>> = vec![
-        Box::new(|o| o.app = Address::ZERO),
-        Box::new(|o| o.appmaxprice = U256::from(1)),
-        Box::new(|o| o.dataset = Address::repeat_byte(1)),
-        Box::new(|o| o.datasetmaxprice = U256::from(1)),
-        Box::new(|o| o.workerpool = Address::ZERO),
-        Box::new(|o| o.workerpoolmaxprice = U256::from(1)),
-        Box::new(|o| o.requester = Address::ZERO),
-        Box::new(|o| o.volume = U256::from(2)),
-        Box::new(|o| o.tag = B256::ZERO),
-        Box::new(|o| o.category = U256::from(1)),
-        Box::new(|o| o.trust = U256::from(1)),
-        Box::new(|o| o.beneficiary = Address::repeat_byte(1)),
-        Box::new(|o| o.callback = Address::repeat_byte(1)),
-        Box::new(|o| o.params.push(' ')),
-        Box::new(|o| o.salt = B256::ZERO),
+    let edits: Vec<fn(&mut RequestOrder)> = vec![
+        |o| o.app = Address::ZERO,
+        |o| o.appmaxprice = U256::from(1),
+        |o| o.dataset = Address::repeat_byte(1),
+        |o| o.datasetmaxprice = U256::from(1),
+        |o| o.workerpool = Address::ZERO,
+        |o| o.workerpoolmaxprice = U256::from(1),
+        |o| o.requester = Address::ZERO,
+        |o| o.volume = U256::from(2),
+        |o| o.tag = B256::ZERO,
+        |o| o.category = U256::from(1),
+        |o| o.trust = U256::from(1),
+        |o| o.beneficiary = Address::repeat_byte(1),
+        |o| o.callback = Address::repeat_byte(1),
+        |o| o.params.push(' '),
+        |o| o.salt = B256::ZERO,
     ];
     for (i, e) in edits.iter().enumerate() {
         let mut o = base.clone();

@@ -151,6 +151,7 @@ fn contribute_raw(w: &mut World, i: usize, t: B256, rh: B256, rs: B256, enclave:
     w.poco.contribute(&env, t, rh, rs, enclave, esig, auth)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn caf(w: &mut World, i: usize, t: B256, d: B256, cb: &[u8], enclave: Address, esig: &[u8], auth: &[u8]) -> Result<()> {
     let env = w.env(w.worker(i));
     w.poco.contribute_and_finalize(&env, t, d, b"result", cb, enclave, esig, auth)
