@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::constants::KITTY_ADDRESS;
 use crate::error::{
-    Checked, ERR_EXCEEDS_BALANCE, ERR_FROM_EMPTY, ERR_TO_EMPTY, Panic, PocoError, Result,
+    Check, Checked, ERR_EXCEEDS_BALANCE, ERR_FROM_EMPTY, ERR_TO_EMPTY, Panic, PocoError, Result,
 };
 
 /// `viewAccount(a)`: `{stake: balance, locked: frozen}`.
@@ -265,7 +265,8 @@ impl Ledger {
     fn burn(&mut self, from: Address, v: U256) -> Result<()> {
         let b = self.account(from).balance;
         if v > b {
-            return Err(PocoError::Revert("ERC20: burn amount exceeds balance"));
+            // spec §3.2 "reverts on underflow": SafeMathExtended.sub has no message (empty data)
+            return Err(PocoError::Empty(Check::Erc20BurnExceedsBalance));
         }
         self.acct_mut(from).balance = b - v;
         self.journal.push(Undo::Supply(self.total_supply));
@@ -317,7 +318,8 @@ impl Ledger {
         }
         let fb = self.account(from).balance;
         if v > fb {
-            return Err(PocoError::Revert("ERC20: transfer amount exceeds balance"));
+            // spec §3.1 "the SafeMath underflow message": SafeMathExtended.sub has none (empty data)
+            return Err(PocoError::Empty(Check::Erc20TransferExceedsBalance));
         }
         self.acct_mut(from).balance = fb - v;
         let t = self.acct_mut(to);
@@ -343,7 +345,8 @@ impl Ledger {
         self.erc20_transfer(from, to, v)?;
         let al = self.allowance(from, spender);
         if v > al {
-            return Err(PocoError::Revert("ERC20: transfer amount exceeds allowance"));
+            // allowance underflow: empty revert data as well (spec §3.1)
+            return Err(PocoError::Empty(Check::Erc20TransferExceedsAllowance));
         }
         self.set_allowance(from, spender, al - v);
         Ok(())
