@@ -9,7 +9,8 @@
 //! Tests are named `<entry point>_<code or check>_<what>`; the checklist is the spec
 //! (`shared/spec/poco-protocol.md`): §1.2 configuration, §2.2–2.3 registries, §3 escrow,
 //! §5.6–5.8 signatures and order management, §6.2 matchOrders (rows 1–33), §7.3–7.11 task
-//! lifecycle, §9.2–9.4 Boost.
+//! lifecycle, §9.2–9.4 Boost; plus the extension hooks (a rule rejecting after the baseline
+//! effects must leave the state unchanged too).
 //!
 //! Requires that cannot be triggered against the core, and why:
 //! - `configure` "already-configured", `updateDomainSeparator` "not-configured": the core is
@@ -31,6 +32,12 @@
 //!   (the amounts were locked at match / contribute); the Boost B1 underflow is tested.
 //! - `workerReward` SafeCast (uint96) in Boost: `workerReward ≤ workerpoolPrice`, whose own
 //!   SafeCast fails first.
+//! - Calls with `msg.sender = 0` (e.g. "IexecEscrow: Transfer to empty address" when rewarding
+//!   a zero worker): impossible on chain; the escrow messages are checked on `Ledger` directly
+//!   and "Transfer from empty address" through a request with `requester = 0`.
+//! - "ERC20: burn from the zero address", SafeMath overflows of `mint` in the 0.6 ERC-20 core:
+//!   need `msg.sender = 0` or more than 2²⁵⁶ RLC (the core's RLC model fails first, see
+//!   docs/core.md).
 
 use std::collections::BTreeSet;
 
