@@ -17,7 +17,8 @@
 //!   configured once at construction (`Poco::new`), there is no unconfigured state.
 //! - `changeRegistries`, `recover`, `receiveApproval` ("wrong-token"), `receive`/`fallback`
 //!   ("fallback-disabled"), native-mode deposits/withdrawals ("native-transfer-failed"),
-//!   registry `setName` / `setBaseURI`: not modelled by the core (token mode only, §3.2).
+//!   registry `setName` / `setBaseURI`, ERC-20 `increaseAllowance` / `decreaseAllowance` /
+//!   `approveAndCall` ("approval-refused"): not modelled by the core (token mode only, §3.2).
 //! - `importScore` with a nonzero v3 hub: no v3 hub can be configured (the external call always
 //!   fails, which *is* tested); "score-already-imported" is tested by writing the flag directly.
 //! - The callback gas assertion (`gasleft > callbackgas/63`, panic 0x01 in finalize /
