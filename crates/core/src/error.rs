@@ -70,6 +70,14 @@ pub enum Check {
     SchedulerRewardRatioTooHigh,
     /// a call to an address without code (e.g. `app.owner()` on an EOA, §6.2 row 21)
     CallToNonContract,
+    // ERC-20 view of the accounts (§3.1, §3.2): the underflows of the 6.1.0 ERC-20 core
+    // (`SafeMathExtended.sub`, a `require(b <= a)` without message) revert with empty data
+    /// ERC-20 `transfer` / `transferFrom`: `amount ≤ balance[sender]`
+    Erc20TransferExceedsBalance,
+    /// `withdraw` / `withdrawTo` (burn): `amount ≤ balance[sender]`
+    Erc20BurnExceedsBalance,
+    /// `transferFrom`: `amount ≤ allowance[sender][msg.sender]` (checked after the transfer)
+    Erc20TransferExceedsAllowance,
 }
 
 /// Solidity panic codes (spec §0.2).

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::constants::KITTY_ADDRESS;
 use crate::error::{
-    Checked, ERR_EXCEEDS_BALANCE, ERR_FROM_EMPTY, ERR_TO_EMPTY, Panic, PocoError, Result,
+    Check, Checked, ERR_EXCEEDS_BALANCE, ERR_FROM_EMPTY, ERR_TO_EMPTY, Panic, PocoError, Result,
 };
 
 /// `viewAccount(a)`: `{stake: balance, locked: frozen}`.
@@ -29,6 +29,7 @@ enum Undo {
     Account(Address, Account),
     Supply(U256),
     Rlc(Address, U256),
+    Allowance((Address, Address), U256),
 }
 
 /// The account ledger (SRLC balances, frozen amounts, total supply) plus the external RLC
@@ -164,6 +165,9 @@ impl Ledger {
                 Undo::Rlc(a, v) => {
                     self.rlc.insert(a, v);
                 }
+                Undo::Allowance(k, v) => {
+                    self.allowances.insert(k, v);
+                }
             }
         }
     }
@@ -261,7 +265,8 @@ impl Ledger {
     fn burn(&mut self, from: Address, v: U256) -> Result<()> {
         let b = self.account(from).balance;
         if v > b {
-            return Err(PocoError::Revert("ERC20: burn amount exceeds balance"));
+            // spec §3.2 "reverts on underflow": SafeMathExtended.sub has no message (empty data)
+            return Err(PocoError::Empty(Check::Erc20BurnExceedsBalance));
         }
         self.acct_mut(from).balance = b - v;
         self.journal.push(Undo::Supply(self.total_supply));
@@ -313,7 +318,8 @@ impl Ledger {
         }
         let fb = self.account(from).balance;
         if v > fb {
-            return Err(PocoError::Revert("ERC20: transfer amount exceeds balance"));
+            // spec §3.1 "the SafeMath underflow message": SafeMathExtended.sub has none (empty data)
+            return Err(PocoError::Empty(Check::Erc20TransferExceedsBalance));
         }
         self.acct_mut(from).balance = fb - v;
         let t = self.acct_mut(to);
@@ -329,8 +335,7 @@ impl Ledger {
         if spender == Address::ZERO {
             return Err(PocoError::Revert("ERC20: approve to the zero address"));
         }
-        // allowances are not journaled: approve has no fallible step after the write.
-        self.allowances.insert((owner, spender), v);
+        self.set_allowance(owner, spender, v);
         Ok(())
     }
 
@@ -340,9 +345,18 @@ impl Ledger {
         self.erc20_transfer(from, to, v)?;
         let al = self.allowance(from, spender);
         if v > al {
-            return Err(PocoError::Revert("ERC20: transfer amount exceeds allowance"));
+            // allowance underflow: empty revert data as well (spec §3.1)
+            return Err(PocoError::Empty(Check::Erc20TransferExceedsAllowance));
         }
-        self.allowances.insert((from, spender), al - v);
+        self.set_allowance(from, spender, al - v);
         Ok(())
+    }
+
+    /// Journaled allowance write: an allowance set inside a call that fails later (e.g. in
+    /// `Poco::ext_call`) is rolled back with the rest of the ledger (spec §0.2 atomicity).
+    fn set_allowance(&mut self, owner: Address, spender: Address, v: U256) {
+        let old = self.allowance(owner, spender);
+        self.journal.push(Undo::Allowance((owner, spender), old));
+        self.allowances.insert((owner, spender), v);
     }
 }

@@ -118,6 +118,10 @@ impl<E: Extension> Poco<E> {
 
         self.state.ledger.lock(w, stake)?;
         let task = self.state.tasks.get_mut(&tid).expect("checked above");
+        // what the writes below change, to undo them if the extension rejects the
+        // contribution (atomicity, spec §0.2; the ledger is rolled back by `atomic`)
+        let had_group = task.groups.iter().any(|(k, _)| *k == rh);
+        let saved = (task.total, task.status, task.consensus_value, task.reveal_deadline, task.reveal_counter, task.winner_counter);
         task.contributors.push(w);
         task.contributions.push(Contribution {
             status: ContributionStatus::Contributed,
@@ -140,7 +144,19 @@ impl<E: Extension> Poco<E> {
             task.reveal_counter = U256::ZERO;
             task.winner_counter = U256::from(winners);
         }
-        self.ext.after_contribute(&mut self.state, env, tid, w)
+        if let Err(e) = self.ext.after_contribute(&mut self.state, env, tid, w) {
+            let task = self.state.tasks.get_mut(&tid).expect("written above");
+            task.contributors.pop();
+            task.contributions.pop();
+            if had_group {
+                task.set_group(rh, g);
+            } else {
+                task.groups.pop();
+            }
+            (task.total, task.status, task.consensus_value, task.reveal_deadline, task.reveal_counter, task.winner_counter) = saved;
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// `reveal(taskId, resultDigest)` (§7.6).
