@@ -8,12 +8,15 @@
 
 #![warn(missing_docs)]
 
+pub mod analytic;
 pub mod config;
 pub mod engine;
+pub mod lite;
 pub mod market;
 pub mod metrics;
 pub mod rng;
 pub mod stats;
+pub mod validate;
 
 pub use config::{Attack, MarketConfig};
 pub use market::{Market, SimError, run};
