@@ -147,3 +147,52 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
     ensure!(!args.strict || bad == 0, "{bad} rows disagree");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: ValidateArgs,
+    }
+
+    #[test]
+    fn cli_defaults_are_the_library_defaults() {
+        let w = Wrap::parse_from(["validate"]);
+        assert_eq!(w.args.params().unwrap(), ValidateParams::default());
+        let w = Wrap::parse_from(["validate", "--trust", "3,1000", "--f", "0.1", "--s", "0.5"]);
+        let p = w.args.params().unwrap();
+        assert_eq!((p.trust, p.f, p.s), (vec![3, 1000], 0.1, Some(0.5)));
+        assert!(Wrap::parse_from(["validate", "--f", "1.5"]).args.params().is_err());
+    }
+
+    #[test]
+    fn small_run_prints_a_table_that_agrees() {
+        let w = Wrap::parse_from([
+            "validate",
+            "--trust",
+            "100",
+            "--replicates",
+            "10",
+            "--lite-replicates",
+            "20",
+            "--entries",
+            "2000",
+            "--workers",
+            "2000",
+            "--lite-tasks",
+            "2000",
+            "--market-deals",
+            "2",
+        ]);
+        let rows = validate(&w.args.params().unwrap());
+        let t = format_table(&rows);
+        assert_eq!(t.lines().count(), rows.len() + 1);
+        assert!(t.contains("X1: Cr(\"42\")") && t.contains("F1: contributions"));
+        assert!(rows.iter().filter(|r| r.simulated.n <= 1).all(|r| r.agrees), "{t}");
+        assert!(rows.iter().all(|r| r.within(3.29)), "{t}");
+    }
+}

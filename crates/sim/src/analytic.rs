@@ -216,15 +216,12 @@ pub fn credibility_voting(f: f64, theta: f64) -> (f64, f64) {
             if *pm == 0.0 {
                 continue;
             }
-            match accepted(t - b, b) {
-                Some(good) => {
-                    if !good {
-                        err += *pm;
-                    }
-                    mean += *pm * t as f64;
-                    *pm = 0.0;
+            if let Some(good) = accepted(t - b, b) {
+                if !good {
+                    err += *pm;
                 }
-                None => {}
+                mean += *pm * t as f64;
+                *pm = 0.0;
             }
         }
         mass = next;
