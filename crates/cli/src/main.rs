@@ -4,6 +4,7 @@ mod demo;
 mod sweep_cmd;
 mod experiment_cmd;
 mod threats_cmd;
+mod validate_cmd;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -29,6 +30,9 @@ enum Command {
     /// Parameter sweeps from scenario files: plan, run (optionally one shard), merge.
     #[command(subcommand)]
     Sweep(sweep_cmd::Cmd),
+    /// Check the closed forms (Sarmenta voting, spot-checking, credibility; PoCo-lite;
+    /// iExec's worked example and fresh-worker counts) against Monte Carlo simulation.
+    Validate(validate_cmd::ValidateArgs),
 }
 
 fn main() -> Result<()> {
@@ -41,6 +45,7 @@ fn main() -> Result<()> {
         Command::Threats(a) => threats_cmd::run(&a)?,
         Command::Experiment(a) => experiment_cmd::run(&a)?,
         Command::Sweep(c) => sweep_cmd::run(&c)?,
+        Command::Validate(args) => validate_cmd::run(&args)?,
     }
     Ok(())
 }

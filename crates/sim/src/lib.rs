@@ -8,15 +8,18 @@
 
 #![warn(missing_docs)]
 
+pub mod analytic;
 pub mod config;
 pub mod engine;
 pub mod experiments;
+pub mod lite;
 pub mod market;
 pub mod metrics;
 pub mod rng;
 pub mod stats;
 pub mod sweep;
 pub mod threats;
+pub mod validate;
 
 pub use config::{Attack, MarketConfig};
 pub use market::{Market, SimError, run};
