@@ -275,9 +275,31 @@ impl<E: Extension> Poco<E> {
         let pool_stake = (wp.workerpoolprice.mul_(U256::from(WORKERPOOL_STAKE_RATIO))? / U256::from(100u8)).mul_(m.volume)?;
         self.state.ledger.lock(sponsor, deal_price)?;
         self.state.ledger.lock(m.workerpool_owner, pool_stake)?;
+        let orders = crate::extension::MatchedOrders {
+            app: m.app_hash,
+            dataset: has_dataset.then_some(m.dataset_hash),
+            workerpool: m.workerpool_hash,
+            request: m.request_hash,
+            volume: m.volume,
+        };
+        let saved: Vec<(B256, Option<U256>)> = [Some(m.app_hash), orders.dataset, Some(m.workerpool_hash), Some(m.request_hash)]
+            .into_iter()
+            .flatten()
+            .map(|h| (h, self.state.consumed.get(&h).copied()))
+            .collect();
         self.state.consume(&m, has_dataset)?;
         self.state.deals.insert(id, deal);
-        self.ext.after_match(&mut self.state, env, id)?;
+        if let Err(e) = self.ext.on_match(&mut self.state, env, id, &orders) {
+            // a rejected match changes nothing: drop the deal, restore consumption
+            self.state.deals.remove(&id);
+            for (h, old) in saved.into_iter().rev() {
+                match old {
+                    Some(v) => self.state.consumed.insert(h, v),
+                    None => self.state.consumed.remove(&h),
+                };
+            }
+            return Err(e);
+        }
         Ok(id)
     }
 
