@@ -86,10 +86,12 @@ pub struct FailureReport {
 /// Reports per task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evidence {
-    /// task → reports, in submission order
+    /// task → reports, in submission order (removed at settlement)
     pub reports: JMap<B256, Vec<FailureReport>>,
+    /// failed task → attribution decided at `claim` (`Provider` = status `PROVIDER_FAILED`)
+    pub outcomes: JMap<B256, Attribution>,
 }
-crate::journaled!(Evidence; reports);
+crate::journaled!(Evidence; reports, outcomes);
 
 /// Who is held responsible for a failed task.
 #[derive(Debug, Clone, PartialEq, Eq)]
