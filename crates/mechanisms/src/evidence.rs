@@ -96,7 +96,7 @@ crate::journaled!(Evidence; reports, outcomes);
 /// Who is held responsible for a failed task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attribution {
-    /// no contribution and no report: today's rule (the pool did not deliver)
+    /// no contribution and no conclusive report: today's rule (the pool did not deliver)
     Pool,
     /// agreeing input reports (M3)
     Requester {
@@ -110,7 +110,7 @@ pub enum Attribution {
         /// reporters whose reports carried the attribution
         reporters: Vec<Address>,
     },
-    /// contributions or reports exist but prove nothing (M3 loss split)
+    /// contributions exist but no conclusive report (M3 loss split)
     Unattributed,
 }
 

@@ -59,6 +59,9 @@ use util::{Journaled, ensure, err, lock, unlock};
 /// * `on_match`: M8 (delayed policy, `ρ_w` bound) → M7 (reputation requirements) → M4
 ///   (pinned artefacts, bond reservation) → M3 (requester bond, sized by M7's `R`) → M6
 ///   (deposits) → M1 (correctness bond). Checks come before locks.
+/// * attribution at `claim`: M4 provider fault (agreeing provider reports) first, then M3
+///   requester fault (agreeing input reports), then M3 "unattributed" (contributions but no
+///   proof), else the pool (no contribution: today's rule).
 /// * `after_initialize`: M8 (per-task deadlines) → M2 (committee draw).
 /// * `contribution_weight`: M8 (`n_max`) → M2 (membership, credibility weight).
 /// * `settle_success` (taken over when any mechanism is enabled): baseline plan → M8 kitty
@@ -293,7 +296,7 @@ impl<'a> Parts<'a> {
             if let Some(a) = m.attribute(st, tid, reports) {
                 return a;
             }
-            if !st.tasks[&tid].contributors.is_empty() || !reports.is_empty() {
+            if !st.tasks[&tid].contributors.is_empty() {
                 return Attribution::Unattributed;
             }
         }
@@ -308,7 +311,7 @@ impl<'a> Parts<'a> {
         let att = self.attribute(st, tid, &reports);
         let mut plan = payout::FailurePlan::baseline(st, tid)?;
         if let Some(m) = self.m3.as_deref() {
-            m.plan_failure(st, tid, &att, &mut plan, &reports)?;
+            m.plan_failure(st, tid, &att, &mut plan)?;
         }
         if let Some(m) = self.m4.as_deref() {
             m.plan_failure(&att, &mut plan);

@@ -95,7 +95,7 @@ impl RequesterBond {
     }
 
     /// Adjust the failure plan, and settle `B_r` (after the plan ran).
-    pub(crate) fn plan_failure(&self, st: &State, tid: B256, att: &Attribution, plan: &mut FailurePlan, reports: &[FailureReport]) -> Result<()> {
+    pub(crate) fn plan_failure(&self, st: &State, tid: B256, att: &Attribution, plan: &mut FailurePlan) -> Result<()> {
         match att {
             Attribution::Requester { reporters } => {
                 let comp = pct(plan.pool_price, self.params.compensation_pct.min(100))?;
@@ -106,11 +106,7 @@ impl RequesterBond {
             }
             Attribution::Unattributed => {
                 let x = pct(plan.pool_price, self.params.unattributed_pct.min(100))?;
-                let mut who = st.tasks[&tid].contributors.clone();
-                if who.is_empty() {
-                    who = reports.iter().map(|r| r.reporter).collect();
-                }
-                push_split(plan, &who, x);
+                push_split(plan, &st.tasks[&tid].contributors, x);
             }
             _ => {}
         }
