@@ -1,6 +1,6 @@
 //! Shared fixtures of the mechanism tests: prices P_a = 1, P_d = 2, P_w = 10 RLC (P = 13,
 //! S_s = 3, S_w = 3 with ρ = 30, σ = 1), everybody funded.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub use pocolab_core::constants::{KITTY_ADDRESS, RLC};
 pub use pocolab_core::fixtures::{OrderParams, World, digest};
