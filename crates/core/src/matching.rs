@@ -282,17 +282,14 @@ impl<E: Extension> Poco<E> {
             request: m.request_hash,
             volume: m.volume,
         };
-        let saved: Vec<(B256, Option<U256>)> = [Some(m.app_hash), orders.dataset, Some(m.workerpool_hash), Some(m.request_hash)]
-            .into_iter()
-            .flatten()
-            .map(|h| (h, self.state.consumed.get(&h).copied()))
-            .collect();
+        let saved = [Some(m.app_hash), orders.dataset, Some(m.workerpool_hash), Some(m.request_hash)]
+            .map(|h| h.map(|h| (h, self.state.consumed.get(&h).copied())));
         self.state.consume(&m, has_dataset)?;
         self.state.deals.insert(id, deal);
         if let Err(e) = self.ext.on_match(&mut self.state, env, id, &orders) {
             // a rejected match changes nothing: drop the deal, restore consumption
             self.state.deals.remove(&id);
-            for (h, old) in saved.into_iter().rev() {
+            for (h, old) in saved.into_iter().rev().flatten() {
                 match old {
                     Some(v) => self.state.consumed.insert(h, v),
                     None => self.state.consumed.remove(&h),

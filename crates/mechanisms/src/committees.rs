@@ -155,8 +155,8 @@ impl Committees {
         let cap = u(self.params.stake_cap);
         let cands: Vec<(Address, U256)> = self
             .registrations
-            .iter()
-            .filter(|((p, _), r)| *p == pool && r.unbond_at == 0)
+            .range((pool, Address::ZERO)..=(pool, Address::repeat_byte(0xff)))
+            .filter(|(_, r)| r.unbond_at == 0)
             .map(|((_, w), r)| (*w, r.bond.min(cap)))
             .collect();
         let seed = B256::from(rand("committee", tid, env.timestamp).to_be_bytes::<32>());

@@ -197,6 +197,10 @@ impl<K: Ord + Clone, V: Clone> JMap<K, V> {
         f(&mut v);
         self.insert(k, v);
     }
+    /// Entries with keys in `r`, in key order.
+    pub fn range<R: std::ops::RangeBounds<K>>(&self, r: R) -> impl Iterator<Item = (&K, &V)> {
+        self.map.range(r)
+    }
     /// Entries in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.map.iter()
