@@ -177,7 +177,8 @@ impl Committees {
         Ok(Some(Weight { omega, log_weight: log2(omega) + u(1) }))
     }
 
-    fn bump(&mut self, w: Address, t: u64, fault: bool) {
+    /// Record a success or a fault (`ρ_f` failures) for worker `w` at `t`.
+    pub(crate) fn bump(&mut self, w: Address, t: u64, fault: bool) {
         let mut b = self.credibility.get(&w).copied().unwrap_or_default();
         b.decay_to(self.epoch(t), self.params.lambda_ppm);
         if fault {

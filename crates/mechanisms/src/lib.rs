@@ -653,12 +653,24 @@ impl MechanismCalls for Poco<Mechanisms> {
 
     fn vote(&mut self, env: &Env, task: B256, digest: B256) -> Result<Verdict> {
         self.ext_call(|m, st| {
-            let v = m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?.vote(st, env, task, digest)?;
-            if v == Verdict::Overturned
-                && let Some(r) = m.reputation.as_mut()
-            {
-                let pool = st.deals[&st.tasks[&task].dealid].workerpool.pointer;
-                r.fault(st, env, task, pool);
+            let ov = m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?;
+            // the workers whose result is judged (the escrow minus the pool owner's share)
+            let judged: Vec<Address> = ov
+                .windows
+                .get(&task)
+                .map(|w| w.escrow.iter().map(|(a, _)| *a).filter(|a| *a != w.pool_owner).collect())
+                .unwrap_or_default();
+            let v = ov.vote(st, env, task, digest)?;
+            if v == Verdict::Overturned {
+                if let Some(r) = m.reputation.as_mut() {
+                    let pool = st.deals[&st.tasks[&task].dealid].workerpool.pointer;
+                    r.fault(st, env, task, pool);
+                }
+                if let Some(c) = m.committees.as_mut() {
+                    for a in judged {
+                        c.bump(a, env.timestamp, true);
+                    }
+                }
             }
             Ok(v)
         })

@@ -176,3 +176,35 @@ fn failing_calls_change_nothing() {
     assert!(w.match_orders(&o).is_err());
     assert_eq!(before, w.poco);
 }
+
+#[test]
+fn overturn_feeds_reputation_and_credibility() {
+    let ext = mech(|m| {
+        m.optimistic_verification = Some(OptimisticVerification::new(OptimisticVerificationParams { audit_ppm: 0, ..Default::default() }));
+        m.reputation = Some(Reputation::default());
+        m.committees = Some(Committees::default());
+    });
+    let mut w = world(ext, 5);
+    let s = supply(&w);
+    for i in 2..5 {
+        let env = w.env(w.worker(i));
+        w.poco.register_verifier(&env, rlc(5)).unwrap();
+    }
+    let (_, t) = deal_and_task(&mut w, &params(1));
+    fast_finalize(&mut w, t, 0, digest("lie"));
+    let e = at(&w, anyone(&w));
+    w.poco.challenge(&e, t, digest("truth")).unwrap();
+    let panel = w.poco.ext.optimistic_verification.as_ref().unwrap().windows.get(&t).unwrap().panel.clone();
+    for v in &panel[..2] {
+        let e = at(&w, *v);
+        w.poco.vote(&e, t, digest("truth")).unwrap();
+    }
+    // M7: pool had 1 success (from finalize), now 1 fault: (1 + 1)/(2 + 1 + 3) = 0.333333
+    let r = w.poco.ext.reputation.as_ref().unwrap();
+    assert_eq!(r.score_ppm(w.workerpool, w.now), 333_333);
+    // M2: the lying worker gets ρ_f = 3 failures: E = 1/(2 + 3) = 0.2
+    assert_eq!(w.poco.ext.committees.as_ref().unwrap().credibility_ppm(w.worker(0), w.now), 200_000);
+    // escrow (9.9 on the worker, 0.1 on the pool) back to the payer: worker ends at 100
+    assert_eq!(acct(&w, w.worker(0)), Account { balance: rlc(100), frozen: U256::ZERO });
+    assert_conserved(&w, s);
+}
