@@ -14,10 +14,46 @@
 //!   the settlement over entirely (return [`Settlement::Handled`]);
 //! * new task outcomes or new entry points: [`Poco::ext_call`](crate::Poco::ext_call) gives an
 //!   extension atomic mutable access to the whole state.
+//! * (added for the mechanisms crate) order hashes at match: [`Extension::on_match`]; per-task
+//!   rules at initialisation: [`Extension::after_initialize`]; eligibility and consensus
+//!   weight of a contribution, before anything is written: [`Extension::contribution_weight`];
+//!   atomicity of the extension's own state: [`Extension::checkpoint`],
+//!   [`Extension::rollback`], [`Extension::commit`].
+//!
+//! Every added hook defaults to a no-op, so [`Baseline`] behaves bit for bit as before.
+//! When a hook fails, the core restores the non-ledger writes of the call it interrupted
+//! (deal record and `consumed` at match, the task at initialize and contribute), so a call
+//! rejected by an extension changes nothing.
 
 use alloy_primitives::{Address, B256};
 
 use crate::{Env, Result, State};
+
+/// The typed hashes of the orders consumed by a classic match (given to [`Extension::on_match`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchedOrders {
+    /// app order hash
+    pub app: B256,
+    /// dataset order hash (`None` without dataset)
+    pub dataset: Option<B256>,
+    /// workerpool order hash
+    pub workerpool: B256,
+    /// request order hash
+    pub request: B256,
+    /// volume of the deal
+    pub volume: alloy_primitives::U256,
+}
+
+/// A contribution weight chosen by an extension: `omega` replaces `ω(s)` in the consensus
+/// product, `log_weight` replaces `⌊log₂ ω⌋` as the worker's reward share (it must be nonzero
+/// for at least one proved contributor, else the baseline division by zero reverts finalize).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weight {
+    /// consensus weight ω ≥ 1
+    pub omega: alloy_primitives::U256,
+    /// reward weight stored in `Contribution::weight`
+    pub log_weight: alloy_primitives::U256,
+}
 
 /// Who settles a task outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +84,36 @@ pub trait Extension {
     fn after_match(&mut self, _st: &mut State, _env: &Env, _deal_id: B256) -> Result<()> {
         Ok(())
     }
+
+    /// At a classic match, with the consumed order hashes; by default calls
+    /// [`Extension::after_match`]. On failure the core removes the deal and restores `consumed`.
+    fn on_match(&mut self, st: &mut State, env: &Env, deal_id: B256, _orders: &MatchedOrders) -> Result<()> {
+        self.after_match(st, env, deal_id)
+    }
+
+    /// After `initialize` stored an ACTIVE task (it may rewrite the task's deadlines, or reject).
+    /// On failure the core restores the previous task entry.
+    fn after_initialize(&mut self, _st: &mut State, _env: &Env, _task_id: B256) -> Result<()> {
+        Ok(())
+    }
+
+    /// In `contribute`, after the baseline checks and before any write: reject the contribution
+    /// (return an error) or replace the worker's weight (`Some`). `None` keeps `ω(score)`.
+    fn contribution_weight(&mut self, _st: &State, _env: &Env, _task_id: B256, _worker: Address) -> Result<Option<Weight>> {
+        Ok(None)
+    }
+
+    /// Start of an atomic call (outermost or nested): returns a token for [`Extension::rollback`].
+    fn checkpoint(&mut self) -> usize {
+        0
+    }
+
+    /// The atomic call that took `checkpoint` failed: undo the extension's own writes made
+    /// since (including writes it made to non-ledger core state, e.g. `consumed`).
+    fn rollback(&mut self, _st: &mut State, _checkpoint: usize) {}
+
+    /// The outermost atomic call succeeded: the undo information can be dropped.
+    fn commit(&mut self) {}
 
     /// After a contribution is recorded and the worker stake locked (before consensus is
     /// checked the task is already updated).

@@ -41,7 +41,7 @@ pub use alloy_primitives::{Address, B256, Bytes, U256, address, b256, keccak256}
 pub use deal::{Deal, DealBoost, Resource};
 pub use error::{Check, Panic, PocoError, Result};
 pub use escrow::{Account, Ledger};
-pub use extension::{Baseline, Extension, Settlement, SuccessPath};
+pub use extension::{Baseline, Extension, MatchedOrders, Settlement, SuccessPath, Weight};
 pub use orders::{AppOrder, DatasetOrder, Operation, Order, RequestOrder, WorkerpoolOrder};
 pub use registries::{AssetKind, Registries};
 pub use task::{Contribution, ContributionStatus, Task, TaskStatus};
@@ -229,14 +229,19 @@ impl<E: Extension> Poco<E> {
     #[inline]
     pub(crate) fn atomic<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
         let cp = self.state.ledger.checkpoint();
+        let ecp = self.ext.checkpoint();
         let r = f(self);
         match &r {
             Ok(_) => {
                 if cp == 0 {
                     self.state.ledger.commit();
+                    self.ext.commit();
                 }
             }
-            Err(_) => self.state.ledger.rollback(cp),
+            Err(_) => {
+                self.state.ledger.rollback(cp);
+                self.ext.rollback(&mut self.state, ecp);
+            }
         }
         r
     }

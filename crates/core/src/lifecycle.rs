@@ -46,7 +46,7 @@ impl<E: Extension> Poco<E> {
         self.atomic(|p| p.initialize_inner(env, deal_id, idx))
     }
 
-    fn initialize_inner(&mut self, _env: &Env, deal_id: B256, idx: U256) -> Result<B256> {
+    fn initialize_inner(&mut self, env: &Env, deal_id: B256, idx: U256) -> Result<B256> {
         let st = &self.state;
         let (bot_first, bot_size, start, category) = match st.deals.get(&deal_id) {
             Some(d) => (d.bot_first, d.bot_size, d.start_time, d.category),
@@ -59,7 +59,7 @@ impl<E: Extension> Poco<E> {
         let r = st.timeref(category)?;
         let contribution_deadline = start.add_(r.mul_(u(CONTRIBUTION_DEADLINE_RATIO))?)?;
         let final_deadline = start.add_(r.mul_(u(FINAL_DEADLINE_RATIO))?)?;
-        self.state.tasks.insert(
+        let previous = self.state.tasks.insert(
             tid,
             Task {
                 status: TaskStatus::Active,
@@ -72,6 +72,13 @@ impl<E: Extension> Poco<E> {
                 ..Task::default()
             },
         );
+        if let Err(e) = self.ext.after_initialize(&mut self.state, env, tid) {
+            match previous {
+                Some(t) => self.state.tasks.insert(tid, t),
+                None => self.state.tasks.remove(&tid),
+            };
+            return Err(e);
+        }
         Ok(tid)
     }
 
@@ -107,7 +114,15 @@ impl<E: Extension> Poco<E> {
 
         // weight update (score policy 1/3), computed before any write so that an overflow
         // changes nothing
-        let omega = worker_weight(st.score(w));
+        let (omega, log_weight) = match self.ext.contribution_weight(st, env, tid, w)? {
+            None => {
+                let omega = worker_weight(st.score(w));
+                (omega, log2(omega))
+            }
+            Some(x) => (x.omega, x.log_weight),
+        };
+        let st = &self.state;
+        let task = &st.tasks[&tid];
         let g = task.group(rh);
         let delta = max(g, u(1)).mul_(omega)?.sub_(g)?;
         let new_group = g.add_(delta)?;
@@ -118,17 +133,15 @@ impl<E: Extension> Poco<E> {
 
         self.state.ledger.lock(w, stake)?;
         let task = self.state.tasks.get_mut(&tid).expect("checked above");
-        // what the writes below change, to undo them if the extension rejects the
-        // contribution (atomicity, spec §0.2; the ledger is rolled back by `atomic`)
-        let had_group = task.groups.iter().any(|(k, _)| *k == rh);
-        let saved = (task.total, task.status, task.consensus_value, task.reveal_deadline, task.reveal_counter, task.winner_counter);
+        // what an extension failure must restore (the writes below are otherwise infallible)
+        let undo = (task.groups.len(), g, task.total, task.status, task.consensus_value, task.reveal_deadline, task.reveal_counter, task.winner_counter);
         task.contributors.push(w);
         task.contributions.push(Contribution {
             status: ContributionStatus::Contributed,
             result_hash: rh,
             result_seal: rs,
             enclave_challenge: enclave,
-            weight: log2(omega),
+            weight: log_weight,
         });
         task.set_group(rh, new_group);
         task.total = new_total;
@@ -145,15 +158,21 @@ impl<E: Extension> Poco<E> {
             task.winner_counter = U256::from(winners);
         }
         if let Err(e) = self.ext.after_contribute(&mut self.state, env, tid, w) {
-            let task = self.state.tasks.get_mut(&tid).expect("written above");
+            let task = self.state.tasks.get_mut(&tid).expect("checked above");
+            let (n_groups, g, total, status, cv, rd, rc, wc) = undo;
             task.contributors.pop();
             task.contributions.pop();
-            if had_group {
-                task.set_group(rh, g);
+            if task.groups.len() > n_groups {
+                task.groups.truncate(n_groups);
             } else {
-                task.groups.pop();
+                task.set_group(rh, g);
             }
-            (task.total, task.status, task.consensus_value, task.reveal_deadline, task.reveal_counter, task.winner_counter) = saved;
+            task.total = total;
+            task.status = status;
+            task.consensus_value = cv;
+            task.reveal_deadline = rd;
+            task.reveal_counter = rc;
+            task.winner_counter = wc;
             return Err(e);
         }
         Ok(())

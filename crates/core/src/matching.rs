@@ -275,18 +275,22 @@ impl<E: Extension> Poco<E> {
         let pool_stake = (wp.workerpoolprice.mul_(U256::from(WORKERPOOL_STAKE_RATIO))? / U256::from(100u8)).mul_(m.volume)?;
         self.state.ledger.lock(sponsor, deal_price)?;
         self.state.ledger.lock(m.workerpool_owner, pool_stake)?;
-        // Atomicity (spec §0.2): the extension may reject the match after the deal is stored;
-        // its non-ledger writes (consumption, deal) are then undone here, the ledger by `atomic`.
-        let saved_consumed = [m.app_hash, m.dataset_hash, m.workerpool_hash, m.request_hash].map(|h| (h, self.state.consumed.get(&h).copied()));
+        let orders = crate::extension::MatchedOrders {
+            app: m.app_hash,
+            dataset: has_dataset.then_some(m.dataset_hash),
+            workerpool: m.workerpool_hash,
+            request: m.request_hash,
+            volume: m.volume,
+        };
+        let saved = [Some(m.app_hash), orders.dataset, Some(m.workerpool_hash), Some(m.request_hash)]
+            .map(|h| h.map(|h| (h, self.state.consumed.get(&h).copied())));
         self.state.consume(&m, has_dataset)?;
-        let saved_deal = self.state.deals.insert(id, deal);
-        if let Err(e) = self.ext.after_match(&mut self.state, env, id) {
-            match saved_deal {
-                Some(d) => self.state.deals.insert(id, d),
-                None => self.state.deals.remove(&id),
-            };
-            for (h, v) in saved_consumed.into_iter().rev() {
-                match v {
+        self.state.deals.insert(id, deal);
+        if let Err(e) = self.ext.on_match(&mut self.state, env, id, &orders) {
+            // a rejected match changes nothing: drop the deal, restore consumption
+            self.state.deals.remove(&id);
+            for (h, old) in saved.into_iter().rev().flatten() {
+                match old {
                     Some(v) => self.state.consumed.insert(h, v),
                     None => self.state.consumed.remove(&h),
                 };

@@ -1,0 +1,268 @@
+//! Small helpers shared by the mechanisms: amounts, randomness, errors, fund movements.
+
+use std::collections::BTreeMap;
+
+use pocolab_core::constants::KITTY_ADDRESS;
+use pocolab_core::{Address, B256, Ledger, PocoError, Result, U256, keccak256};
+
+/// `U256::from(x)`.
+#[inline]
+pub fn u(x: u64) -> U256 {
+    U256::from(x)
+}
+
+/// `⌊x·p/100⌋` (checked).
+pub fn pct(x: U256, p: u64) -> Result<U256> {
+    mul(x, u(p)).map(|v| v / u(100))
+}
+
+/// `⌊x·p/10⁶⌋` (checked).
+pub fn ppm(x: U256, p: u64) -> Result<U256> {
+    mul(x, u(p)).map(|v| v / u(1_000_000))
+}
+
+/// Checked multiplication (panic 0x11 on overflow, as the core does).
+pub fn mul(a: U256, b: U256) -> Result<U256> {
+    a.checked_mul(b).ok_or(PocoError::Panic(pocolab_core::Panic::Arithmetic))
+}
+
+/// Checked addition.
+pub fn add(a: U256, b: U256) -> Result<U256> {
+    a.checked_add(b).ok_or(PocoError::Panic(pocolab_core::Panic::Arithmetic))
+}
+
+/// A rejection by mechanism `m`.
+pub fn err(m: &'static str, reason: &'static str) -> PocoError {
+    PocoError::Extension { extension: m, reason }
+}
+
+/// `require(cond)` for mechanism `m`.
+pub fn ensure(cond: bool, m: &'static str, reason: &'static str) -> Result<()> {
+    if cond { Ok(()) } else { Err(err(m, reason)) }
+}
+
+/// The simulator's unbiasable beacon `RAND(tag ‖ x ‖ t)` (spec §3 notation): a hash of public
+/// data fixed before anyone can react (task id and the block time of the triggering call).
+pub fn rand(tag: &str, x: B256, t: u64) -> U256 {
+    let mut buf = Vec::with_capacity(tag.len() + 40);
+    buf.extend_from_slice(tag.as_bytes());
+    buf.extend_from_slice(x.as_slice());
+    buf.extend_from_slice(&t.to_be_bytes());
+    U256::from_be_bytes(keccak256(&buf).0)
+}
+
+/// `RAND(...) mod 10⁶ < p_ppm`.
+pub fn draw_ppm(r: U256, p_ppm: u64) -> bool {
+    (r % u(1_000_000)) < u(p_ppm)
+}
+
+/// Move `v` from the locked funds of `from` to the spendable balance of `to`.
+pub fn pay_from_frozen(l: &mut Ledger, from: Address, to: Address, v: U256) -> Result<()> {
+    if v.is_zero() {
+        return Ok(());
+    }
+    l.seize(from, v)?;
+    l.reward(to, v)
+}
+
+/// Move `v` from the locked funds of `from` into the kitty.
+pub fn frozen_to_kitty(l: &mut Ledger, from: Address, v: U256) -> Result<()> {
+    if v.is_zero() {
+        return Ok(());
+    }
+    l.seize(from, v)?;
+    l.kitty_relock(v)
+}
+
+/// Lock `v` (no-op for 0, so that zero bonds never touch an account).
+pub fn lock(l: &mut Ledger, a: Address, v: U256) -> Result<()> {
+    if v.is_zero() { Ok(()) } else { l.lock(a, v) }
+}
+
+/// Unlock `v` (no-op for 0).
+pub fn unlock(l: &mut Ledger, a: Address, v: U256) -> Result<()> {
+    if v.is_zero() { Ok(()) } else { l.unlock(a, v) }
+}
+
+/// Split `v` equally among `to` (the first recipients get the dust), paying from `from`'s
+/// locked funds.
+pub fn split_from_frozen(l: &mut Ledger, from: Address, to: &[Address], v: U256) -> Result<()> {
+    if to.is_empty() || v.is_zero() {
+        return Ok(());
+    }
+    let n = u(to.len() as u64);
+    let share = v / n;
+    let mut dust = v - share * n;
+    for a in to {
+        let mut x = share;
+        if !dust.is_zero() {
+            x += u(1);
+            dust -= u(1);
+        }
+        pay_from_frozen(l, from, *a, x)?;
+    }
+    Ok(())
+}
+
+/// Keep `k` entries with the smallest `RAND(seed ‖ addr) / weight` (a stake-weighted draw
+/// without replacement); `excluded` addresses are skipped.
+pub fn weighted_draw(seed: B256, candidates: &[(Address, U256)], excluded: &[Address], k: usize) -> Vec<Address> {
+    let mut keyed: Vec<(U256, Address)> = candidates
+        .iter()
+        .filter(|(a, w)| !w.is_zero() && !excluded.contains(a))
+        .map(|(a, w)| (rand("draw", keccak256([seed.as_slice(), a.as_slice()].concat()), 0) / *w, *a))
+        .collect();
+    keyed.sort();
+    keyed.into_iter().take(k).map(|(_, a)| a).collect()
+}
+
+/// Beta evidence with exponential forgetting, in fixed point (10⁶ = one event).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DecayedBeta {
+    /// Σ λ^age · successes (×10⁶)
+    pub succ: u128,
+    /// Σ λ^age · ρ_f · failures (×10⁶)
+    pub fail: u128,
+    /// epoch of the last update
+    pub epoch: u64,
+}
+
+impl DecayedBeta {
+    /// Decay to `epoch` with factor `lambda_ppm` per epoch.
+    pub fn decay_to(&mut self, epoch: u64, lambda_ppm: u64) {
+        if epoch > self.epoch {
+            let n = (epoch - self.epoch).min(2_000);
+            for _ in 0..n {
+                self.succ = self.succ * lambda_ppm as u128 / 1_000_000;
+                self.fail = self.fail * lambda_ppm as u128 / 1_000_000;
+            }
+            self.epoch = epoch;
+        }
+    }
+
+    /// `E = (1 + α)/(2 + α + β)` in ppm.
+    pub fn mean_ppm(&self) -> u64 {
+        let num = 1_000_000u128 + self.succ;
+        let den = 2_000_000u128 + self.succ + self.fail;
+        (num * 1_000_000 / den) as u64
+    }
+}
+
+/// A `BTreeMap` with an undo log, so a mechanism's state can follow the atomicity of the core
+/// (see [`pocolab_core::Extension::checkpoint`]).
+#[derive(Debug, Clone)]
+pub struct JMap<K, V> {
+    map: BTreeMap<K, V>,
+    log: Vec<(K, Option<V>)>,
+}
+
+impl<K, V> Default for JMap<K, V> {
+    fn default() -> Self {
+        Self { map: BTreeMap::new(), log: Vec::new() }
+    }
+}
+
+impl<K: PartialEq, V: PartialEq> PartialEq for JMap<K, V> {
+    /// Content equality (the undo log is ignored).
+    fn eq(&self, o: &Self) -> bool {
+        self.map == o.map
+    }
+}
+impl<K: Eq, V: Eq> Eq for JMap<K, V> {}
+
+impl<K: Ord + Clone, V: Clone> JMap<K, V> {
+    /// Read.
+    pub fn get(&self, k: &K) -> Option<&V> {
+        self.map.get(k)
+    }
+    /// Write (journaled).
+    pub fn insert(&mut self, k: K, v: V) {
+        let old = self.map.insert(k.clone(), v);
+        self.log.push((k, old));
+    }
+    /// Remove (journaled).
+    pub fn remove(&mut self, k: &K) -> Option<V> {
+        let old = self.map.remove(k);
+        if old.is_some() {
+            self.log.push((k.clone(), old.clone()));
+        }
+        old
+    }
+    /// Read-modify-write of an entry (default if missing).
+    pub fn update(&mut self, k: K, f: impl FnOnce(&mut V))
+    where
+        V: Default,
+    {
+        let mut v = self.map.get(&k).cloned().unwrap_or_default();
+        f(&mut v);
+        self.insert(k, v);
+    }
+    /// Entries with keys in `r`, in key order.
+    pub fn range<R: std::ops::RangeBounds<K>>(&self, r: R) -> impl Iterator<Item = (&K, &V)> {
+        self.map.range(r)
+    }
+    /// Entries in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.map.iter()
+    }
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    /// No entries.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+    /// Position in the undo log.
+    pub fn mark(&self) -> usize {
+        self.log.len()
+    }
+    /// Undo every write after `mark`.
+    pub fn undo_to(&mut self, mark: usize) {
+        while self.log.len() > mark {
+            let (k, old) = self.log.pop().expect("len > mark");
+            match old {
+                Some(v) => self.map.insert(k, v),
+                None => self.map.remove(&k),
+            };
+        }
+    }
+    /// Drop the undo log.
+    pub fn forget(&mut self) {
+        self.log.clear();
+    }
+}
+
+/// Undo support of a mechanism's state.
+pub trait Journaled {
+    /// Current marks of every journaled map.
+    fn marks(&self) -> Vec<usize>;
+    /// Undo to `marks` (also restoring any non-ledger core state the mechanism wrote).
+    fn undo(&mut self, st: &mut pocolab_core::State, marks: &[usize]);
+    /// Drop undo information.
+    fn forget(&mut self);
+}
+
+/// Implement [`Journaled`] for a struct whose mutable state is a list of [`JMap`] fields.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! journaled {
+    ($t:ty; $($f:ident),+) => {
+        impl $crate::util::Journaled for $t {
+            fn marks(&self) -> Vec<usize> {
+                vec![$(self.$f.mark()),+]
+            }
+            fn undo(&mut self, _st: &mut pocolab_core::State, m: &[usize]) {
+                let mut i = 0usize;
+                $( self.$f.undo_to(m[i]); i += 1; )+
+                let _ = i;
+            }
+            fn forget(&mut self) {
+                $( self.$f.forget(); )+
+            }
+        }
+    };
+}
+
+/// The kitty pseudo-account (re-exported for the mechanisms).
+pub const KITTY: Address = KITTY_ADDRESS;
