@@ -17,7 +17,7 @@ use crate::util::{DecayedBeta, JMap, ensure, lock, rand, u, unlock, weighted_dra
 const NAME: &str = "committees";
 
 /// Parameters of M2.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CommitteesParams {
     /// `S_min`, nRLC

@@ -15,7 +15,7 @@ use crate::util::{JMap, ensure, lock, mul, pay_from_frozen, pct, unlock};
 const NAME: &str = "disputes";
 
 /// Parameters of M6.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DisputesParams {
     /// `δ_R`: requester deposit, percent of `P`

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::util::JMap;
 
 /// Failure causes a worker can report (iexec-common `ReplicateStatusCause` names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
 pub enum Cause {
     /// an input file's bytes do not match the checksum committed in the request (M3)
     InputChecksumMismatch,

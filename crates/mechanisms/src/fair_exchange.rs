@@ -16,7 +16,7 @@ use crate::util::{JMap, ensure};
 const NAME: &str = "fair_exchange";
 
 /// Parameters of M5.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FairExchangeParams {
     /// rule 3 (pay-on-consumption); the key rules 1–2 always apply
@@ -42,7 +42,7 @@ pub enum KeyState {
 }
 
 /// What a consumption attestation covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Consumption {
     /// the pre-compute enclave decrypted the dataset
     Dataset,

@@ -96,7 +96,7 @@ pub struct Mechanisms {
 
 /// Which mechanisms to enable, with their parameters (absent = disabled). Deserialisable,
 /// e.g. from the simulator's TOML: `[requester_bond]` alone enables M3 with its defaults.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct MechanismsConfig {

@@ -13,7 +13,7 @@ use crate::util::{JMap, Journaled, add, ensure, mul, u};
 const NAME: &str = "market_integrity";
 
 /// Parameters of M8.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MarketIntegrityParams {
     /// delay before an announced pool policy applies to new deals, seconds (`Δ_cancel`)

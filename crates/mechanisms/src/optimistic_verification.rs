@@ -14,7 +14,7 @@ use crate::util::{JMap, add, draw_ppm, ensure, err, lock, mul, pay_from_frozen, 
 const NAME: &str = "optimistic_verification";
 
 /// Parameters of M1.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OptimisticVerificationParams {
     /// `β`: correctness bond, percent of `P` (2 → 200)

@@ -16,7 +16,7 @@ use crate::util::{JMap, ensure, lock, mul, pay_from_frozen, pct, split_from_froz
 const NAME: &str = "provider_bond";
 
 /// Parameters of M4.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProviderBondParams {
     /// `κ`: bond reserved per task, percent of the asset price

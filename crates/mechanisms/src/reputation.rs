@@ -16,7 +16,7 @@ use crate::util::{DecayedBeta, JMap, ensure};
 const NAME: &str = "reputation";
 
 /// Parameters of M7.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReputationParams {
     /// `λ` per epoch, ppm (0.98)
@@ -38,7 +38,7 @@ impl Default for ReputationParams {
 }
 
 /// Minimum reputations (ppm) an account requires of its counterparts at match.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct MinReps {
     /// required of the app (checked for the requester's deals)

@@ -12,7 +12,7 @@ use crate::payout::FailurePlan;
 use crate::util::{JMap, frozen_to_kitty, lock, mul, pay_from_frozen, pct, ppm, u, unlock};
 
 /// Parameters of M3.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RequesterBondParams {
     /// `γ_0`, ppm of `P_w` (0.5)

@@ -1,5 +1,6 @@
 //! Market parameters and adversary behaviours (serde, TOML-friendly, every field defaulted).
 
+use pocolab_mechanisms::MechanismsConfig;
 use serde::{Deserialize, Serialize};
 
 /// How one market run is set up. Amounts are nRLC, times seconds.
@@ -46,6 +47,9 @@ pub struct MarketConfig {
     pub fast_path: bool,
     /// the active attack
     pub attack: Attack,
+    /// opt-in protocol mechanisms (M1–M8; all absent = PoCo 6.1.0 exactly), e.g.
+    /// `[market.mechanisms.requester_bond]` enables M3 with its defaults
+    pub mechanisms: MechanismsConfig,
 }
 
 impl Default for MarketConfig {
@@ -71,6 +75,7 @@ impl Default for MarketConfig {
             compute_cost_nrlc: 500_000_000,
             fast_path: false,
             attack: Attack::None,
+            mechanisms: MechanismsConfig::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use pocolab_core::{
     Address, AppOrder, B256, Bytes, Config, ContributionStatus, DatasetOrder, Env, Poco, RequestOrder, TaskStatus, U256,
     WorkerpoolOrder, keccak256,
 };
+use pocolab_mechanisms::Mechanisms;
 use rand::RngExt;
 use rustc_hash::FxHashMap;
 
@@ -141,7 +142,7 @@ struct Ring {
 /// One PoCo-exact market run.
 pub struct Market {
     cfg: MarketConfig,
-    poco: Poco,
+    poco: Poco<Mechanisms>,
     q: Queue<Ev>,
     requester: Address,
     scheduler: Address,
@@ -173,7 +174,7 @@ fn synthetic(kind: &str, i: u64) -> Address {
     Address::from_slice(&keccak256(format!("pocolab-sim:{kind}:{i}"))[12..])
 }
 
-fn holdings(p: &Poco, a: Address) -> i128 {
+fn holdings(p: &Poco<Mechanisms>, a: Address) -> i128 {
     let acc = p.view_account(a);
     (acc.balance + acc.frozen).to::<u128>() as i128
 }
@@ -182,7 +183,7 @@ impl Market {
     /// Set up a run: deploy PoCo (signatures off), create assets, fund actors, build agents.
     pub fn new(cfg: &MarketConfig, master_seed: u64, run: u64) -> Result<Self, SimError> {
         validate(cfg)?;
-        let mut poco = Poco::new(Config { verify_signatures: false, ..Config::default() });
+        let mut poco = Poco::with_extension(Config { verify_signatures: false, ..Config::default() }, Mechanisms::from_config(cfg.mechanisms.clone()));
         let requester = synthetic("requester", 0);
         let scheduler = synthetic("scheduler", 0);
         let app_owner = synthetic("app-owner", 0);
@@ -861,7 +862,7 @@ impl Market {
     }
 
     fn settle(mut self) -> RunMetrics {
-        let delta = |p: &Poco, initial: &FxHashMap<Address, i128>, a: Address| holdings(p, a) - initial[&a];
+        let delta = |p: &Poco<Mechanisms>, initial: &FxHashMap<Address, i128>, a: Address| holdings(p, a) - initial[&a];
         let c = &self.cfg;
         let p = &self.poco;
         self.m.requester_outflow = -delta(p, &self.initial, self.requester);
