@@ -11,6 +11,7 @@
 pub mod analytic;
 pub mod config;
 pub mod engine;
+pub mod evaluation;
 pub mod experiments;
 pub mod lite;
 pub mod market;

@@ -58,7 +58,7 @@ impl Protection {
 }
 
 /// Which direction of a metric is damage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Worse {
     /// a higher value is worse for the victims

@@ -1,0 +1,177 @@
+//! The data model of an evaluation (`pocolab evaluate`): what the threat × mechanism matrix,
+//! the experiments E1–E10 and their figures measured. It is produced by
+//! [`crate::evaluate`] and rendered by the CLI's report (HTML, Markdown, CSV, Parquet). Every
+//! number carries a 95 % CI ([`Summary`]); every table and figure names the config hash and
+//! the seeds it comes from.
+
+use serde::{Deserialize, Serialize};
+
+use crate::stats::Summary;
+use crate::threats::Worse;
+
+/// Everything an evaluation measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// pocolab version that produced it
+    pub pocolab_version: String,
+    /// keccak256 of the canonical JSON of the evaluation options
+    pub config_hash: String,
+    /// master seed
+    pub seed: u64,
+    /// Monte Carlo replicates per cell (run ids `0..replicates`)
+    pub replicates: u64,
+    /// size preset (`default`, `large`, …)
+    pub size: String,
+    /// the protocol variants compared: `baseline`, `M1` … `M8`, `M1–M8`
+    pub mechanisms: Vec<MechanismInfo>,
+    /// the threat catalogue (§1), simulated or not
+    pub threats: Vec<ThreatInfo>,
+    /// one cell per (threat, mechanism) that was run
+    pub matrix: Vec<MatrixCell>,
+    /// experiments E1–E10 (§5.3) with their tables and figures
+    pub experiments: Vec<ExperimentResult>,
+}
+
+/// A protocol variant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MechanismInfo {
+    /// `baseline`, `M1` … `M8`, `M1–M8`
+    pub id: String,
+    /// human name
+    pub name: String,
+    /// threat ids it targets (§3.9)
+    pub targets: Vec<String>,
+}
+
+/// A threat of §1.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ThreatInfo {
+    /// id (R1, W1', …)
+    pub id: String,
+    /// title
+    pub title: String,
+    /// attacker role
+    pub attacker: String,
+    /// victims
+    pub victims: String,
+    /// PoCo today: ✔ ◐ ✘
+    pub protection: String,
+    /// damage metric (empty when not simulated)
+    pub metric: String,
+    /// why it is not simulated (empty when simulated)
+    pub not_simulated: String,
+}
+
+/// One (threat, mechanism) cell, at the attacker's best response to the mechanism.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MatrixCell {
+    /// threat id
+    pub threat: String,
+    /// mechanism id
+    pub mechanism: String,
+    /// experiment that backs the cell (E1 … E10)
+    pub experiment: String,
+    /// damage metric
+    pub metric: String,
+    /// direction of damage
+    pub worse: Worse,
+    /// the metric with no attack, same protocol variant (common random numbers)
+    pub no_attack: Summary,
+    /// the metric under attack on baseline PoCo (the attacker's best response to baseline)
+    pub damage_baseline: Summary,
+    /// the metric under attack with the mechanism (best response to the mechanism)
+    pub damage: Summary,
+    /// attacker net profit per task, nRLC, at its best response to the mechanism
+    pub attacker_profit: Summary,
+    /// attacker net profit per task, nRLC, at its best response to baseline PoCo
+    pub attacker_profit_baseline: Summary,
+    /// the attack parameters the adaptive attacker chose (e.g. `fraction=0.3`)
+    pub best_response: String,
+    /// extra cost per task the mechanism imposes on honest actors with no attack (requester
+    /// cost per correct result, mechanism minus baseline), nRLC
+    pub honest_cost: Summary,
+    /// capital locked × time per task with the mechanism and no attack, nRLC·s
+    pub capital_time: Summary,
+    /// attacker profit's 95 % CI lies below 0
+    pub unprofitable: bool,
+    /// damage significantly lower than on baseline (paired difference CI excludes 0)
+    pub mitigated: bool,
+    /// `seed S, runs 0..R`
+    pub seeds: String,
+}
+
+/// One experiment of §5.3.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExperimentResult {
+    /// E1 … E10
+    pub id: String,
+    /// the question it answers
+    pub question: String,
+    /// threats involved
+    pub threats: Vec<String>,
+    /// mechanisms involved
+    pub mechanisms: Vec<String>,
+    /// a result table: header then rows (already formatted, CIs included)
+    pub table: Vec<Vec<String>>,
+    /// figures
+    pub figures: Vec<Figure>,
+    /// findings in one or two sentences, derived from the numbers
+    pub finding: String,
+}
+
+/// Kind of figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureKind {
+    /// lines with 95 % CI bands (e.g. wrong-result rate vs malicious fraction per mechanism)
+    Line,
+    /// empirical CDFs (time to finality)
+    Cdf,
+    /// scatter (capital vs security frontier)
+    Scatter,
+    /// heatmap (attacker profit over two parameters)
+    Heatmap,
+}
+
+/// A figure: lines/points or a heatmap.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Figure {
+    /// id, unique in the report (used in file names and anchors)
+    pub id: String,
+    /// title
+    pub title: String,
+    /// kind
+    pub kind: FigureKind,
+    /// x axis label
+    pub x_label: String,
+    /// y axis label
+    pub y_label: String,
+    /// series (Line, Cdf, Scatter)
+    pub series: Vec<Series>,
+    /// heatmap grid (Heatmap)
+    pub heatmap: Option<Heatmap>,
+    /// caption: config hash, seeds, mechanism flags
+    pub caption: String,
+}
+
+/// One line or point set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Series {
+    /// legend name (e.g. a mechanism id)
+    pub name: String,
+    /// points: x and the y summary (mean ± CI; CI NaN/0 for exact values)
+    pub points: Vec<(f64, Summary)>,
+}
+
+/// A heatmap: `z[j][i]` at `(x[i], y[j])`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Heatmap {
+    /// x values
+    pub x: Vec<f64>,
+    /// y values
+    pub y: Vec<f64>,
+    /// values, row per y
+    pub z: Vec<Vec<f64>>,
+    /// what z is
+    pub z_label: String,
+}
