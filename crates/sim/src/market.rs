@@ -9,7 +9,7 @@ use pocolab_core::{
     Address, AppOrder, B256, Bytes, Config, ContributionStatus, DatasetOrder, Env, Poco, RequestOrder, TaskStatus, U256,
     WorkerpoolOrder, keccak256,
 };
-use pocolab_mechanisms::Mechanisms;
+use pocolab_mechanisms::{Cause, Consumption, MechanismCalls, Mechanisms, ReportInput, Verdict};
 use rand::RngExt;
 use rustc_hash::FxHashMap;
 
@@ -74,6 +74,14 @@ struct Worker {
 enum Ev {
     Deal(u64),
     Assign { t: u32, n: u64 },
+    /// M3/M4: contributors report why no consensus formed, just before the contribution deadline
+    ReportFault { t: u32 },
+    /// M1/M6: watchers act on a finalised task (audit, challenge, dispute)
+    Watch { id: B256, accepted: B256, honest: B256, challengers: Vec<Address> },
+    /// M1: the escalation panel votes
+    Panel { id: B256, honest: B256 },
+    /// M1/M6: windows close, escrow and deposits are released
+    Release { id: B256 },
     Contribute { t: u32, w: u32 },
     Reveal { t: u32, w: u32 },
     RevealDeadline { t: u32, deadline: u64 },
@@ -96,6 +104,21 @@ struct SimTask {
     deal_k: u64,
     /// W1': the result the first sharer computed
     shared: Option<B256>,
+    /// M5: the SMS attested the consumption of the dataset/app keys
+    attested: bool,
+}
+
+/// Which mechanisms are on (agents use their entry points only then).
+#[derive(Debug, Clone, Copy, Default)]
+struct On {
+    m1: bool,
+    m2: bool,
+    m3: bool,
+    m4: bool,
+    m5: bool,
+    m6: bool,
+    m7: bool,
+    m8: bool,
 }
 
 /// Which parties an attack controls (their balance changes count as the attacker's).
@@ -162,13 +185,24 @@ pub struct Market {
     last_time: u64,
     initial: FxHashMap<Address, i128>,
     controls: Controls,
+    on: On,
+    /// M1 verifier agents
+    verifiers: Vec<Address>,
+    /// M1/M6: finalised tasks under watch → (ground truth, price paid)
+    watched: FxHashMap<B256, (B256, u64)>,
+    /// M6 tier-1 arbiter
+    arbiter: Address,
     ring: Option<Ring>,
+    /// requester's loss `L` per accepted wrong result (beyond the price)
     external_gain: u64,
+    /// the attacker's gain `G` per accepted wrong result (0 when `L` is pure damage)
+    attacker_gain: u64,
     worker_stake: u64,
     r: u64,
 }
 
 const T0: u64 = 1_700_000_000;
+const RLC: u128 = 1_000_000_000;
 
 fn synthetic(kind: &str, i: u64) -> Address {
     Address::from_slice(&keccak256(format!("pocolab-sim:{kind}:{i}"))[12..])
@@ -263,12 +297,72 @@ impl Market {
             }
             _ => None,
         };
+        // mechanisms: agents set up what each enabled mechanism needs
+        let mc = &cfg.mechanisms;
+        let on = On {
+            m1: mc.optimistic_verification.is_some(),
+            m2: mc.committees.is_some(),
+            m3: mc.requester_bond.is_some(),
+            m4: mc.provider_bond.is_some(),
+            m5: mc.fair_exchange.is_some(),
+            m6: mc.disputes.is_some(),
+            m7: mc.reputation.is_some(),
+            m8: mc.market_integrity.is_some(),
+        };
+        let owner = Config::default().owner;
+        let arbiter = synthetic("arbiter", 0);
+        let mut verifiers = Vec::new();
+        {
+            let fund = |poco: &mut Poco<Mechanisms>, who: Address, amount: u128| -> Result<(), SimError> {
+                let v = U256::from(amount);
+                poco.mint_rlc(who, v).map_err(perr("mint"))?;
+                poco.deposit(&Env::at(who, T0), v).map_err(perr("deposit"))
+            };
+            let at = |who| Env::at(who, T0);
+            if on.m1 || on.m6 {
+                // correctness bond 2·P (M1) and pool deposit (M6) per task
+                fund(&mut poco, scheduler, 4 * price * tasks as u128)?;
+            }
+            if on.m1 {
+                for i in 0..5 {
+                    let v = synthetic("verifier", i);
+                    fund(&mut poco, v, 100 * RLC)?;
+                    poco.register_verifier(&at(v), U256::from(20 * RLC)).map_err(perr("registerVerifier"))?;
+                    verifiers.push(v);
+                }
+            }
+            if on.m2 {
+                let bond = U256::from(mc.committees.as_ref().map_or(0, |c| c.min_bond).max(1));
+                for w in &workers {
+                    fund(&mut poco, w.addr, bond.to::<u128>())?;
+                    poco.register_worker(&at(w.addr), workerpool, bond).map_err(perr("registerWorker"))?;
+                }
+            }
+            if on.m4 {
+                // each provider bonds enough for every reservation of the run (κ·price·volume)
+                for (who, asset, p) in [(app_owner, app, cfg.app_price), (dataset_owner, dataset, cfg.dataset_price)] {
+                    let b = (2 * markup(300, p) * tasks as u128).max(2 * RLC);
+                    fund(&mut poco, who, b)?;
+                    poco.bond_asset(&at(who), asset, U256::from(b)).map_err(perr("bondAsset"))?;
+                }
+            }
+            if on.m5 {
+                poco.set_tee_broker(&at(owner), synthetic("sms", 0)).map_err(perr("setTeeBroker"))?;
+            }
+            if on.m6 {
+                poco.register_arbiter(&at(owner), 1, arbiter, true).map_err(perr("registerArbiter"))?;
+            }
+            if on.m8 {
+                poco.announce_policy(&at(scheduler), workerpool, U256::from(cfg.worker_stake_ratio), U256::from(cfg.scheduler_reward_ratio))
+                    .map_err(perr("announcePolicy"))?;
+            }
+        }
         let mut initial = FxHashMap::default();
         let ring_owner = ring.as_ref().map(|r| r.owner);
         for a in [requester, scheduler, app_owner, dataset_owner].into_iter().chain(ring_owner).chain(workers.iter().map(|w| w.addr)) {
             initial.insert(a, holdings(&poco, a));
         }
-        let m = RunMetrics { honest_workers: n_honest, ..RunMetrics::default() };
+        let m = RunMetrics { honest_workers: n_honest, demand_tasks: cfg.deals * cfg.volume, ..RunMetrics::default() };
         let external_gain = match &cfg.attack {
             Attack::ColludingWorkers { external_gain_nrlc, .. }
             | Attack::SchedulerSybils { external_gain_nrlc, .. }
@@ -280,6 +374,10 @@ impl Market {
         q.at(T0, Ev::Deal(0));
         let mut market = Self {
             controls: Controls::of(&cfg.attack),
+            on,
+            verifiers,
+            watched: FxHashMap::default(),
+            arbiter,
             ring,
             cfg: cfg.clone(),
             poco,
@@ -301,6 +399,7 @@ impl Market {
             last_time: T0,
             initial,
             external_gain,
+            attacker_gain: if matches!(cfg.attack, Attack::DeterministicGarbage { .. }) { 0 } else { external_gain },
             worker_stake: worker_stake as u64,
             r,
         };
@@ -381,6 +480,10 @@ impl Market {
             self.last_time = now;
             match ev {
                 Ev::Deal(k) => self.on_deal(k)?,
+                Ev::ReportFault { t } => self.on_report_fault(t),
+                Ev::Watch { id, accepted, honest, challengers } => self.on_watch(id, accepted, honest, &challengers),
+                Ev::Panel { id, honest } => self.on_panel(id, honest),
+                Ev::Release { id } => self.on_release(id),
                 Ev::Assign { t, n } => {
                     if self.tasks.contains_key(&t) {
                         self.assign(t, n)
@@ -438,6 +541,15 @@ impl Market {
                 wp_ask = wp_max;
             }
             Attack::ExtremeTrust { trust } => req_trust = U256::from(trust),
+            Attack::PolicyFrontRun { scheduler_reward_ratio } if self.on.m8 => {
+                // S5 against M8: the policy must be announced and applies after the delay;
+                // the best the scheduler can do is announce it once, in public
+                if k == 0 {
+                    let env = self.env(self.scheduler);
+                    let r = self.poco.announce_policy(&env, self.workerpool, U256::from(c.worker_stake_ratio), U256::from(scheduler_reward_ratio));
+                    self.call(r);
+                }
+            }
             Attack::PolicyFrontRun { scheduler_reward_ratio } => {
                 // S5: raise σ just before the match; the deal reads the mutable policy
                 let env = self.env(self.scheduler);
@@ -476,6 +588,12 @@ impl Market {
             ..Default::default()
         };
         let env = self.env(self.requester);
+        if self.on.m7 && self.avoids_providers() {
+            // M7: the requester reads the providers' public ratings and takes its demand
+            // elsewhere (here: the deal is not placed)
+            self.m.unmatched_deals += 1;
+            return Ok(());
+        }
         match c.attack {
             Attack::PriceFrontRun { source, .. } => {
                 // A5/D4: the provider sees the pending match, closes its cheap order (the match
@@ -554,9 +672,13 @@ impl Market {
                 honest_computed: 0,
                 deal_k: k,
                 shared: None,
+                attested: false,
             };
             self.tasks.insert(t, task);
             self.q.at(now + 10 * self.r, Ev::Claim { t });
+            if (self.on.m3 || self.on.m4) && matches!(c.attack, Attack::UnstableInputs | Attack::NondeterministicApp { .. }) {
+                self.q.at(now + 7 * self.r - 1, Ev::ReportFault { t });
+            }
             if censored {
                 continue;
             }
@@ -597,12 +719,12 @@ impl Market {
             if task.assigned.len() as u64 >= self.cfg.max_replicas || task.assigned.len() >= self.candidates.len() || now >= task.contribution_deadline {
                 return;
             }
-            let w = loop {
-                let w = self.candidates[self.sched_rng.random_range(0..self.candidates.len())];
-                if !task.assigned.iter().any(|(x, _)| *x == w) {
-                    break w;
-                }
-            };
+            let pool: Vec<u32> = self.eligible(t);
+            let free: Vec<u32> = pool.iter().copied().filter(|w| !task.assigned.iter().any(|(x, _)| x == w)).collect();
+            if free.is_empty() {
+                return;
+            }
+            let w = free[self.sched_rng.random_range(0..free.len())];
             let worker = &mut self.workers[w as usize];
             let dt = exponential(&mut worker.rng, self.cfg.compute_mean_s).ceil().max(1.0) as u64;
             let task = self.tasks.get_mut(&t).expect("live task");
@@ -686,6 +808,27 @@ impl Market {
         let kind = self.workers[w as usize].kind;
         let env = self.env(addr);
         let fast = self.cfg.fast_path && self.cfg.trust <= 1;
+        if self.on.m4
+            && kind == WorkerKind::Honest
+            && let Some(cause) = self.provider_fault(t, w)
+        {
+            // M4: the worker observes a provider fault and reports it instead of computing
+            let r = self.poco.report_failure(&env, id, &ReportInput::plain(cause, keccak256(addr.as_slice()), keccak256(id.as_slice())));
+            self.call(r);
+            self.assign(t, 1);
+            return Ok(());
+        }
+        if self.on.m5 && !self.tasks[&t].attested && !matches!(kind, WorkerKind::Vanisher | WorkerKind::Copier) {
+            // M5: the SMS releases the dataset and app keys to the enclave and attests it
+            self.tasks.get_mut(&t).expect("live").attested = true;
+            let sms = self.env(synthetic("sms", 0));
+            if self.cfg.with_dataset {
+                let r = self.poco.attest_consumption(&sms, id, Consumption::Dataset, &[]);
+                self.call(r);
+            }
+            let r = self.poco.attest_consumption(&sms, id, Consumption::App, &[]);
+            self.call(r);
+        }
         match self.compute(t, w) {
             None => {
                 // vanished: the scheduler notices and replaces the replica
@@ -792,8 +935,32 @@ impl Market {
 
     fn record_success(&mut self, t: u32) {
         let task = self.tasks.remove(&t).expect("live");
-        let core = self.poco.state.tasks.remove(&task.id).expect("core task");
+        if self.on.m7 {
+            // M7: the requester rates what it received (it can tell a useful result from a
+            // useless one once it uses it); needs the completed task, so before pruning
+            let right = self.poco.state.tasks[&task.id].consensus_value == result_hash(task.id, task.truth);
+            let env = self.env(self.requester);
+            let r = self.poco.rate(&env, task.id, if right { 5 } else { 1 });
+            self.call(r);
+        }
+        let keep = self.on.m1 || self.on.m6;
+        let core = if keep { self.poco.state.tasks[&task.id].clone() } else { self.poco.state.tasks.remove(&task.id).expect("core task") };
         self.m.finalized += 1;
+        let accepted_digest = core.result_digest;
+        let honest = self.reexec(&task);
+        if keep {
+            let challengers: Vec<Address> = task
+                .assigned
+                .iter()
+                .filter(|(w, d)| self.workers[*w as usize].kind == WorkerKind::Honest && *d != B256::ZERO && *d != accepted_digest)
+                .map(|(w, _)| self.workers[*w as usize].addr)
+                .collect();
+            self.q.after(60, Ev::Watch { id: task.id, accepted: accepted_digest, honest, challengers });
+            let t_ref = self.r;
+            let end = 2 * t_ref * 6 + 60; // after every window and escalation of the default parameters
+            self.q.after(end, Ev::Release { id: task.id });
+            self.watched.insert(task.id, (task.truth, paid_of(&self.poco, task.deal)));
+        }
         let c = &self.cfg;
         let deal = self.poco.state.deals.get(&task.deal).expect("open deal");
         let paid = (deal.app.price + deal.dataset.price + deal.workerpool.price).to::<u64>();
@@ -828,25 +995,36 @@ impl Market {
         let Some(task) = self.tasks.get(&t) else { return Ok(()) };
         let id = task.id;
         let env = self.env(self.requester);
+        // victims of a failure: honest workers (unpaid compute, stakes), the providers
+        // (forgone revenue) and the pool (seized stake) unless they are the attacker; what
+        // mechanisms pay them back at claim (compensations, pay-on-consumption) is measured
+        // from their balances around the call
+        let mut victims: Vec<Address> = task.assigned.iter().filter(|(w, _)| self.workers[*w as usize].kind == WorkerKind::Honest).map(|(w, _)| self.workers[*w as usize].addr).collect();
+        victims.sort();
+        victims.dedup();
+        let c = self.cfg.clone();
+        let mut entitled = 0i128;
+        if !self.controls.app_owner {
+            victims.push(self.app_owner);
+            entitled += c.app_price as i128;
+        }
+        if c.with_dataset && !self.controls.dataset_owner {
+            victims.push(self.dataset_owner);
+            entitled += c.dataset_price as i128;
+        }
+        if !self.controls.scheduler {
+            victims.push(self.scheduler);
+        }
+        let before: i128 = victims.iter().map(|a| holdings(&self.poco, *a)).sum();
         let r = self.poco.claim(&env, id);
         if self.call(r).is_some() {
+            let after: i128 = victims.iter().map(|a| holdings(&self.poco, *a)).sum();
             let task = self.tasks.remove(&t).expect("live");
-            self.poco.state.tasks.remove(&id);
+            if !(self.on.m1 || self.on.m6) {
+                self.poco.state.tasks.remove(&id);
+            }
             self.m.failed += 1;
-            let c = &self.cfg;
-            // victims: workers' unpaid compute, providers' forgone revenue, and the pool's
-            // seized stake unless the scheduler is the attacker
-            let mut loss = (task.honest_computed * c.compute_cost_nrlc) as i128;
-            if !self.controls.app_owner {
-                loss += c.app_price as i128;
-            }
-            if c.with_dataset && !self.controls.dataset_owner {
-                loss += c.dataset_price as i128;
-            }
-            if !self.controls.scheduler {
-                loss += (c.workerpool_price * WORKERPOOL_STAKE_RATIO / 100) as i128;
-            }
-            self.m.victim_loss += loss;
+            self.m.victim_loss += (task.honest_computed * c.compute_cost_nrlc) as i128 + entitled - (after - before);
             self.close(task.deal);
         }
         Ok(())
@@ -857,8 +1035,162 @@ impl Market {
         *left -= 1;
         if *left == 0 {
             self.deal_open.remove(&deal);
-            self.poco.state.deals.remove(&deal);
+            if !(self.on.m1 || self.on.m6) {
+                self.poco.state.deals.remove(&deal);
+            }
         }
+    }
+
+    // ------------------------------------------------------------------ mechanism agents
+
+    /// M7: the requester avoids an app or dataset rated below 2.5 stars.
+    fn avoids_providers(&self) -> bool {
+        let Some(rep) = self.poco.ext.reputation.as_ref() else { return false };
+        [self.app, self.dataset].iter().any(|a| rep.rating_milli(*a).is_some_and(|r| r < 2_500))
+    }
+
+    /// Workers the scheduler may assign to task `t`: M2 restricts to the task's committee;
+    /// under M8 honest workers refuse a pool that announced σ above 20 %.
+    fn eligible(&self, t: u32) -> Vec<u32> {
+        let id = self.tasks[&t].id;
+        let committee = self.poco.ext.committees.as_ref().and_then(|c| c.committees.get(&id).cloned());
+        let refuse = self.on.m8
+            && self.poco.ext.market_integrity.as_ref().is_some_and(|m| {
+                let p = m.policies.get(&self.workerpool).copied().unwrap_or_default();
+                let announced = p.pending.map_or(p.current.1, |x| x.1);
+                announced > U256::from(20u8)
+            });
+        self.candidates
+            .iter()
+            .copied()
+            .filter(|w| committee.as_ref().is_none_or(|c| c.contains(&self.workers[*w as usize].addr)))
+            .filter(|w| !(refuse && self.workers[*w as usize].kind == WorkerKind::Honest))
+            .collect()
+    }
+
+    /// M4: the provider fault an honest worker observes on task `t`, if any (checksum or
+    /// digest mismatch, download failure).
+    fn provider_fault(&mut self, t: u32, w: u32) -> Option<Cause> {
+        let k = self.tasks[&t].deal_k;
+        match self.cfg.attack {
+            Attack::MutableDataset => Some(Cause::DatasetBadChecksum),
+            Attack::DatasetWithdrawal { from_deal } if k >= from_deal => Some(Cause::DatasetDownloadFailed),
+            Attack::ImageMutation { from_deal, p_stale } if k >= from_deal => {
+                let stale = self.workers[w as usize].rng.random_bool(p_stale.clamp(0.0, 1.0));
+                (!stale).then_some(Cause::AppDigestMismatch)
+            }
+            _ => None,
+        }
+    }
+
+    /// What an honest re-execution of the task yields (no noise): the evidence verifiers and
+    /// arbiters produce.
+    fn reexec(&self, task: &SimTask) -> B256 {
+        let tag = |s: &[u8]| keccak256([task.id.as_slice(), s].concat());
+        match self.cfg.attack {
+            Attack::DeterministicGarbage { .. } => tag(b"garbage"),
+            Attack::TrivialisedConsensus { .. } => keccak256(b"constant determinism file"),
+            Attack::DatasetWithdrawal { from_deal } if task.deal_k >= from_deal => tag(b"dataset download error"),
+            _ => task.truth,
+        }
+    }
+
+    /// M3/M4: just before the contribution deadline of a task without consensus, its honest
+    /// contributors report what they observed.
+    fn on_report_fault(&mut self, t: u32) {
+        let Some(task) = self.tasks.get(&t) else { return };
+        let id = task.id;
+        if self.poco.state.tasks.get(&id).map(|x| x.status) != Some(TaskStatus::Active) {
+            return;
+        }
+        let cause = match self.cfg.attack {
+            Attack::UnstableInputs if self.on.m3 => Cause::InputDivergent,
+            Attack::NondeterministicApp { .. } if self.on.m4 => Cause::NonDeterministic,
+            _ => return,
+        };
+        let reporters: Vec<u32> = task.assigned.iter().filter(|(w, d)| *d != B256::ZERO && self.workers[*w as usize].kind == WorkerKind::Honest).map(|(w, _)| *w).collect();
+        for w in reporters {
+            let a = self.workers[w as usize].addr;
+            // the input bytes this worker saw: per-worker under R1, the same otherwise
+            let input = if cause == Cause::InputDivergent { keccak256([id.as_slice(), a.as_slice()].concat()) } else { keccak256(id.as_slice()) };
+            let env = self.env(a);
+            let r = self.poco.report_failure(&env, id, &ReportInput::plain(cause, keccak256(a.as_slice()), input));
+            self.call(r);
+        }
+    }
+
+    /// M1: the drawn auditor (a verifier agent) posts its re-execution; an honest loser
+    /// challenges a result it disagrees with. M6: a requester that received a useless result
+    /// opens a dispute, and the arbiter (who re-executes against the app's specification)
+    /// rules.
+    fn on_watch(&mut self, id: B256, accepted: B256, honest: B256, challengers: &[Address]) {
+        if let Some(w) = self.poco.ext.optimistic_verification.as_ref().and_then(|m| m.windows.get(&id).cloned()) {
+            if let Some((a, false)) = w.auditor
+                && self.verifiers.contains(&a)
+            {
+                let env = self.env(a);
+                let r = self.poco.submit_audit(&env, id, honest);
+                self.call(r);
+            }
+            if let Some(c) = challengers.first() {
+                let env = self.env(*c);
+                let r = self.poco.challenge(&env, id, honest);
+                self.call(r);
+            }
+            self.q.after(60, Ev::Panel { id, honest });
+        }
+        if self.on.m6 {
+            let (truth, _) = self.watched[&id];
+            if accepted != truth {
+                let env = self.env(self.requester);
+                let r = self.poco.open_dispute(&env, id, 1);
+                if self.call(r).is_some() {
+                    let env = self.env(self.arbiter);
+                    let r = self.poco.resolve_dispute(&env, id, true);
+                    if self.call(r).is_some() {
+                        self.undo_wrong(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// M1: every verifier agent on the escalation panel votes its re-execution.
+    fn on_panel(&mut self, id: B256, honest: B256) {
+        let Some(w) = self.poco.ext.optimistic_verification.as_ref().and_then(|m| m.windows.get(&id).cloned()) else { return };
+        for v in w.panel.iter().filter(|v| self.verifiers.contains(v)).copied().collect::<Vec<_>>() {
+            let env = self.env(v);
+            let r = self.poco.vote(&env, id, honest);
+            if let Some(Verdict::Overturned) = self.call(r) {
+                self.undo_wrong(id);
+            }
+        }
+    }
+
+    /// A wrong result was overturned (M1) or refunded by a dispute (M6): the requester did not
+    /// accept it after all.
+    fn undo_wrong(&mut self, id: B256) {
+        if let Some((truth, paid)) = self.watched.remove(&id)
+            && self.poco.state.tasks.get(&id).is_some_and(|t| t.consensus_value != result_hash(id, truth))
+        {
+            self.m.wrong_accepted -= 1;
+            self.m.overturned += 1;
+            self.m.victim_loss -= (paid + self.external_gain) as i128;
+        }
+    }
+
+    /// M1/M6: close the windows (anyone may call; the scheduler does).
+    fn on_release(&mut self, id: B256) {
+        let env = self.env(self.scheduler);
+        if self.on.m1 {
+            let r = self.poco.release_escrow(&env, id);
+            self.call(r);
+        }
+        if self.on.m6 {
+            let r = self.poco.release_deposits(&env, id);
+            self.call(r);
+        }
+        self.watched.remove(&id);
     }
 
     fn settle(mut self) -> RunMetrics {
@@ -890,22 +1222,27 @@ impl Market {
         if ctl.requester {
             attacker -= self.m.requester_outflow;
         }
+        // a provider's gain from attacking is what it earned beyond the price of the correct
+        // results it delivered (what it would have earned honestly)
+        let correct = self.m.finalized - self.m.wrong_accepted;
         if ctl.app_owner {
-            attacker += app_rev;
+            attacker += app_rev - (c.app_price * correct) as i128;
         }
         if ctl.dataset_owner {
-            attacker += ds_rev;
+            attacker += ds_rev - (if c.with_dataset { c.dataset_price } else { 0 } * correct) as i128;
         }
         if let Some(ring) = &self.ring {
             attacker += delta(p, &self.initial, ring.owner);
         }
         match c.attack {
             // the coalition obtained every failed task's result off-chain: worth its price
-            Attack::WithholdFinalize => attacker += (self.m.failed * (c.app_price + c.dataset_price + c.workerpool_price)) as i128,
+            // the coalition obtained every failed task's result off-chain; through its own pool
+            // it would otherwise have paid the providers P_a + P_d for it (§1.1 R3)
+            Attack::WithholdFinalize => attacker += (self.m.failed * (c.app_price + if c.with_dataset { c.dataset_price } else { 0 })) as i128,
             Attack::ExfiltratingApp { data_value_nrlc } => attacker += (self.m.finalized * data_value_nrlc) as i128,
             _ => {}
         }
-        attacker += (self.m.wrong_accepted * self.external_gain) as i128;
+        attacker += (self.m.wrong_accepted * self.attacker_gain) as i128;
         attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
         self.m.attacker_profit = if matches!(c.attack, Attack::None) { 0 } else { attacker };
         self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
@@ -919,6 +1256,10 @@ impl Market {
             .unwrap_or(0);
         self.m
     }
+}
+
+fn paid_of(p: &Poco<Mechanisms>, deal: B256) -> u64 {
+    p.state.deals.get(&deal).map_or(0, |d| (d.app.price + d.dataset.price + d.workerpool.price).to::<u64>())
 }
 
 fn adversaries(honest: u64, fraction: f64) -> u64 {

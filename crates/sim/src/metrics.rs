@@ -133,8 +133,13 @@ pub struct RunMetrics {
     pub calls: u64,
     /// on-chain calls that reverted
     pub reverted_calls: u64,
+    /// tasks requested (deals × volume): the denominator of per-task money metrics, the same
+    /// whether or not a mechanism stops some deals from happening
+    pub demand_tasks: u64,
     /// deals matched
     pub matched_deals: u64,
+    /// wrong results later overturned (M1) or refunded by a dispute (M6)
+    pub overturned: u64,
     /// deals whose `matchOrders` was refused (no task created)
     pub unmatched_deals: u64,
     /// kitty (seized scheduler stakes) at the end of the run, nRLC
@@ -179,9 +184,9 @@ impl RunMetrics {
     pub fn provider_revenue_ratio(&self) -> f64 {
         ratio(self.provider_revenue as f64, self.provider_entitled as f64)
     }
-    /// Attacker net profit per task, nRLC.
+    /// Attacker net profit per requested task, nRLC.
     pub fn attacker_profit_per_task(&self) -> f64 {
-        ratio(self.attacker_profit as f64, self.tasks as f64)
+        ratio(self.attacker_profit as f64, self.demand_tasks as f64)
     }
     /// Griefing factor: victim loss / attacker cost (attacker cost = −profit when negative).
     pub fn griefing_factor(&self) -> f64 {
@@ -190,7 +195,7 @@ impl RunMetrics {
     }
     /// Loss of the attack's victims per task, nRLC.
     pub fn victim_loss_per_task(&self) -> f64 {
-        ratio(self.victim_loss as f64, self.tasks as f64)
+        ratio(self.victim_loss as f64, self.demand_tasks as f64)
     }
     /// Capital locked × time per task, nRLC·s.
     pub fn capital_time_per_task(&self) -> f64 {

@@ -151,6 +151,14 @@ fn no_damage(attack: Attack, metric: &'static str, worse: Worse) -> Simulation {
     Simulation::Run { cfg: run_on(attack, |_| {}), metric, worse, expect_damage: false }
 }
 
+/// R3 / C1 / R8 / S6: the coalition's own pool is cheap (`P_w` = 1 RLC) and the providers'
+/// prices matter (`P_a` = 3, `P_d` = 5 RLC): §1.1 R3 is profitable when `P_a + P_d > 0.3 P_w + c`.
+fn own_pool(c: &mut MarketConfig) {
+    c.workerpool_price = RLC;
+    c.app_price = 3 * RLC;
+    c.dataset_price = 5 * RLC;
+}
+
 fn trust1(c: &mut MarketConfig) {
     c.trust = 1;
     c.fast_path = true;
@@ -169,12 +177,12 @@ pub fn catalogue() -> Vec<Threat> {
         // 1.1 requester
         t("R1", "per-worker or unstable inputs, refund at claim", Requester, "workers, pool, providers", P::None, sim(Attack::UnstableInputs, loss, Higher)),
         t("R2", "malformed but deterministic input", Requester, "workers", P::Mitigated, no_damage(Attack::MalformedInput, "honest_income_per_compute_nrlc", Lower)),
-        t("R3", "self-hosted pool free-riding: result obtained, finalize withheld, refund", Coalition, "app and dataset owners", P::None, sim(Attack::WithholdFinalize, "provider_revenue_ratio", Lower)),
+        t("R3", "self-hosted pool free-riding: result obtained, finalize withheld, refund", Coalition, "app and dataset owners", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
         t("R4", "callback griefing", Requester, "finaliser", P::Partial, Simulation::NotSimulated("a gas cost only: the core has no gas model; the EVM oracle (issue B) measures callback gas")),
         t("R5", "withdraw race against a pending matchOrders", Requester, "matcher", P::Mitigated, sim(Attack::WithdrawRace { p: 0.5 }, "reverted_call_share", Higher)),
         t("R6", "order-volume exhaustion", Requester, "providers, other requesters", P::None, Simulation::NotSimulated("needs several requesters competing for one provider order's volume; the market has one requester per run (order-book agent not built yet)")),
         t("R7", "extreme trust", Requester, "pool, workers", P::Mitigated, no_damage(Attack::ExtremeTrust { trust: 100 }, loss, Higher)),
-        t("R8", "refund abuse after delivery (general case of R3)", Coalition, "providers, workers", P::None, sim(Attack::WithholdFinalize, "provider_revenue_ratio", Lower)),
+        t("R8", "refund abuse after delivery (general case of R3)", Coalition, "providers, workers", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
         // 1.2 app provider
         t("A1", "non-deterministic app", AppProvider, "workers, pool, requester", P::None, sim(Attack::NondeterministicApp { p: 0.5 }, loss, Higher)),
         t("A2", "image mutation under the same tag", AppProvider, "requester, workers", P::None, sim(Attack::ImageMutation { from_deal: 30, p_stale: 0.5 }, live, Lower)),
@@ -195,7 +203,7 @@ pub fn catalogue() -> Vec<Threat> {
         t("S3", "censorship (never initialising / authorising)", Scheduler, "requester", P::Partial, sim(Attack::Censorship { fraction: 0.3 }, live, Lower)),
         t("S4", "request sniping at the max price", Scheduler, "requester", P::Partial, sim(Attack::RequestSniping { markup_pct: 50 }, loss, Higher)),
         t("S5", "policy front-running (σ raised before match)", Scheduler, "workers", P::None, sim(Attack::PolicyFrontRun { scheduler_reward_ratio: 100 }, "honest_income_per_compute_nrlc", Lower)),
-        t("S6", "withholding finalize", Scheduler, "workers, providers", P::None, sim(Attack::WithholdFinalize, "honest_income_per_compute_nrlc", Lower)),
+        t("S6", "withholding finalize", Scheduler, "workers, providers", P::None, sim_with(Attack::WithholdFinalize, own_pool, "honest_income_per_compute_nrlc", Lower)),
         t("S7", "kitty draining by zero-price self-deals", Scheduler, "all pools", P::None, sim(Attack::KittyDrain { seed_failures: 20, drain_deals: 30 }, "attacker_profit_nrlc", Higher)),
         t("S8", "contributor-array deadlock (block gas)", Scheduler, "requester", P::Partial, Simulation::NotSimulated("needs a block gas limit; the core executes without gas (the EVM oracle can measure the array gas)")),
         t("S9", "score farming, then capture elsewhere", Scheduler, "other pools' requesters", P::None, sim_with(Attack::ScoreFarming { farm_tasks: 18, external_gain_nrlc: 50 * RLC }, |c| c.honest_workers = 4, wrong, Higher)),
@@ -211,7 +219,7 @@ pub fn catalogue() -> Vec<Threat> {
         t("W8", "guessing low-entropy outputs", Worker, "requester", P::None, sim(Attack::Guessing { fraction: 0.5, p_correct: 0.5 }, wrong, Higher)),
         t("W9", "accept then vanish", Worker, "pool, requester", P::Partial, sim(Attack::Vanishing { fraction: 0.5 }, "ttf_p95_s", Higher)),
         // 1.6 coalitions
-        t("C1", "requester + scheduler: result then refund", Coalition, "providers", P::None, sim(Attack::WithholdFinalize, "provider_revenue_ratio", Lower)),
+        t("C1", "requester + scheduler: result then refund", Coalition, "providers", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
         t("C2", "app owner + requester exfiltration", Coalition, "dataset owner", P::Partial, sim(Attack::ExfiltratingApp { data_value_nrlc: 20 * RLC }, "attacker_profit_per_task_nrlc", Higher)),
         t("C3", "scheduler + worker Sybils capture", Coalition, "requester", P::None, sim(Attack::SchedulerSybils { sybils: 3, external_gain_nrlc: 0 }, wrong, Higher)),
         t("C4", "oracle manipulation through a callback (G ≫ P)", Coalition, "downstream contract", P::None, sim_with(Attack::SchedulerSybils { sybils: 1, external_gain_nrlc: 1_000 * RLC }, trust1, "attacker_profit_per_task_nrlc", Higher)),

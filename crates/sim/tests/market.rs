@@ -54,8 +54,14 @@ fn unstable_inputs_fail_every_task_and_grief() {
 
 #[test]
 fn withheld_finalize_refunds_the_coalition() {
-    let m = run(&cfg(Attack::WithholdFinalize), 1, 0).unwrap();
+    // §1.1 R3: the coalition gains P_a + P_d per task and loses the pool stake 0.3·P_w
+    let rlc = 1_000_000_000i128;
+    let cheap_pool = MarketConfig { workerpool_price: 1_000_000_000, app_price: 3_000_000_000, dataset_price: 5_000_000_000, ..cfg(Attack::WithholdFinalize) };
+    let m = run(&cheap_pool, 1, 0).unwrap();
     assert_eq!(m.failed, 40);
     assert_eq!(m.provider_revenue, 0);
-    assert!(m.attacker_profit > 0);
+    assert_eq!(m.attacker_profit, 40 * (8 * rlc - 3 * rlc / 10));
+    // at the default prices P_a + P_d = 2 < 0.3·P_w = 3 RLC: unprofitable, as R3's condition says
+    let m = run(&cfg(Attack::WithholdFinalize), 1, 0).unwrap();
+    assert_eq!(m.attacker_profit, 40 * (2 * rlc - 3 * rlc));
 }
