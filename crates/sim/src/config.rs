@@ -9,6 +9,18 @@ use serde::{Deserialize, Serialize};
 pub struct MarketConfig {
     /// number of deals (requests) arriving
     pub deals: u64,
+    /// requesters sharing the demand (each deal comes from one, drawn uniformly); under a
+    /// requester-side attack every requester plays it
+    pub requesters: u64,
+    /// inter-arrival times are exponential with mean `deal_interval_s` (Poisson demand)
+    /// instead of fixed
+    pub poisson_arrivals: bool,
+    /// trust levels requesters choose from, uniformly per deal (empty: always `trust`); the
+    /// pool accepts up to the highest
+    pub trust_choices: Vec<u64>,
+    /// each requester's deposit, nRLC (0: enough for every deal); a requester whose balance
+    /// cannot pay a deal stops requesting
+    pub requester_budget_nrlc: u64,
     /// tasks per deal (bag of tasks)
     pub volume: u64,
     /// category id (0 = XS, R = 300 s … 4 = XL)
@@ -56,6 +68,10 @@ impl Default for MarketConfig {
     fn default() -> Self {
         Self {
             deals: 200,
+            requesters: 1,
+            poisson_arrivals: false,
+            trust_choices: Vec::new(),
+            requester_budget_nrlc: 0,
             volume: 1,
             category: 0,
             trust: 5,

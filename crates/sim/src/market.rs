@@ -102,6 +102,10 @@ struct SimTask {
     honest_computed: u64,
     /// index of the deal (arrival order)
     deal_k: u64,
+    /// the deal's requester
+    requester: Address,
+    /// the deal's trust
+    trust: u64,
     /// W1': the result the first sharer computed
     shared: Option<B256>,
     /// M5: the SMS attested the consumption of the dataset/app keys
@@ -165,9 +169,12 @@ struct Ring {
 /// One PoCo-exact market run.
 pub struct Market {
     cfg: MarketConfig,
+    /// every requester (the first is `requester`)
+    requesters: Vec<Address>,
+    /// demand stream: arrivals, requester and trust choices
+    demand_rng: SimRng,
     poco: Poco<Mechanisms>,
     q: Queue<Ev>,
-    requester: Address,
     scheduler: Address,
     app_owner: Address,
     dataset_owner: Address,
@@ -189,7 +196,7 @@ pub struct Market {
     /// M1 verifier agents
     verifiers: Vec<Address>,
     /// M1/M6: finalised tasks under watch → (ground truth, price paid)
-    watched: FxHashMap<B256, (B256, u64)>,
+    watched: FxHashMap<B256, (B256, u64, Address)>,
     /// M6 tier-1 arbiter
     arbiter: Address,
     ring: Option<Ring>,
@@ -274,7 +281,11 @@ impl Market {
             poco.mint_rlc(who, v).map_err(perr("mint"))?;
             poco.deposit(&Env::at(who, T0), v).map_err(perr("deposit"))
         };
-        fund(requester, 2 * price * tasks as u128 + 1)?;
+        let requesters: Vec<Address> = std::iter::once(requester).chain((1..cfg.requesters).map(|i| synthetic("requester", i))).collect();
+        for r in &requesters {
+            let budget = if cfg.requester_budget_nrlc > 0 { cfg.requester_budget_nrlc as u128 } else { 2 * price * tasks as u128 + 1 };
+            fund(*r, budget)?;
+        }
         fund(scheduler, 2 * s_pool * tasks as u128 + 1)?;
         for w in &workers {
             fund(w.addr, 2 * worker_stake * (cfg.max_replicas as u128 * tasks as u128).min(10_000) + 1)?;
@@ -359,7 +370,7 @@ impl Market {
         }
         let mut initial = FxHashMap::default();
         let ring_owner = ring.as_ref().map(|r| r.owner);
-        for a in [requester, scheduler, app_owner, dataset_owner].into_iter().chain(ring_owner).chain(workers.iter().map(|w| w.addr)) {
+        for a in requesters.iter().copied().chain([scheduler, app_owner, dataset_owner]).chain(ring_owner).chain(workers.iter().map(|w| w.addr)) {
             initial.insert(a, holdings(&poco, a));
         }
         let m = RunMetrics { honest_workers: n_honest, demand_tasks: cfg.deals * cfg.volume, ..RunMetrics::default() };
@@ -380,9 +391,10 @@ impl Market {
             arbiter,
             ring,
             cfg: cfg.clone(),
+            requesters,
+            demand_rng: stream(master_seed, run, "demand", 0),
             poco,
             q,
-            requester,
             scheduler,
             app_owner,
             dataset_owner,
@@ -524,15 +536,18 @@ impl Market {
         let c = self.cfg.clone();
         let c = &c;
         if k + 1 < c.deals {
-            self.q.after(c.deal_interval_s, Ev::Deal(k + 1));
+            let dt = if c.poisson_arrivals { exponential(&mut self.demand_rng, c.deal_interval_s as f64).round() as u64 } else { c.deal_interval_s };
+            self.q.after(dt, Ev::Deal(k + 1));
         }
+        let req_addr = self.requesters[self.demand_rng.random_range(0..self.requesters.len())];
+        let chosen_trust = if c.trust_choices.is_empty() { c.trust } else { c.trust_choices[self.demand_rng.random_range(0..c.trust_choices.len())] };
         let salt = B256::from(U256::from(k));
         let vol = U256::from(c.volume);
         let pct = |p: u64, m: u64| U256::from(p as u128 * (100 + m as u128) / 100);
         // what the requester accepts to pay (max prices) and what the providers ask
         let (app_ask, ds_ask, mut wp_ask) = (U256::from(c.app_price), U256::from(c.dataset_price), U256::from(c.workerpool_price));
         let (mut app_max, mut ds_max, mut wp_max) = (app_ask, ds_ask, wp_ask);
-        let mut req_trust = U256::from(c.trust);
+        let mut req_trust = U256::from(chosen_trust);
         match c.attack {
             Attack::PriceFrontRun { source: Provider::App, markup_pct } => app_max = pct(c.app_price, markup_pct),
             Attack::PriceFrontRun { source: Provider::Dataset, markup_pct } => ds_max = pct(c.dataset_price, markup_pct),
@@ -569,7 +584,7 @@ impl Market {
             workerpoolprice: wp_ask,
             volume: vol,
             category: U256::from(c.category),
-            trust: U256::from(c.trust),
+            trust: U256::from(c.trust_choices.iter().copied().max().unwrap_or(c.trust).max(c.trust)),
             salt,
             ..Default::default()
         };
@@ -580,14 +595,20 @@ impl Market {
             datasetmaxprice: if c.with_dataset { ds_max } else { U256::ZERO },
             workerpool: self.workerpool,
             workerpoolmaxprice: wp_max,
-            requester: self.requester,
+            requester: req_addr,
             volume: vol,
             category: wp.category,
             trust: req_trust,
             salt,
             ..Default::default()
         };
-        let env = self.env(self.requester);
+        let env = self.env(req_addr);
+        let cost = (app_max + ds_max + wp_max).saturating_mul(vol);
+        if self.poco.view_account(req_addr).balance < cost {
+            // the requester's budget is spent: it stops requesting
+            self.m.unmatched_deals += 1;
+            return Ok(());
+        }
         if self.on.m7 && self.avoids_providers() {
             // M7: the requester reads the providers' public ratings and takes its demand
             // elsewhere (here: the deal is not placed)
@@ -619,7 +640,7 @@ impl Market {
             }
             Attack::WithdrawRace { p } if self.sched_rng.random_bool(p.clamp(0.0, 1.0)) => {
                 // R5: withdraw just before the match lands, then re-deposit; the match reverts
-                let bal = self.poco.view_account(self.requester).balance;
+                let bal = self.poco.view_account(req_addr).balance;
                 let r = self.poco.withdraw(&env, bal);
                 self.call(r);
                 let r = self.poco.match_orders(&env, &app, &dataset, &wp, &req);
@@ -631,6 +652,12 @@ impl Market {
         }
         let deal = match self.poco.match_orders(&env, &app, &dataset, &wp, &req) {
             Ok(d) => d,
+            Err(_) if c.requester_budget_nrlc > 0 => {
+                // a budget-limited requester could not cover a mechanism's extra locks
+                self.m.reverted_calls += 1;
+                self.m.unmatched_deals += 1;
+                return Ok(());
+            }
             Err(err) if matches!(c.attack, Attack::ExtremeTrust { .. }) => {
                 // R7: the pool does not accept the trust: nothing is locked, nobody works
                 let _ = err;
@@ -671,6 +698,8 @@ impl Market {
                 outstanding: 0,
                 honest_computed: 0,
                 deal_k: k,
+                requester: req_addr,
+                trust: req_trust.to::<u64>(),
                 shared: None,
                 attested: false,
             };
@@ -682,7 +711,7 @@ impl Market {
             if censored {
                 continue;
             }
-            let first = self.initial_replicas();
+            let first = self.initial_replicas(chosen_trust);
             match c.attack {
                 Attack::SlowPool { tasks_per_hour } => {
                     let delay = idx * 3600 / tasks_per_hour.max(1);
@@ -696,8 +725,8 @@ impl Market {
 
     /// Replicas an honest scheduler assigns up front: the fewest fresh-weight workers whose
     /// agreement reaches consensus (spec §7.5; 1 on the fast path).
-    fn initial_replicas(&self) -> u64 {
-        let t = self.cfg.trust.max(1) as u128;
+    fn initial_replicas(&self, trust: u64) -> u64 {
+        let t = trust.max(1) as u128;
         if t == 1 {
             return 1;
         }
@@ -807,7 +836,7 @@ impl Market {
         let addr = self.workers[w as usize].addr;
         let kind = self.workers[w as usize].kind;
         let env = self.env(addr);
-        let fast = self.cfg.fast_path && self.cfg.trust <= 1;
+        let fast = self.cfg.fast_path && self.tasks[&t].trust <= 1;
         if self.on.m4
             && kind == WorkerKind::Honest
             && let Some(cause) = self.provider_fault(t, w)
@@ -914,7 +943,8 @@ impl Market {
         let env = self.env(self.scheduler);
         let r = self.poco.reopen(&env, id);
         if self.call(r).is_some() {
-            self.assign(t, self.initial_replicas());
+            let trust = self.tasks[&t].trust;
+            self.assign(t, self.initial_replicas(trust));
         }
         Ok(())
     }
@@ -939,7 +969,7 @@ impl Market {
             // M7: the requester rates what it received (it can tell a useful result from a
             // useless one once it uses it); needs the completed task, so before pruning
             let right = self.poco.state.tasks[&task.id].consensus_value == result_hash(task.id, task.truth);
-            let env = self.env(self.requester);
+            let env = self.env(task.requester);
             let r = self.poco.rate(&env, task.id, if right { 5 } else { 1 });
             self.call(r);
         }
@@ -959,7 +989,7 @@ impl Market {
             let t_ref = self.r;
             let end = 2 * t_ref * 6 + 60; // after every window and escalation of the default parameters
             self.q.after(end, Ev::Release { id: task.id });
-            self.watched.insert(task.id, (task.truth, paid_of(&self.poco, task.deal)));
+            self.watched.insert(task.id, (task.truth, paid_of(&self.poco, task.deal), task.requester));
         }
         let c = &self.cfg;
         let deal = self.poco.state.deals.get(&task.deal).expect("open deal");
@@ -994,7 +1024,7 @@ impl Market {
     fn on_claim(&mut self, t: u32) -> Result<(), SimError> {
         let Some(task) = self.tasks.get(&t) else { return Ok(()) };
         let id = task.id;
-        let env = self.env(self.requester);
+        let env = self.env(task.requester);
         // victims of a failure: honest workers (unpaid compute, stakes), the providers
         // (forgone revenue) and the pool (seized stake) unless they are the attacker; what
         // mechanisms pay them back at claim (compensations, pay-on-consumption) is measured
@@ -1140,9 +1170,9 @@ impl Market {
             self.q.after(60, Ev::Panel { id, honest });
         }
         if self.on.m6 {
-            let (truth, _) = self.watched[&id];
+            let (truth, _, requester) = self.watched[&id];
             if accepted != truth {
-                let env = self.env(self.requester);
+                let env = self.env(requester);
                 let r = self.poco.open_dispute(&env, id, 1);
                 if self.call(r).is_some() {
                     let env = self.env(self.arbiter);
@@ -1170,7 +1200,7 @@ impl Market {
     /// A wrong result was overturned (M1) or refunded by a dispute (M6): the requester did not
     /// accept it after all.
     fn undo_wrong(&mut self, id: B256) {
-        if let Some((truth, paid)) = self.watched.remove(&id)
+        if let Some((truth, paid, _)) = self.watched.remove(&id)
             && self.poco.state.tasks.get(&id).is_some_and(|t| t.consensus_value != result_hash(id, truth))
         {
             self.m.wrong_accepted -= 1;
@@ -1197,7 +1227,7 @@ impl Market {
         let delta = |p: &Poco<Mechanisms>, initial: &FxHashMap<Address, i128>, a: Address| holdings(p, a) - initial[&a];
         let c = &self.cfg;
         let p = &self.poco;
-        self.m.requester_outflow = -delta(p, &self.initial, self.requester);
+        self.m.requester_outflow = -self.requesters.iter().map(|r| delta(p, &self.initial, *r)).sum::<i128>();
         self.m.scheduler_income = delta(p, &self.initial, self.scheduler);
         let app_rev = delta(p, &self.initial, self.app_owner);
         let ds_rev = delta(p, &self.initial, self.dataset_owner);
@@ -1274,6 +1304,12 @@ pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
     let bad = |m: &str| Err(SimError::Config(m.to_string()));
     if c.deals == 0 || c.volume == 0 {
         return bad("deals and volume must be ≥ 1");
+    }
+    if c.requesters == 0 {
+        return bad("requesters must be ≥ 1");
+    }
+    if c.poisson_arrivals && c.deal_interval_s == 0 {
+        return bad("poisson_arrivals needs deal_interval_s ≥ 1");
     }
     if c.category > 4 {
         return bad("category must be 0..=4 (XS..XL)");

@@ -65,3 +65,27 @@ fn withheld_finalize_refunds_the_coalition() {
     let m = run(&cfg(Attack::WithholdFinalize), 1, 0).unwrap();
     assert_eq!(m.attacker_profit, 40 * (2 * rlc - 3 * rlc));
 }
+
+#[test]
+fn several_requesters_with_budgets_poisson_demand_and_trust_choices() {
+    let rlc = 1_000_000_000u64;
+    let c = MarketConfig {
+        deals: 60,
+        requesters: 3,
+        poisson_arrivals: true,
+        trust_choices: vec![1, 3, 5],
+        // each requester can pay 10 deals of 12 RLC: 30 of the 60 requested deals happen
+        requester_budget_nrlc: 10 * 12 * rlc + 1,
+        ..MarketConfig::default()
+    };
+    let m = run(&c, 3, 0).unwrap();
+    assert_eq!(m.matched_deals, 30, "budgets stop demand");
+    assert_eq!(m.unmatched_deals, 30);
+    assert_eq!(m.finalized, 30);
+    assert_eq!(m.requester_outflow, 30 * 12 * rlc as i128);
+    // trust 1 needs one replica, 3 needs two, 5 needs three: the mix lies strictly between
+    assert!(m.replicas > 30 && m.replicas < 90, "{}", m.replicas);
+    // same seed, same bytes; another seed, other arrivals
+    assert_eq!(m, run(&c, 3, 0).unwrap());
+    assert_ne!(m.time_to_finality, run(&c, 4, 0).unwrap().time_to_finality);
+}
