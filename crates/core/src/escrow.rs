@@ -52,7 +52,7 @@ impl PartialEq for Ledger {
             m: &FxHashMap<K, V>,
         ) -> Vec<(K, V)> {
             let mut v: Vec<(K, V)> = m.iter().filter(|(_, v)| **v != V::default()).map(|(k, v)| (*k, *v)).collect();
-            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.sort_by_key(|a| a.0);
             v
         }
         self.proxy == other.proxy

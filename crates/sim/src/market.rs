@@ -556,15 +556,14 @@ impl Market {
                 wp_ask = wp_max;
             }
             Attack::ExtremeTrust { trust } => req_trust = U256::from(trust),
-            Attack::PolicyFrontRun { scheduler_reward_ratio } if self.on.m8 => {
-                // S5 against M8: the policy must be announced and applies after the delay;
-                // the best the scheduler can do is announce it once, in public
-                if k == 0 {
-                    let env = self.env(self.scheduler);
-                    let r = self.poco.announce_policy(&env, self.workerpool, U256::from(c.worker_stake_ratio), U256::from(scheduler_reward_ratio));
-                    self.call(r);
-                }
+            // S5 against M8: the policy must be announced and applies after the delay; the
+            // best the scheduler can do is announce it once, in public
+            Attack::PolicyFrontRun { scheduler_reward_ratio } if self.on.m8 && k == 0 => {
+                let env = self.env(self.scheduler);
+                let r = self.poco.announce_policy(&env, self.workerpool, U256::from(c.worker_stake_ratio), U256::from(scheduler_reward_ratio));
+                self.call(r);
             }
+            Attack::PolicyFrontRun { .. } if self.on.m8 => {}
             Attack::PolicyFrontRun { scheduler_reward_ratio } => {
                 // S5: raise σ just before the match; the deal reads the mutable policy
                 let env = self.env(self.scheduler);

@@ -322,7 +322,7 @@ pub struct CellSummary {
 /// Merge rows from any set of shards: checks that every unit is present exactly once, sorts
 /// by (cell, replicate) and summarises each cell. The result does not depend on the split.
 pub fn merge(plan: &Plan, mut rows: Vec<RunRow>) -> Result<(Vec<RunRow>, Vec<CellSummary>), SweepError> {
-    rows.sort_by(|a, b| (a.cell, a.replicate).cmp(&(b.cell, b.replicate)));
+    rows.sort_by_key(|r| (r.cell, r.replicate));
     rows.dedup_by(|a, b| a.cell == b.cell && a.replicate == b.replicate && a.values.iter().zip(&b.values).all(|(x, y)| x.to_bits() == y.to_bits()));
     if rows.len() as u64 != plan.units() {
         return Err(SweepError::Merge(format!("expected {} runs, found {} (missing shards, or shards of another plan)", plan.units(), rows.len())));

@@ -69,6 +69,7 @@ pub enum Worse {
 
 /// How a threat is simulated.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // a catalogue of ~50 entries built once
 pub enum Simulation {
     /// Run this market (the attack is in `cfg.attack`) against the same market with
     /// `Attack::None`, and compare `metric`.
