@@ -195,7 +195,10 @@ fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
     writeln!(out, "scenario `{}` (config hash {}, seed {}, {} replicates; mean ± 95 % CI)\n", plan.name, plan.config_hash, plan.seed, plan.replicates)?;
     let mut head = vec!["variant".to_string()];
     head.extend(plan.params.iter().cloned());
-    head.extend(show.iter().map(|s| s.to_string()));
+    head.extend(show.iter().map(|s| match s.strip_suffix("_nrlc") {
+        Some(b) => format!("{b} (RLC)"),
+        None => s.to_string(),
+    }));
     writeln!(out, "| {} |", head.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(head.len()))?;
     for s in sums {

@@ -602,7 +602,7 @@ impl Market {
             ..Default::default()
         };
         let env = self.env(req_addr);
-        let cost = (app_max + ds_max + wp_max).saturating_mul(vol);
+        let cost = (app_max + if c.with_dataset { ds_max } else { U256::ZERO } + wp_max).saturating_mul(vol);
         if self.poco.view_account(req_addr).balance < cost {
             // the requester's budget is spent: it stops requesting
             self.m.unmatched_deals += 1;
@@ -651,8 +651,9 @@ impl Market {
         }
         let deal = match self.poco.match_orders(&env, &app, &dataset, &wp, &req) {
             Ok(d) => d,
-            Err(_) if c.requester_budget_nrlc > 0 => {
-                // a budget-limited requester could not cover a mechanism's extra locks
+            Err(_) if c.requester_budget_nrlc > 0 && self.poco.view_account(req_addr).balance < cost.saturating_mul(U256::from(3u8)) => {
+                // a budget-limited requester near the end of its budget could not cover a
+                // mechanism's extra locks (bonds, deposits)
                 self.m.reverted_calls += 1;
                 self.m.unmatched_deals += 1;
                 return Ok(());
@@ -777,6 +778,7 @@ impl Market {
         let tag = |s: &[u8]| keccak256([id.as_slice(), s].concat());
         let attack = self.cfg.attack.clone();
         let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
+        let pinned = self.on.m4;
         let worker = &mut self.workers[w as usize];
         let random = |rng: &mut SimRng| B256::from(rng.random::<[u8; 32]>());
         // what running the app on this worker's inputs honestly yields
@@ -787,6 +789,9 @@ impl Market {
                 Attack::DeterministicGarbage { .. } => tag(b"garbage"),
                 Attack::TrivialisedConsensus { .. } => keccak256(b"constant determinism file"),
                 Attack::DatasetWithdrawal { from_deal } if deal_k >= from_deal => tag(b"dataset download error"),
+                // under M4 the workers that pulled the mutated image reported it (digest
+                // mismatch); whoever computes runs the pinned, stale image
+                Attack::ImageMutation { .. } if pinned => truth,
                 Attack::ImageMutation { from_deal, p_stale } if deal_k >= from_deal => {
                     if worker.rng.random_bool(p_stale.clamp(0.0, 1.0)) { truth } else { tag(b"mutated image") }
                 }
@@ -992,9 +997,11 @@ impl Market {
                 .map(|(w, _)| self.workers[*w as usize].addr)
                 .collect();
             self.q.after(60, Ev::Watch { id: task.id, accepted: accepted_digest, honest, challengers });
-            let t_ref = self.r;
-            let end = 2 * t_ref * 6 + 60; // after every window and escalation of the default parameters
-            self.q.after(end, Ev::Release { id: task.id });
+            // after every window and escalation of the enabled mechanisms' parameters
+            let mc = &self.cfg.mechanisms;
+            let m1 = mc.optimistic_verification.as_ref().map_or(0, |p| p.window_t + p.escalation_timeout_t);
+            let m6 = mc.disputes.as_ref().map_or(0, |p| p.window_t + p.resolve_timeout_t);
+            self.q.after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
             self.watched.insert(task.id, (task.truth, paid_of(&self.poco, task.deal), task.requester));
         }
         let c = &self.cfg;
@@ -1262,7 +1269,10 @@ impl Market {
         // results it delivered (what it would have earned honestly)
         let correct = self.m.finalized - self.m.wrong_accepted;
         if ctl.app_owner {
-            attacker += app_rev - (c.app_price * correct) as i128;
+            // (under A3/C2 the app owner and the requester are one coalition: P_a is an
+            // internal transfer, not revenue to correct for)
+            let honest = if matches!(c.attack, Attack::ExfiltratingApp { .. }) { 0 } else { c.app_price * correct };
+            attacker += app_rev - honest as i128;
         }
         if ctl.dataset_owner {
             attacker += ds_rev - (if c.with_dataset { c.dataset_price } else { 0 } * correct) as i128;

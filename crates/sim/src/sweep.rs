@@ -178,21 +178,24 @@ impl Scenario {
                     let jv = serde_json::to_value(tv).map_err(|e| SweepError::Scenario(e.to_string()))?;
                     set_path(&mut val, path, jv)?;
                 }
+                let mut point = Vec::with_capacity(params.len());
                 for (path, x) in params.iter().zip(p) {
                     let cur = get_path(&val, path).ok_or_else(|| SweepError::Scenario(format!("swept parameter `{path}` does not exist in the market (variant `{}`)", v.name)))?;
-                    let nv = if cur.is_u64() || cur.is_i64() {
+                    // integer fields are rounded, and the rounded value is what outputs show
+                    let (nv, shown) = if cur.is_u64() || cur.is_i64() {
                         if *x < 0.0 {
                             return Err(SweepError::Scenario(format!("`{path}` is a non-negative integer, got {x}")));
                         }
-                        Value::from(x.round() as u64)
+                        (Value::from(x.round() as u64), x.round())
                     } else {
-                        Value::from(*x)
+                        (Value::from(*x), *x)
                     };
                     set_path(&mut val, path, nv)?;
+                    point.push((path.clone(), shown));
                 }
                 let config: MarketConfig = serde_json::from_value(val).map_err(|e| SweepError::Scenario(format!("variant `{}`: {e}", v.name)))?;
                 crate::market::validate(&config).map_err(|e| SweepError::Scenario(format!("variant `{}` at {:?}: {e}", v.name, p)))?;
-                cells.push(Cell { index: cells.len(), variant: v.name.clone(), point: params.iter().cloned().zip(p.iter().copied()).collect(), config });
+                cells.push(Cell { index: cells.len(), variant: v.name.clone(), point, config });
             }
         }
         Ok(Plan { name: self.name.clone(), config_hash: self.config_hash(), seed: self.seed, replicates: self.replicates, params, cells })

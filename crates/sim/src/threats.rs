@@ -181,7 +181,7 @@ pub fn catalogue() -> Vec<Threat> {
         t("R3", "self-hosted pool free-riding: result obtained, finalize withheld, refund", Coalition, "app and dataset owners", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
         t("R4", "callback griefing", Requester, "finaliser", P::Partial, Simulation::NotSimulated("a gas cost only: the core has no gas model; the EVM oracle (issue B) measures callback gas")),
         t("R5", "withdraw race against a pending matchOrders", Requester, "matcher", P::Mitigated, sim(Attack::WithdrawRace { p: 0.5 }, "reverted_call_share", Higher)),
-        t("R6", "order-volume exhaustion", Requester, "providers, other requesters", P::None, Simulation::NotSimulated("needs several requesters competing for one provider order's volume; the market has one requester per run (order-book agent not built yet)")),
+        t("R6", "order-volume exhaustion", Requester, "providers, other requesters", P::None, Simulation::NotSimulated("needs requesters competing for the volume of one shared provider order; in the market every deal signs its own orders, so there is nothing to exhaust (a shared order book is not modelled yet)")),
         t("R7", "extreme trust", Requester, "pool, workers", P::Mitigated, no_damage(Attack::ExtremeTrust { trust: 100 }, loss, Higher)),
         t("R8", "refund abuse after delivery (general case of R3)", Coalition, "providers, workers", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
         // 1.2 app provider
@@ -213,7 +213,7 @@ pub fn catalogue() -> Vec<Threat> {
         t("W1'", "off-chain result sharing", Worker, "requester", P::None, sim_with(Attack::ResultSharing { fraction: 0.6 }, |c| c.honest_error_rate = 0.1, wrong, Higher)),
         t("W2", "coordinated wrong result", Worker, "requester, honest dissenters", P::Partial, sim(Attack::ColludingWorkers { fraction: 0.3, external_gain_nrlc: 50 * RLC }, wrong, Higher)),
         t("W3", "Sybils to win replication slots", Worker, "requester", P::Partial, sim(Attack::ColludingWorkers { fraction: 0.6, external_gain_nrlc: 50 * RLC }, wrong, Higher)),
-        t("W4", "whitewashing after penalties", Worker, "everyone", P::None, Simulation::NotSimulated("with every score below 9 the weight floor makes a fresh address as heavy as a penalised one (F4): nothing to measure in a market run; E1 checks F4 through the core")),
+        t("W4", "whitewashing after penalties", Worker, "everyone", P::None, Simulation::NotSimulated("with every score below 12 the weight floor ω = 2 makes a fresh address as heavy as a penalised one (F4): nothing to measure in a market run; E1 checks F4 through the core")),
         t("W5", "score farming by self-dealing", Worker, "everyone", P::None, sim_with(Attack::ScoreFarming { farm_tasks: 18, external_gain_nrlc: 50 * RLC }, |c| c.honest_workers = 4, "top_attacker_score", Higher)),
         t("W6", "reveal withholding / late griefing", Worker, "requester, pool, honest workers", P::Partial, sim(Attack::RevealWithholding { fraction: 0.3 }, "ttf_p50_s", Higher)),
         t("W7", "TEE compromise at trust 1", Worker, "requester, dataset owner", P::None, sim_with(Attack::ColludingWorkers { fraction: 0.2, external_gain_nrlc: 50 * RLC }, trust1, wrong, Higher)),
