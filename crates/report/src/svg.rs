@@ -430,7 +430,9 @@ fn legend(o: &mut String, series: &[Series], mode: Mode) {
             let _ = write!(o, r#"<rect x="{}" y="{}" width="22" height="10" fill="{color}" fill-opacity="0.18"/>"#, px(x), px(y - 5.0));
             let _ = write!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="2"{dash_attr}/>"#, px(x), px(y), px(x + 22.0), px(y));
         }
-        let _ = write!(o, r##"<text x="{}" y="{}" dominant-baseline="middle" fill="#222">{}</text>"##, px(x + 28.0), px(y), esc(&s.name));
+        // long names are shortened (the full name is in the tooltip)
+        let short: String = if s.name.chars().count() > 18 { s.name.chars().take(17).collect::<String>() + "…" } else { s.name.clone() };
+        let _ = write!(o, r##"<text x="{}" y="{}" dominant-baseline="middle" fill="#222"><title>{}</title>{}</text>"##, px(x + 28.0), px(y), esc(&s.name), esc(&short));
     }
     if mode != Mode::Scatter && !series.is_empty() {
         let y = MT + 8.0 + series.len().min(18) as f64 * 18.0 + 4.0;
