@@ -115,7 +115,7 @@ pub fn fmt_tick(v: f64, step: f64) -> String {
         return "0".into();
     }
     let a = v.abs();
-    if a >= 1e6 || a < 1e-4 {
+    if !(1e-4..1e6).contains(&a) {
         let s = format!("{v:.2e}");
         return s.replace(".00e", "e").replace("0e", "e");
     }
@@ -135,7 +135,7 @@ pub fn fmt_val(v: f64) -> String {
         return "0".into();
     }
     let a = v.abs();
-    if a >= 1e6 || a < 1e-3 {
+    if !(1e-3..1e6).contains(&a) {
         return format!("{v:.3e}");
     }
     let dec = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
