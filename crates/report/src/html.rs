@@ -26,7 +26,7 @@ th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; t
 th { background: #f6f6f8; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.matrix td { min-width: 150px; }
-table.matrix th.rowh { white-space: nowrap; }
+table.matrix th.rowh { white-space: nowrap; position: sticky; left: 0; z-index: 1; }
 .v-unprofitable_mitigated { background: var(--ok); border-left: 4px solid var(--ok-b); }
 .v-mitigated { background: var(--mid); border-left: 4px solid var(--mid-b); }
 .v-not_mitigated { background: var(--bad); border-left: 4px solid var(--bad-b); }
@@ -34,6 +34,7 @@ table.matrix th.rowh { white-space: nowrap; }
 .sym { font-weight: 700; margin-right: 4px; }
 .cellline { display: block; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .small { font-size: 12px; color: var(--muted); }
+.mitem { white-space: nowrap; }
 .legend span { display: inline-block; padding: 2px 8px; margin-right: 8px; }
 figure { margin: 16px 0 24px; }
 svg.plot { max-width: 100%; height: auto; border: 1px solid var(--line); }
@@ -65,7 +66,7 @@ fn mech_list(cells: &[&MatrixCell]) -> String {
     if cells.is_empty() {
         return "—".into();
     }
-    cells.iter().map(|c| format!("<b>{}</b> <span class=\"small\">(cost {})</span>", esc(&c.mechanism), esc(&cost(c)))).collect::<Vec<_>>().join("<br>")
+    cells.iter().map(|c| format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism), esc(&cost(c)))).collect::<Vec<_>>().join("<br>")
 }
 
 /// Render the page.
