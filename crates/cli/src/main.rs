@@ -1,6 +1,7 @@
 //! `pocolab`: the command-line entry point.
 
 mod demo;
+mod evaluate_cmd;
 mod sweep_cmd;
 mod experiment_cmd;
 mod threats_cmd;
@@ -33,6 +34,9 @@ enum Command {
     /// Check the closed forms (Sarmenta voting, spot-checking, credibility; PoCo-lite;
     /// iExec's worked example and fresh-worker counts) against Monte Carlo simulation.
     Validate(validate_cmd::ValidateArgs),
+    /// Evaluate every mechanism against every executable threat (matrix and experiments) and
+    /// write the report: report.html, summary.md, matrix.csv/.parquet, figures/*.csv, JSON.
+    Evaluate(evaluate_cmd::Args),
 }
 
 fn main() -> Result<()> {
@@ -46,6 +50,7 @@ fn main() -> Result<()> {
         Command::Experiment(a) => experiment_cmd::run(&a)?,
         Command::Sweep(c) => sweep_cmd::run(&c)?,
         Command::Validate(args) => validate_cmd::run(&args)?,
+        Command::Evaluate(a) => evaluate_cmd::run(&a)?,
     }
     Ok(())
 }

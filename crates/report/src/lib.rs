@@ -1,0 +1,300 @@
+//! # pocolab-report
+//!
+//! Renders an [`Evaluation`] (what `pocolab evaluate` measured) into a directory:
+//!
+//! | file | content |
+//! |---|---|
+//! | `report.html` | self-contained page: inline CSS, figures as inline SVG ([`svg`]), no script, no network |
+//! | `summary.md` | the verdicts and the threat × mechanism matrix in Markdown |
+//! | `matrix.csv`, `matrix.parquet` | one row per matrix cell, every [`Summary`] flattened (`_n`, `_mean`, `_sd`, `_ci95`; money columns end in `_nrlc`) |
+//! | `figures/<id>.csv` | the data behind each figure |
+//! | `evaluation.json` | the whole [`Evaluation`] (serde; non-finite numbers become `null`) |
+//!
+//! Verdict of a matrix cell ([`Verdict`]): the attack is **unprofitable and mitigated** (the
+//! attacker's profit CI lies below 0 and the damage is significantly below baseline),
+//! **mitigated** (damage significantly lower, attack still profitable or not significantly
+//! unprofitable), or **not mitigated**. Baseline cells are the reference.
+
+#![warn(missing_docs)]
+
+mod data;
+mod html;
+mod markdown;
+mod sample;
+pub mod svg;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use pocolab_sim::Summary;
+use pocolab_sim::evaluation::{Evaluation, Figure, MatrixCell};
+
+pub use sample::sample_evaluation;
+
+/// Options of [`write_report`].
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// the exact command that reruns this evaluation (the CLI passes its own arguments);
+    /// `None`: reconstructed from the evaluation ([`rerun_command`])
+    pub command: Option<String>,
+}
+
+/// What [`write_report`] wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// output directory
+    pub dir: PathBuf,
+    /// every file written, relative to `dir`
+    pub files: Vec<PathBuf>,
+}
+
+/// Write `report.html`, `summary.md`, `matrix.csv`, `matrix.parquet`, `figures/*.csv` and
+/// `evaluation.json` into `out` (created if needed).
+pub fn write_report(ev: &Evaluation, out: &Path, opts: &ReportOptions) -> Result<Written> {
+    std::fs::create_dir_all(out.join("figures")).with_context(|| format!("creating {}", out.join("figures").display()))?;
+    let command = opts.command.clone().unwrap_or_else(|| rerun_command(ev));
+    let mut files = Vec::new();
+    let mut put = |name: &str, text: String| -> Result<()> {
+        std::fs::write(out.join(name), text).with_context(|| format!("writing {}", out.join(name).display()))?;
+        files.push(PathBuf::from(name));
+        Ok(())
+    };
+    put("report.html", html::render(ev, &command))?;
+    put("summary.md", markdown::render(ev, &command))?;
+    put("evaluation.json", serde_json::to_string_pretty(ev).context("serialising the evaluation")? + "\n")?;
+    data::write_matrix_csv(&out.join("matrix.csv"), ev)?;
+    files.push("matrix.csv".into());
+    data::write_matrix_parquet(&out.join("matrix.parquet"), ev)?;
+    files.push("matrix.parquet".into());
+    for f in figures(ev) {
+        let rel = PathBuf::from("figures").join(format!("{}.csv", svg::slug(&f.id)));
+        data::write_figure_csv(&out.join(&rel), ev, f)?;
+        files.push(rel);
+    }
+    Ok(Written { dir: out.to_path_buf(), files })
+}
+
+/// Every figure of every experiment, in order.
+pub fn figures(ev: &Evaluation) -> impl Iterator<Item = &Figure> {
+    ev.experiments.iter().flat_map(|e| e.figures.iter())
+}
+
+/// The verdict on one (threat, mechanism) cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// the baseline PoCo column (reference)
+    Baseline,
+    /// attacker profit's CI below 0 and damage significantly below baseline
+    UnprofitableMitigated,
+    /// damage significantly below baseline, attack not shown unprofitable
+    Mitigated,
+    /// damage not significantly below baseline
+    NotMitigated,
+}
+
+impl Verdict {
+    /// Verdict of a cell.
+    pub fn of(c: &MatrixCell) -> Self {
+        if is_baseline(&c.mechanism) {
+            Verdict::Baseline
+        } else if c.unprofitable && c.mitigated {
+            Verdict::UnprofitableMitigated
+        } else if c.mitigated {
+            Verdict::Mitigated
+        } else {
+            Verdict::NotMitigated
+        }
+    }
+    /// Symbol (the verdict is never conveyed by colour alone).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Verdict::Baseline => "●",
+            Verdict::UnprofitableMitigated => "✔",
+            Verdict::Mitigated => "◐",
+            Verdict::NotMitigated => "✘",
+        }
+    }
+    /// Words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Baseline => "baseline",
+            Verdict::UnprofitableMitigated => "unprofitable + mitigated",
+            Verdict::Mitigated => "mitigated",
+            Verdict::NotMitigated => "not mitigated",
+        }
+    }
+    /// Machine name (CSV, CSS class).
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Baseline => "baseline",
+            Verdict::UnprofitableMitigated => "unprofitable_mitigated",
+            Verdict::Mitigated => "mitigated",
+            Verdict::NotMitigated => "not_mitigated",
+        }
+    }
+}
+
+/// Is this the baseline (no mechanism) variant?
+pub fn is_baseline(mechanism: &str) -> bool {
+    mechanism.eq_ignore_ascii_case("baseline")
+}
+
+/// Is this metric an amount of nRLC (shown in RLC)?
+pub fn is_money(metric: &str) -> bool {
+    metric.ends_with("_nrlc")
+}
+
+/// `mean ± ci95` with the CI rounded to 2 significant digits and the mean to the same
+/// decimals; money (nRLC) shown in RLC. Exact values (CI 0 or NaN) show the mean alone;
+/// a single replicate says `n = 1`; a NaN mean is `—`.
+pub fn fmt_summary(s: &Summary, money: bool) -> String {
+    let scale = if money { 1e9 } else { 1.0 };
+    let unit = if money { " RLC" } else { "" };
+    let (m, c) = (s.mean / scale, s.ci95 / scale);
+    if !m.is_finite() {
+        return "—".into();
+    }
+    if s.n < 2 && s.n > 0 {
+        return format!("{}{unit} (n = 1, no CI)", svg::fmt_val(m));
+    }
+    if c.is_infinite() {
+        return format!("{} ± ∞{unit}", svg::fmt_val(m));
+    }
+    if !(c.is_finite() && c > 0.0) {
+        return format!("{}{unit}", svg::fmt_val(m));
+    }
+    let dec = (1 - c.log10().floor() as i32).clamp(0, 9) as usize;
+    let mm = format!("{m:.dec$}");
+    let mm = if mm.parse::<f64>() == Ok(0.0) { format!("{:.dec$}", 0.0) } else { mm };
+    format!("{} ± {:.dec$}{unit}", mm.replace('-', "−"), c)
+}
+
+/// The command that reruns an evaluation, reconstructed from it: seed, replicates, size, and
+/// `--only-threats` / `--only-mechanisms` when the matrix covers fewer threats or mechanisms
+/// than the catalogue (the evaluation does not record the filters themselves).
+pub fn rerun_command(ev: &Evaluation) -> String {
+    let mut c = format!("pocolab evaluate --seed {} --replicates {}", ev.seed, ev.replicates);
+    if ev.size.eq_ignore_ascii_case("large") {
+        c.push_str(" --large");
+    }
+    if ev.size.starts_with("sample") {
+        c.push_str(" --sample");
+    }
+    let simulated: Vec<&str> = ev.threats.iter().filter(|t| t.not_simulated.is_empty()).map(|t| t.id.as_str()).collect();
+    let in_matrix: Vec<&str> = simulated.iter().copied().filter(|t| ev.matrix.iter().any(|c| c.threat == *t)).collect();
+    if !ev.size.starts_with("sample") && in_matrix.len() < simulated.len() && !in_matrix.is_empty() {
+        c.push_str(" --only-threats ");
+        c.push_str(&shell_quote(&in_matrix.join(",")));
+    }
+    c.push_str(" --out out/report");
+    c
+}
+
+/// Quote a word for a POSIX shell (only when needed).
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.,/=:+@%".contains(c)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The figure's caption, completed with the config hash and seeds when it lacks them.
+pub fn caption(ev: &Evaluation, f: &Figure) -> String {
+    let mut c = f.caption.trim().to_string();
+    if !c.contains(&ev.config_hash) {
+        if !c.is_empty() && !c.ends_with('.') {
+            c.push('.');
+        }
+        if !c.is_empty() {
+            c.push(' ');
+        }
+        c.push_str(&format!("Config hash {}, seed {}, runs 0..{}.", ev.config_hash, ev.seed, ev.replicates));
+    }
+    c
+}
+
+/// The matrix's threats (catalogue order, then any others) and mechanisms (declared order, then
+/// any others) that have at least one cell.
+pub(crate) fn axes(ev: &Evaluation) -> (Vec<String>, Vec<String>) {
+    let mut threats: Vec<String> = ev.threats.iter().map(|t| t.id.clone()).filter(|t| ev.matrix.iter().any(|c| &c.threat == t)).collect();
+    let mut mechs: Vec<String> = ev.mechanisms.iter().map(|m| m.id.clone()).filter(|m| ev.matrix.iter().any(|c| &c.mechanism == m)).collect();
+    for c in &ev.matrix {
+        if !threats.contains(&c.threat) {
+            threats.push(c.threat.clone());
+        }
+        if !mechs.contains(&c.mechanism) {
+            mechs.push(c.mechanism.clone());
+        }
+    }
+    (threats, mechs)
+}
+
+pub(crate) fn cell<'a>(ev: &'a Evaluation, threat: &str, mech: &str) -> Option<&'a MatrixCell> {
+    ev.matrix.iter().find(|c| c.threat == threat && c.mechanism == mech)
+}
+
+/// Per threat: the mechanisms by verdict, and the cheapest one that makes the attack
+/// unprofitable and mitigates it (by mean honest cost).
+pub(crate) struct ThreatVerdict<'a> {
+    pub threat: String,
+    pub baseline: Option<&'a MatrixCell>,
+    pub any: &'a MatrixCell,
+    pub secure: Vec<&'a MatrixCell>,
+    pub mitigated: Vec<&'a MatrixCell>,
+    pub not: Vec<&'a MatrixCell>,
+    pub cheapest: Option<&'a MatrixCell>,
+}
+
+pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
+    let (threats, mechs) = axes(ev);
+    threats
+        .into_iter()
+        .filter_map(|t| {
+            let cells: Vec<&MatrixCell> = mechs.iter().filter_map(|m| cell(ev, &t, m)).collect();
+            let any = *cells.first()?;
+            let baseline = cells.iter().copied().find(|c| is_baseline(&c.mechanism));
+            let by = |v: Verdict| cells.iter().copied().filter(|c| Verdict::of(c) == v).collect::<Vec<_>>();
+            let secure = by(Verdict::UnprofitableMitigated);
+            let cheapest = secure.iter().copied().filter(|c| c.honest_cost.mean.is_finite()).min_by(|a, b| a.honest_cost.mean.total_cmp(&b.honest_cost.mean));
+            Some(ThreatVerdict { threat: t, baseline, any, secure, mitigated: by(Verdict::Mitigated), not: by(Verdict::NotMitigated), cheapest })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_formatting() {
+        let s = |n, mean, ci95| Summary { n, mean, sd: 0.0, ci95 };
+        assert_eq!(fmt_summary(&s(10, 0.123456, 0.0234), false), "0.123 ± 0.023");
+        assert_eq!(fmt_summary(&s(10, -1.5e9, 0.25e9), true), "−1.50 ± 0.25 RLC");
+        assert_eq!(fmt_summary(&s(10, 12345.0, 678.0), false), "12345 ± 678");
+        assert_eq!(fmt_summary(&s(10, 0.5, 0.0), false), "0.5");
+        assert_eq!(fmt_summary(&s(10, 0.5, f64::NAN), false), "0.5");
+        assert_eq!(fmt_summary(&s(0, f64::NAN, f64::NAN), false), "—");
+        assert_eq!(fmt_summary(&s(1, 2.0, f64::INFINITY), false), "2 (n = 1, no CI)");
+        assert_eq!(fmt_summary(&s(10, -0.0001, 0.01), false), "0.000 ± 0.010");
+    }
+
+    #[test]
+    fn quoting_and_command() {
+        assert_eq!(shell_quote("R1,S2"), "R1,S2");
+        assert_eq!(shell_quote("W1'"), r"'W1'\'''");
+        let mut ev = sample_evaluation();
+        ev.size = "large".into();
+        let c = rerun_command(&ev);
+        assert!(c.starts_with(&format!("pocolab evaluate --seed {} --replicates {} --large", ev.seed, ev.replicates)), "{c}");
+    }
+
+    #[test]
+    fn verdicts_of_sample() {
+        let ev = sample_evaluation();
+        let v = threat_verdicts(&ev);
+        assert!(!v.is_empty());
+        assert!(v.iter().any(|t| !t.secure.is_empty() && t.cheapest.is_some()));
+        assert!(v.iter().any(|t| !t.not.is_empty()));
+        assert!(v.iter().all(|t| t.baseline.is_some()));
+    }
+}
