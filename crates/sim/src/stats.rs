@@ -9,11 +9,20 @@ pub struct Summary {
     /// number of replicates
     pub n: usize,
     /// sample mean
+    #[serde(deserialize_with = "f64_or_null")]
     pub mean: f64,
     /// sample standard deviation (n − 1 denominator; 0 when n < 2)
+    #[serde(deserialize_with = "f64_or_null")]
     pub sd: f64,
     /// half-width of the 95 % confidence interval of the mean (`t_{0.975, n−1} · sd / √n`)
+    #[serde(deserialize_with = "f64_or_null")]
     pub ci95: f64,
+}
+
+/// JSON writes non-finite floats (an empty summary's NaN, a single value's infinite CI) as
+/// `null`; read `null` back as NaN so that summaries round-trip.
+fn f64_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 impl Summary {
