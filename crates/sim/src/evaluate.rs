@@ -131,7 +131,7 @@ pub struct EvaluateOptions {
 
 impl Default for EvaluateOptions {
     fn default() -> Self {
-        Self { seed: 2026, replicates: 30, size: Size::Default, only_threats: Vec::new(), only_mechanisms: Vec::new() }
+        Self { seed: 2026, replicates: 50, size: Size::Default, only_threats: Vec::new(), only_mechanisms: Vec::new() }
     }
 }
 
@@ -1212,11 +1212,12 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
                 honest,
                 "No attack, trust 5",
             )?);
-            // capital-vs-security frontier: honest capital·time against colluders' success
+            // capital-vs-security frontier: honest capital·time against colluders' success (φ = 0.5,
+            // baseline's best response to W2)
             let reps = ctx.opts.replicates;
             let attacked: Vec<MarketConfig> = v
                 .iter()
-                .map(|x| ctx.with(&MarketConfig { attack: Attack::ColludingWorkers { fraction: 0.3, external_gain_nrlc: gain }, ..base.clone() }, x))
+                .map(|x| ctx.with(&MarketConfig { attack: Attack::ColludingWorkers { fraction: 0.5, external_gain_nrlc: gain }, ..base.clone() }, x))
                 .collect();
             let plain: Vec<MarketConfig> = v.iter().map(|x| ctx.with(&base, x)).collect();
             let (att, failed) = run_variants(&attacked, &v, reps, ctx.opts.seed)?;
@@ -1232,14 +1233,14 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
             for (fid, title, ylab, f) in [
                 (
                     "e10-frontier-wrar",
-                    "Capital vs. security: wrong-result rate under 30 % colluders",
-                    "wrong-result acceptance rate (30 % colluders)",
+                    "Capital vs. security: wrong-result rate under 50 % colluders",
+                    "wrong-result acceptance rate (50 % colluders)",
                     (|m: &RunMetrics| m.wrong_rate()) as fn(&RunMetrics) -> f64,
                 ),
                 (
                     "e10-frontier-profit",
                     "Capital vs. security: colluders' profit per task",
-                    "attacker net profit per task (nRLC, 30 % colluders)",
+                    "attacker net profit per task (nRLC, 50 % colluders)",
                     |m: &RunMetrics| m.attacker_profit_per_task(),
                 ),
             ] {
@@ -1259,7 +1260,7 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
                     y_label: ylab.into(),
                     series,
                     heatmap: None,
-                    caption: ctx.caption(&format!("x: honest market; y: 30 % colluding workers, G = 50 RLC, trust 5{failed}"), &base, &shown, reps),
+                    caption: ctx.caption(&format!("x: honest market; y: 50 % colluding workers, G = 50 RLC, trust 5{failed}"), &base, &shown, reps),
                 });
             }
         }
