@@ -470,8 +470,22 @@ struct Search {
 fn run_search(cfg: &MarketConfig, replicates: u64, seed: u64) -> Result<Search, SimError> {
     let space = strategy_space(cfg);
     let cfgs: Vec<MarketConfig> = space.iter().map(|(a, _)| MarketConfig { attack: a.clone(), ..cfg.clone() }).collect();
-    let (best, mut samples) = successive_halving(cfgs.len(), replicates, |a, r| run(&cfgs[a], seed, r), |m: &RunMetrics| m.attacker_profit_per_task())?;
-    Ok(Search { label: space[best].1.clone(), runs: std::mem::take(&mut samples[best]) })
+    // an arm whose runs fail (the simulator cannot play that strategy against the variant)
+    // scores −∞ and drops out; the search fails only if the chosen arm fails
+    let (best, mut samples) = successive_halving(
+        cfgs.len(),
+        replicates,
+        |a, r| Ok::<_, SimError>(run(&cfgs[a], seed, r)),
+        |m: &Result<RunMetrics, SimError>| m.as_ref().map(|m| m.attacker_profit_per_task()).unwrap_or(f64::NAN),
+    )?;
+    let failed: Vec<usize> = (0..cfgs.len()).filter(|&a| samples[a].iter().any(Result::is_err)).collect();
+    let runs: Vec<RunMetrics> = std::mem::take(&mut samples[best]).into_iter().collect::<Result<_, _>>()?;
+    let mut label = space[best].1.clone();
+    if let Some(&first) = failed.first() {
+        let err = samples[first].iter().find_map(|r| r.as_ref().err()).map(|e| e.to_string()).unwrap_or_default();
+        label = format!("{label} ({} of {} strategies not playable: {err})", failed.len(), cfgs.len());
+    }
+    Ok(Search { label, runs })
 }
 
 fn run_reps(cfg: &MarketConfig, replicates: u64, seed: u64) -> Result<Vec<RunMetrics>, SimError> {
@@ -1220,14 +1234,18 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
                 .map(|x| ctx.with(&MarketConfig { attack: Attack::ColludingWorkers { fraction: 0.5, external_gain_nrlc: gain }, ..base.clone() }, x))
                 .collect();
             let plain: Vec<MarketConfig> = v.iter().map(|x| ctx.with(&base, x)).collect();
-            let (att, failed) = run_variants(&attacked, &v, reps, ctx.opts.seed)?;
-            let mut hon = Vec::new();
-            for (name, _) in &att {
-                let c = &plain[v.iter().position(|x| x == name).expect("variant")];
-                hon.push(match honest.get(&key(c)) {
-                    Some(r) => r.clone(),
-                    None => run_reps(c, reps, ctx.opts.seed)?,
-                });
+            let (att_all, mut failed) = run_variants(&attacked, &v, reps, ctx.opts.seed)?;
+            let (mut att, mut hon) = (Vec::new(), Vec::new());
+            for (name, runs) in att_all {
+                let c = &plain[v.iter().position(|x| *x == name).expect("variant")];
+                match honest.get(&key(c)).cloned().map(Ok).unwrap_or_else(|| run_reps(c, reps, ctx.opts.seed)) {
+                    Ok(h) => {
+                        att.push((name, runs));
+                        hon.push(h);
+                    }
+                    Err(e) if name != BASELINE => failed.push_str(&format!("; not shown, the honest market failed: {name} ({e})")),
+                    Err(e) => return Err(e),
+                }
             }
             let shown: Vec<String> = att.iter().map(|(n, _)| n.clone()).collect();
             for (fid, title, ylab, f) in [
