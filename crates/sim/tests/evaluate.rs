@@ -99,6 +99,10 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
     assert!(!a.experiments.iter().find(|e| e.id == "E1").unwrap().table.is_empty());
     assert!(a.experiments.iter().find(|e| e.id == "E3").unwrap().table.is_empty());
 
+    // the thread count does not matter
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| evaluate(&o, &|_| {}).unwrap());
+    assert_eq!(ja, serde_json::to_string(&one).unwrap(), "1 thread vs the global pool");
+
     // different seed → different results
     let c = evaluate(&EvaluateOptions { seed: 8, ..o.clone() }, &|_| {}).unwrap();
     assert_ne!(a.config_hash, c.config_hash);
