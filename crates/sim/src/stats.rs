@@ -121,6 +121,17 @@ mod tests {
     }
 
     #[test]
+    fn non_finite_summaries_round_trip_through_json() {
+        let empty = Summary::of(&[]);
+        let json = serde_json::to_string(&empty).unwrap();
+        assert_eq!(json, r#"{"n":0,"mean":null,"sd":null,"ci95":null}"#);
+        let back: Summary = serde_json::from_str(&json).unwrap();
+        assert!(back.n == 0 && back.mean.is_nan() && back.ci95.is_nan());
+        let one: Summary = serde_json::from_str(&serde_json::to_string(&Summary::of(&[2.0])).unwrap()).unwrap();
+        assert_eq!((one.n, one.mean), (1, 2.0));
+    }
+
+    #[test]
     fn t_quantile_approaches_normal() {
         assert!((t975(60) - 2.000).abs() < 2e-3);
         assert!((t975(120) - 1.980).abs() < 2e-3);
