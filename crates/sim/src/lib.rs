@@ -11,6 +11,7 @@
 pub mod analytic;
 pub mod config;
 pub mod engine;
+pub mod evaluate;
 pub mod evaluation;
 pub mod experiments;
 pub mod lite;

@@ -9,11 +9,20 @@ pub struct Summary {
     /// number of replicates
     pub n: usize,
     /// sample mean
+    #[serde(deserialize_with = "f64_or_null")]
     pub mean: f64,
     /// sample standard deviation (n − 1 denominator; 0 when n < 2)
+    #[serde(deserialize_with = "f64_or_null")]
     pub sd: f64,
     /// half-width of the 95 % confidence interval of the mean (`t_{0.975, n−1} · sd / √n`)
+    #[serde(deserialize_with = "f64_or_null")]
     pub ci95: f64,
+}
+
+/// JSON writes non-finite floats (an empty summary's NaN, a single value's infinite CI) as
+/// `null`; read `null` back as NaN so that summaries round-trip.
+fn f64_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 impl Summary {
@@ -109,6 +118,17 @@ mod tests {
         assert!((s.sd - 2.5f64.sqrt()).abs() < 1e-12);
         assert!((s.ci95 - 2.776 * 2.5f64.sqrt() / 5f64.sqrt()).abs() < 1e-9);
         assert!(s.covers(3.0, 0.0) && !s.covers(6.0, 0.0));
+    }
+
+    #[test]
+    fn non_finite_summaries_round_trip_through_json() {
+        let empty = Summary::of(&[]);
+        let json = serde_json::to_string(&empty).unwrap();
+        assert_eq!(json, r#"{"n":0,"mean":null,"sd":null,"ci95":null}"#);
+        let back: Summary = serde_json::from_str(&json).unwrap();
+        assert!(back.n == 0 && back.mean.is_nan() && back.ci95.is_nan());
+        let one: Summary = serde_json::from_str(&serde_json::to_string(&Summary::of(&[2.0])).unwrap()).unwrap();
+        assert_eq!((one.n, one.mean), (1, 2.0));
     }
 
     #[test]
