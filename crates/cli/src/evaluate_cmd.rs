@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use pocolab_report::{ReportOptions, sample_evaluation, shell_quote, write_report};
 use pocolab_sim::evaluation::Evaluation;
 
@@ -23,8 +23,8 @@ pub struct Args {
     /// Master seed.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
-    /// Monte Carlo replicates per cell (run ids 0..R).
-    #[arg(long, default_value_t = 20)]
+    /// Monte Carlo replicates per cell (run ids 0..R; the method asks for N ≥ 50).
+    #[arg(long, default_value_t = 50)]
     pub replicates: u64,
     /// Use the large size preset (more deals and workers per market).
     #[arg(long)]
@@ -60,22 +60,29 @@ pub fn command_line(a: &Args) -> String {
     c
 }
 
-/// Run the evaluation itself.
-// wired when evaluate lands: replace the body with
-//     use pocolab_sim::evaluate::{EvaluateOptions, Size, evaluate};
-//     let opts = EvaluateOptions {
-//         seed: a.seed,
-//         replicates: a.replicates,
-//         size: if a.large { Size::Large } else { Size::Default },
-//         only_threats: a.only_threats.clone(),
-//         only_mechanisms: a.only_mechanisms.clone(),
-//     };
-//     let progress = |msg: &str| eprintln!("{msg}");
-//     Ok(evaluate(&opts, &progress)?)
+/// Run the evaluation itself (`pocolab_sim::evaluate`), with a progress line on a terminal.
 fn run_evaluation(a: &Args) -> Result<Evaluation> {
-    let _ = a;
-    eprintln!("pocolab evaluate: the evaluation engine (pocolab_sim::evaluate) is not on this branch yet; rendering the built-in sample evaluation (fixture numbers)");
-    Ok(sample_evaluation())
+    use std::io::IsTerminal;
+
+    use pocolab_sim::evaluate::{EvaluateOptions, Size, evaluate};
+    let opts = EvaluateOptions {
+        seed: a.seed,
+        replicates: a.replicates,
+        size: if a.large { Size::Large } else { Size::Default },
+        only_threats: a.only_threats.clone(),
+        only_mechanisms: a.only_mechanisms.clone(),
+    };
+    let tty = std::io::stderr().is_terminal();
+    let progress = |msg: &str| {
+        if tty {
+            eprint!("\r\x1b[2K{msg}");
+        }
+    };
+    let ev = evaluate(&opts, &progress).context("running the evaluation")?;
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
+    Ok(ev)
 }
 
 /// Run the command.

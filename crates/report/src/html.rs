@@ -214,7 +214,7 @@ fn matrix(o: &mut String, ev: &Evaluation) {
         o.push_str("</th>");
         for m in &mechs {
             match cell(ev, t, m) {
-                None => o.push_str("<td class=\"small\">not run</td>"),
+                None => o.push_str("<td class=\"small\">· not targeted</td>"),
                 Some(c) => {
                     let v = Verdict::of(c);
                     let money = is_money(&c.metric);

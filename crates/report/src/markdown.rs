@@ -91,7 +91,7 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
         let mut row = vec![md(t)];
         for m in &mechs {
             row.push(match cell(ev, t, m) {
-                None => "not run".into(),
+                None => "· (not targeted)".into(),
                 Some(c) => {
                     let v = Verdict::of(c);
                     let money = is_money(&c.metric);

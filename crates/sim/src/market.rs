@@ -415,6 +415,16 @@ impl Market {
             worker_stake: worker_stake as u64,
             r,
         };
+        if let Some(ring) = &market.ring
+            && market.on.m4
+        {
+            // under M4 the ring must bond its own app like anyone else to be matched
+            let (owner, app) = (ring.owner, ring.app);
+            let b = U256::from(2 * RLC);
+            market.poco.mint_rlc(owner, b).map_err(perr("mint"))?;
+            market.poco.deposit(&Env::at(owner, T0), b).map_err(perr("deposit"))?;
+            market.poco.bond_asset(&Env::at(owner, T0), app, b).map_err(perr("bondAsset"))?;
+        }
         if let Attack::ScoreFarming { farm_tasks, .. } = market.cfg.attack {
             market.farm_scores(farm_tasks)?;
         }

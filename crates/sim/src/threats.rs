@@ -194,7 +194,7 @@ pub fn catalogue() -> Vec<Threat> {
         t("A7", "resource bomb (workers lost)", AppProvider, "requester, workers, pool", P::Partial, sim(Attack::ResourceBomb { crash_p: 0.5 }, "redundancy_factor", Higher)),
         // 1.3 dataset provider
         t("D1", "poisoned or garbage dataset", DatasetProvider, "requester", P::None, sim(Attack::DeterministicGarbage { source: Provider::Dataset, loss_nrlc: 50 * RLC }, wrong, Higher)),
-        t("D2", "dataset access withdrawn mid-deal (paid error result)", DatasetProvider, "requester", P::None, sim(Attack::DatasetWithdrawal { from_deal: 30 }, "requester_cost_per_correct_nrlc", Higher)),
+        t("D2", "dataset access withdrawn mid-deal (paid error result)", DatasetProvider, "requester", P::None, sim(Attack::DatasetWithdrawal { from_deal: 30 }, loss, Higher)),
         t("D3", "empty checksum, mutable URL", DatasetProvider, "workers, pool", P::None, sim(Attack::MutableDataset, loss, Higher)),
         t("D4", "dataset price front-running", DatasetProvider, "requester", P::Partial, sim(Attack::PriceFrontRun { source: Provider::Dataset, markup_pct: 100 }, loss, Higher)),
         t("D5", "wash trading for popularity", DatasetProvider, "requesters", P::None, Simulation::NotSimulated("baseline PoCo has no usage-ranked market to manipulate; meaningful only with a reputation ledger (M7, issue D)")),
