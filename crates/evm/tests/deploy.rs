@@ -1,0 +1,107 @@
+//! Deployment per evm-oracle.md §A.2 and EIP-712 agreement with the core (§C).
+
+use alloy_primitives::{Address, B256, Bytes, U256, address, b256};
+use alloy_sol_types::SolCall;
+use pocolab_core::{AppOrder, Config, Order, Poco, RequestOrder, WorkerpoolOrder, orders};
+use pocolab_evm::{Artifacts, Deployment, abi};
+
+fn deployment() -> Option<Deployment> {
+    if !Artifacts::available() {
+        eprintln!("skipping: PoCo artifacts missing (run scripts/fetch-poco.sh)");
+        return None;
+    }
+    Some(Deployment::deploy_default().expect("deploy"))
+}
+
+/// Library functions with struct parameters use the struct's qualified name in their selector.
+fn lib_call(d: &mut Deployment, sig: &str, args: Vec<u8>) -> B256 {
+    let mut data = alloy_primitives::keccak256(sig.as_bytes())[..4].to_vec();
+    data.extend_from_slice(&args);
+    let lib = d.addrs.lib_orders;
+    let o = d.chain.call(d.addrs.admin, lib, data.into());
+    B256::from_slice(&o.result.expect("library view ok"))
+}
+
+fn view<C: SolCall>(d: &mut Deployment, to: Address, c: C) -> C::Return {
+    let o = d.chain.call(d.addrs.admin, to, c.abi_encode().into());
+    C::abi_decode_returns(&o.result.expect("view ok")).expect("decode")
+}
+
+#[test]
+fn deploys_and_configures() {
+    let Some(mut d) = deployment() else { return };
+    assert_eq!(d.selector_count, 103);
+    let p = d.addrs.proxy;
+    assert_eq!(view(&mut d, p, abi::nameCall {}), "Staked RLC");
+    assert_eq!(view(&mut d, p, abi::callbackgasCall {}), U256::from(100_000));
+    assert_eq!(view(&mut d, p, abi::countCategoryCall {}), U256::from(5));
+    let rlc = d.addrs.rlc;
+    assert_eq!(view(&mut d, p, abi::tokenCall {}), rlc);
+    let cfg = Config::default();
+    for (i, (n, desc, r)) in cfg.categories.iter().enumerate() {
+        let c = view(&mut d, p, abi::viewCategoryCall { _catid: U256::from(i) });
+        assert_eq!((&c.name, &c.description, c.workClockTimeRef), (n, desc, U256::from(*r)));
+    }
+    // RLC initial supply to the deployer
+    let admin = d.addrs.admin;
+    assert_eq!(view(&mut d, rlc, abi::balanceOfCall { who: admin }), U256::from(87_000_000_000_000_000u64));
+}
+
+#[test]
+fn native_mode_deploys() {
+    if !Artifacts::available() {
+        return;
+    }
+    let opts = pocolab_evm::DeployOptions { mode: pocolab_evm::EscrowMode::Native, ..Default::default() };
+    let mut d = Deployment::deploy(&Artifacts::locate().unwrap(), &opts).expect("deploy native");
+    assert_eq!(d.selector_count, 102);
+    let p = d.addrs.proxy;
+    assert_eq!(view(&mut d, p, abi::tokenCall {}), Address::ZERO);
+}
+
+#[test]
+fn eip712_domain_and_hashes_equal_the_core() {
+    let Some(mut d) = deployment() else { return };
+    let proxy = d.addrs.proxy;
+    let ds = view(&mut d, proxy, abi::eip712domain_separatorCall {});
+    let core = Poco::new(Config { proxy, owner: d.addrs.admin, ..Config::default() });
+    assert_eq!(ds, core.domain_separator());
+    assert_eq!(ds, orders::domain_separator(31337, proxy));
+
+    let app = AppOrder {
+        app: address!("2EbD509d777B187E8394566bA6ec093B9dd73DF1"),
+        appprice: U256::from(3),
+        volume: U256::from(7),
+        tag: B256::with_last_byte(1),
+        datasetrestrict: address!("00000000000000000000000000000000000000aa"),
+        salt: b256!("be858b0eee90cf2e85297bd3df81373f6b4de20c67a3e1f5db1a9d5be8abc3c4"),
+        ..Default::default()
+    };
+    let evm_app = pocolab_evm::convert::app_order(&app);
+    let h = lib_call(&mut d, "hash(IexecLibOrders_v5.AppOrder)", abi::hash_0Call { _apporder: evm_app }.abi_encode()[4..].to_vec());
+    assert_eq!(h, app.struct_hash());
+
+    let wp = WorkerpoolOrder { workerpool: address!("53Ef1328a96E40E125bca15b9a4da045C5e63E1A"), workerpoolprice: U256::from(99), volume: U256::from(2), category: U256::from(3), trust: U256::from(4), ..Default::default() };
+    let h = lib_call(&mut d, "hash(IexecLibOrders_v5.WorkerpoolOrder)", abi::hash_1Call { _workerpoolorder: pocolab_evm::convert::workerpool_order(&wp) }.abi_encode()[4..].to_vec());
+    assert_eq!(h, wp.struct_hash());
+
+    let req = RequestOrder {
+        app: address!("6709CAe77CDa2cbA8Cb90A4F5a4eFfb5c8Fe8367"),
+        workerpool: address!("506fA5EaCa52B5d2F133452a45FFA68aD1CfB3C5"),
+        requester: address!("1ec09e1782a43a770d54e813379c730e0b29ad4b"),
+        volume: U256::from(1),
+        tag: B256::with_last_byte(1),
+        params: "{\"iexec_args\":\"Alice\"}".into(),
+        salt: b256!("ee5c64cd59eaa084f59dbaa8f20b87260c4d6ac35c83214da657681bfe4e7632"),
+        sign: Bytes::new(),
+        ..Default::default()
+    };
+    let h = lib_call(&mut d, "hash(IexecLibOrders_v5.RequestOrder)", abi::hash_2Call { _requestorder: pocolab_evm::convert::request_order(&req) }.abi_encode()[4..].to_vec());
+    assert_eq!(h, req.struct_hash());
+    // typed-data hash as PoCo computes it, verified on chain with a real signature
+    let w = pocolab_core::signatures::Wallet::from_label("requester");
+    let typed = req.hash(ds);
+    let sig = w.sign_hash(typed);
+    let ok = view(&mut d, proxy, abi::verifySignatureCall { _identity: w.address(), _hash: typed, _signature: sig });
+    assert!(ok);
+}
