@@ -8,11 +8,13 @@
 #![warn(missing_docs)]
 
 pub mod abi;
+pub mod backend;
 pub mod chain;
 pub mod convert;
 pub mod deploy;
 pub mod revert;
 
+pub use backend::{EvmPoco, EvmResult, GasEntry};
 pub use chain::{Chain, TxOutcome};
 pub use deploy::{Addresses, Artifacts, DeployOptions, Deployment, EscrowMode, SetupError};
 pub use revert::RevertReason;
