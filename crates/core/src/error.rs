@@ -70,6 +70,10 @@ pub enum Check {
     SchedulerRewardRatioTooHigh,
     /// a call to an address without code (e.g. `app.owner()` on an EOA, §6.2 row 21)
     CallToNonContract,
+    /// `SafeMathExtended.sub` underflow in the 0.6 ERC-20 core (`_burn`, `_transferUnchecked`,
+    /// allowance decrease): `require(b <= a)` without a message (spec §3.2 "reverts on
+    /// underflow"; observed as empty revert data on the 6.1.0 bytecode by the oracle).
+    SafeMathSub,
 }
 
 /// Solidity panic codes (spec §0.2).

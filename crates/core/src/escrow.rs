@@ -261,7 +261,8 @@ impl Ledger {
     fn burn(&mut self, from: Address, v: U256) -> Result<()> {
         let b = self.account(from).balance;
         if v > b {
-            return Err(PocoError::Revert("ERC20: burn amount exceeds balance"));
+            // `SafeMathExtended.sub` reverts without a reason (spec §3.2; differential oracle).
+            return Err(PocoError::Empty(crate::error::Check::SafeMathSub));
         }
         self.acct_mut(from).balance = b - v;
         self.journal.push(Undo::Supply(self.total_supply));
@@ -313,7 +314,8 @@ impl Ledger {
         }
         let fb = self.account(from).balance;
         if v > fb {
-            return Err(PocoError::Revert("ERC20: transfer amount exceeds balance"));
+            // `SafeMathExtended.sub` reverts without a reason (spec §3.2; differential oracle).
+            return Err(PocoError::Empty(crate::error::Check::SafeMathSub));
         }
         self.acct_mut(from).balance = fb - v;
         let t = self.acct_mut(to);
@@ -340,7 +342,8 @@ impl Ledger {
         self.erc20_transfer(from, to, v)?;
         let al = self.allowance(from, spender);
         if v > al {
-            return Err(PocoError::Revert("ERC20: transfer amount exceeds allowance"));
+            // `SafeMathExtended.sub` reverts without a reason (spec §3.2; differential oracle).
+            return Err(PocoError::Empty(crate::error::Check::SafeMathSub));
         }
         self.allowances.insert((from, spender), al - v);
         Ok(())

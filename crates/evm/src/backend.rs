@@ -150,8 +150,9 @@ impl EvmPoco {
         match self.mode {
             EscrowMode::Token => {
                 let rlc = self.addrs.rlc;
+                // the faucet RLC's approveAndCall returns nothing (solc 0.4.24 ABI)
                 let c = abi::approveAndCallCall { spender: self.addrs.proxy, value: amount, extraData: Bytes::new() };
-                self.send(env, "RLC.approveAndCall", rlc, c).map(|_| ())
+                self.send_raw(env, "RLC.approveAndCall", rlc, c.abi_encode(), U256::ZERO).map(|_| ())
             }
             EscrowMode::Native => {
                 let p = self.addrs.proxy;

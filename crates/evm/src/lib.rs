@@ -13,6 +13,8 @@ pub mod chain;
 pub mod convert;
 pub mod deploy;
 pub mod revert;
+pub mod runner;
+pub mod scenario;
 
 pub use backend::{EvmPoco, EvmResult, GasEntry};
 pub use chain::{Chain, TxOutcome};
