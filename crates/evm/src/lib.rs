@@ -12,6 +12,7 @@ pub mod backend;
 pub mod chain;
 pub mod convert;
 pub mod deploy;
+pub mod random;
 pub mod revert;
 pub mod runner;
 pub mod scenario;
