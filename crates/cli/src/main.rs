@@ -1,5 +1,6 @@
 //! `pocolab`: the command-line entry point.
 
+mod conformance;
 mod demo;
 
 use anyhow::Result;
@@ -18,6 +19,9 @@ enum Command {
     /// Play one full PoCo 6.1.0 deal (match, 3 workers of which 1 wrong at trust 3, reveal,
     /// finalize) and print every account's balance, frozen amount and score.
     Demo,
+    /// Differential conformance of the core against the real PoCo 6.1.0 bytecode in revm
+    /// (scenario files and/or random scenarios; needs `scripts/fetch-poco.sh`).
+    Conformance(conformance::Args),
 }
 
 fn main() -> Result<()> {
@@ -27,6 +31,7 @@ fn main() -> Result<()> {
             let o = demo::run()?;
             demo::print(&o);
         }
+        Command::Conformance(args) => conformance::run(args)?,
     }
     Ok(())
 }
