@@ -754,6 +754,42 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// Play `sc` on one backend only, without any comparison (benchmarks, profiling): returns
+/// the backend and the outcome of every call (`ok` or the error class).
+pub fn play_only<B: Backend>(sc: &Scenario, backend: B) -> (B, Vec<String>) {
+    let actors = ActorSet::new(sc.workers);
+    let mut s = Side { b: backend, assets: BTreeMap::new(), deals: BTreeMap::new(), ds: B256::ZERO };
+    s.ds = s.b.domain_separator();
+    let now = sc.start;
+    for a in &sc.assets {
+        let owner = actors.addr(&a.owner).unwrap_or_default();
+        let e = Env { sender: owner, timestamp: now, chain_id: 31337 };
+        if let Ok(x) = s.b.create_asset(&e, a.kind, owner, &a.name, a.mrenclave.as_bytes()) {
+            s.assets.insert(a.name.clone(), x);
+        }
+    }
+    for dep in &sc.deposits {
+        let who = actors.addr(&dep.actor).unwrap_or_default();
+        let e = Env { sender: who, timestamp: now, chain_id: 31337 };
+        let _ = s.b.mint(who, dep.amount.value()).and_then(|_| s.b.deposit(&e, dep.amount.value()));
+    }
+    let words = BTreeSet::new();
+    let ctx = Ctx { sc, actors: &actors, words: &words };
+    let mut now = sc.start;
+    let mut out = Vec::with_capacity(sc.calls.len());
+    for call in &sc.calls {
+        now += call.dt;
+        let (_, r, _) = play(&ctx, call, now, &mut s);
+        out.push(outcome(&r));
+    }
+    (s.b, out)
+}
+
+/// A core configured like the deployment (owner, proxy, chain 31337, signatures verified).
+pub fn core_for(d: &Deployment) -> Poco {
+    Poco::new(Config { owner: d.addrs.admin, proxy: d.addrs.proxy, ..Config::default() })
+}
+
 struct Ctx<'a> {
     sc: &'a Scenario,
     actors: &'a ActorSet,
