@@ -40,6 +40,9 @@ fn pick<'a, T>(r: &mut ChaCha8Rng, xs: &'a [T]) -> &'a T {
     &xs[r.random_range(0..xs.len())]
 }
 
+/// workClockTimeRef of the deployed categories (spec §1.3).
+const CATEGORY_R: [u64; 5] = [300, 1_200, 3_600, 10_800, 36_000];
+
 const RESULTS: [&str; 3] = ["A", "B", "C"];
 const DTS: [u64; 10] = [0, 0, 0, 1, 10, 60, 400, 700, 2200, 3100];
 
@@ -113,7 +116,7 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
             params: if r.random_bool(0.3) { "{\"iexec_args\":\"x\"}".into() } else { String::new() },
             ..Default::default()
         };
-        if r.random_bool(0.15) {
+        if r.random_bool(0.25) {
             o.tag = Some(pick(&mut r, &["0x1", "0x2", "0x3", "0x10"]).to_string());
         }
         if r.random_bool(0.1) {
@@ -159,7 +162,9 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
     let valid: Vec<&OrderSpec> = orders.iter().filter(|o| o.signer.is_empty() && o.restrict.is_empty()).collect();
     let valid_names: Vec<String> = if valid.is_empty() { orders.iter().map(|o| o.name.clone()).collect() } else { valid.iter().map(|o| o.name.clone()).collect() };
     let callbacks: BTreeMap<String, bool> = orders.iter().map(|o| (o.name.clone(), o.callback.is_some())).collect();
-    let mut g = Gen { workers, pool2, orders: orders.iter().map(|o| o.name.clone()).collect(), volumes, deals: Vec::new(), next_deal: 0, calls: Vec::new() };
+    let timerefs: BTreeMap<String, u64> = orders.iter().map(|o| (o.name.clone(), CATEGORY_R.get(o.category.value().saturating_to::<usize>()).copied().unwrap_or(300))).collect();
+    let tees: BTreeMap<String, bool> = orders.iter().map(|o| (o.name.clone(), matches!(o.tag.as_deref(), Some("0x1") | Some("0x3")))).collect();
+    let mut g = Gen { workers, pool2, tees, timerefs, orders: orders.iter().map(|o| o.name.clone()).collect(), volumes, deals: Vec::new(), next_deal: 0, calls: Vec::new() };
     let mut extra = Vec::new();
     while g.calls.len() < n_calls {
         if r.random_bool(0.55) {
@@ -170,6 +175,8 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
                 spec.name = format!("{o}e{}", extra.len());
                 spec.salt = Some(format!("salt-{index}-{}", spec.name));
                 g.volumes.insert(spec.name.clone(), g.volumes[&o]);
+                g.tees.insert(spec.name.clone(), g.tees[&o]);
+                g.timerefs.insert(spec.name.clone(), g.timerefs[&o]);
                 g.orders.push(spec.name.clone());
                 o = spec.name.clone();
                 extra.push(spec);
@@ -202,6 +209,10 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
 
 struct Gen {
     workers: usize,
+    /// workClockTimeRef of each order set's category
+    timerefs: BTreeMap<String, u64>,
+    /// order sets whose tag requires an enclave
+    tees: BTreeMap<String, bool>,
     pool2: bool,
     orders: Vec<String>,
     volumes: BTreeMap<String, u64>,
@@ -239,13 +250,17 @@ impl Gen {
     }
 
     /// Push `c`, or (10 %) a random call instead, with a small random time step.
-    fn step(&mut self, r: &mut ChaCha8Rng, dt: u64, sender: Option<String>, op: Op) {
+    /// Returns the time actually advanced.
+    fn step(&mut self, r: &mut ChaCha8Rng, dt: u64, sender: Option<String>, op: Op) -> u64 {
         if r.random_bool(0.1) {
             let c = self.random_call(r);
+            let d = c.dt;
             self.calls.push(c);
+            d
         } else {
             let dt = if r.random_bool(0.1) { *pick(r, &DTS) } else { dt };
             self.calls.push(Call { dt, sender, expect: None, op });
+            dt
         }
     }
 
@@ -253,6 +268,13 @@ impl Gen {
     /// contributeAndFinalize) or Boost (pushes, claims).
     fn episode(&mut self, r: &mut ChaCha8Rng, orders: &str, callback: bool) {
         let vol = self.volumes[orders];
+        let tref = self.timerefs.get(orders).copied().unwrap_or(300);
+        // a time step landing at `deadline - elapsed` ± 1 (strict / non-strict boundaries)
+        let to_deadline = |r: &mut ChaCha8Rng, deadline: u64, elapsed: u64| -> u64 {
+            let jitter = *pick(r, &[-1i64, 0, 0, 1, 1, 50]);
+            (deadline as i64 - elapsed as i64 + jitter).max(0) as u64
+        };
+        let enclave = if self.tees.get(orders).copied().unwrap_or(false) && r.random_bool(0.9) { Some("enclave".to_string()) } else { None };
         let name = format!("d{}", self.next_deal);
         self.next_deal += 1;
         let boost = r.random_bool(0.25);
@@ -260,6 +282,7 @@ impl Gen {
         let sender = if sponsored { Some("sponsor".to_string()) } else { None };
         self.deals.push((name.clone(), vol, boost));
         let op = if boost { Op::MatchBoost { orders: orders.into(), deal: name.clone(), sponsored } } else { Op::Match { orders: orders.into(), deal: name.clone(), sponsored } };
+        let mut elapsed = 0u64; // since the match (deal.startTime)
         self.step(r, 10, sender, op);
         let cb = |res: &str| if callback { res.to_string() } else { String::new() };
         if boost {
@@ -267,12 +290,13 @@ impl Gen {
                 if r.random_bool(0.75) {
                     let w = self.worker(r);
                     let res = "A";
-                    self.step(r, 5, Some(w), Op::PushResultBoost { deal: name.clone(), idx, results: "ipfs://b".into(), callback_data: cb(res), authorizer: None, enclave: None });
+                    elapsed += self.step(r, 5, Some(w), Op::PushResultBoost { deal: name.clone(), idx, results: "ipfs://b".into(), callback_data: cb(res), authorizer: None, enclave: enclave.clone() });
                 }
             }
             if r.random_bool(0.5) {
                 let idx = r.random_range(0..vol);
-                self.step(r, 2200, None, Op::ClaimBoost { deal: name.clone(), idx });
+                let dt = to_deadline(r, 7 * tref, elapsed);
+                self.step(r, dt, None, Op::ClaimBoost { deal: name.clone(), idx });
             }
             return;
         }
@@ -280,11 +304,11 @@ impl Gen {
             if r.random_bool(0.15) {
                 continue;
             }
-            self.step(r, 1, None, Op::Initialize { deal: name.clone(), idx });
+            elapsed += self.step(r, 1, None, Op::Initialize { deal: name.clone(), idx });
             let mode = r.random_range(0..10);
             if mode == 0 {
                 let w = self.worker(r);
-                self.step(r, 5, Some(w), Op::ContributeAndFinalize { deal: name.clone(), idx, result: "A".into(), results: "ipfs://r".into(), callback_data: cb("A"), authorizer: None, enclave: None });
+                self.step(r, 5, Some(w), Op::ContributeAndFinalize { deal: name.clone(), idx, result: "A".into(), results: "ipfs://r".into(), callback_data: cb("A"), authorizer: None, enclave: enclave.clone() });
                 continue;
             }
             let k = r.random_range(1..=self.workers);
@@ -292,23 +316,26 @@ impl Gen {
             for i in 1..=k {
                 let res = if r.random_bool(0.8) { "A" } else { "B" };
                 contributors.push((format!("worker{i}"), res));
-                self.step(r, 5, Some(format!("worker{i}")), Op::Contribute { deal: name.clone(), idx, result: res.into(), authorizer: None, enclave: None });
+                elapsed += self.step(r, 5, Some(format!("worker{i}")), Op::Contribute { deal: name.clone(), idx, result: res.into(), authorizer: None, enclave: enclave.clone() });
             }
             if mode <= 2 {
                 // nobody finalizes: claim after the final deadline (or reopen first)
-                if r.random_bool(0.3) {
-                    self.step(r, 700, None, Op::Reopen { deal: name.clone(), idx });
+                if r.random_bool(0.4) {
+                    // the reveal deadline is consensus time + 2R: about now + 2R
+                    let dt = (2 * tref).saturating_add_signed(*pick(r, &[-1i64, 0, 1, 5]));
+                    elapsed += self.step(r, dt, None, Op::Reopen { deal: name.clone(), idx });
                 }
-                self.step(r, 3100, None, Op::Claim { deal: name.clone(), idx });
+                let dt = to_deadline(r, 10 * tref, elapsed);
+                elapsed += self.step(r, dt, None, Op::Claim { deal: name.clone(), idx });
                 continue;
             }
             for (w, res) in &contributors {
                 if r.random_bool(0.85) {
-                    self.step(r, 5, Some(w.clone()), Op::Reveal { deal: name.clone(), idx, result: (*res).into() });
+                    elapsed += self.step(r, 5, Some(w.clone()), Op::Reveal { deal: name.clone(), idx, result: (*res).into() });
                 }
             }
-            let dt = if r.random_bool(0.2) { 700 } else { 5 };
-            self.step(r, dt, None, Op::Finalize { deal: name.clone(), idx, results: "ipfs://r".into(), callback_data: cb("A") });
+            let dt = if r.random_bool(0.2) { 2 * tref + 1 } else { 5 };
+            elapsed += self.step(r, dt, None, Op::Finalize { deal: name.clone(), idx, results: "ipfs://r".into(), callback_data: cb("A") });
         }
     }
 
@@ -340,6 +367,7 @@ impl Gen {
         let result = |r: &mut ChaCha8Rng| pick(r, &RESULTS).to_string();
         let authorizer = |r: &mut ChaCha8Rng| if r.random_bool(0.08) { Some("anyone".to_string()) } else { None };
         let enclave = |r: &mut ChaCha8Rng| if r.random_bool(0.1) { Some("enclave".to_string()) } else { None };
+        let authorizer = |r: &mut ChaCha8Rng| if r.random_bool(0.05) { Some("sms".to_string()) } else { authorizer(r) };
         let roll = r.random_range(0..100);
         let op = match roll {
             0..=11 => {
@@ -425,7 +453,19 @@ impl Gen {
                 if r.random_bool(0.5) { Op::Deposit { amount: amount(r) } } else { Op::Withdraw { amount: amount(r) } }
             }
             92..=93 => Op::Mint { actor: any_actor(r), amount: amount(r) },
-            94..=96 => Op::SetScore { worker: worker(r), score: *pick(r, &[0, 1, 5, 12, 30, 200]) },
+            94 => {
+                if r.random_bool(0.7) {
+                    sender = Some(if r.random_bool(0.8) { "admin".into() } else { any_actor(r) });
+                    Op::SetTeeBroker { broker: pick(r, &["sms", "0", "scheduler"]).to_string() }
+                } else {
+                    let kind = *pick(r, &[AssetKindSpec::App, AssetKindSpec::Dataset, AssetKindSpec::Workerpool]);
+                    let name = pick(r, &["app", "dataset", "pool", "extra"]).to_string();
+                    let owner = pick(r, &["appProvider", "datasetProvider", "scheduler", "anyone"]).to_string();
+                    sender = Some(any_actor(r));
+                    Op::CreateAsset { kind, name, owner }
+                }
+            }
+            95..=96 => Op::SetScore { worker: worker(r), score: *pick(r, &[0, 1, 5, 12, 30, 200]) },
             _ => {
                 sender = Some(if r.random_bool(0.8) { "scheduler".into() } else { any_actor(r) });
                 Op::ChangePolicy {

@@ -85,6 +85,8 @@ pub trait Backend {
     fn claim_boost(&mut self, env: &Env, deal: B256, idx: U256) -> Res<()>;
     /// set a worker score
     fn set_score(&mut self, w: Address, s: U256);
+    /// `setTeeBroker`
+    fn set_tee_broker(&mut self, env: &Env, broker: Address) -> Res<()>;
     /// `changePolicy`
     fn change_policy(&mut self, env: &Env, pool: Address, wsr: U256, srr: U256) -> Res<()>;
     /// views
@@ -185,6 +187,9 @@ impl Backend for Poco {
     }
     fn change_policy(&mut self, env: &Env, pool: Address, wsr: U256, srr: U256) -> Res<()> {
         cls(Poco::change_policy(self, env, pool, wsr, srr))
+    }
+    fn set_tee_broker(&mut self, env: &Env, broker: Address) -> Res<()> {
+        cls(Poco::set_tee_broker(self, env, broker))
     }
     fn account(&mut self, a: Address) -> core::Account {
         self.view_account(a)
@@ -296,6 +301,9 @@ impl Backend for EvmPoco {
     }
     fn change_policy(&mut self, env: &Env, pool: Address, wsr: U256, srr: U256) -> Res<()> {
         ecls(EvmPoco::change_policy(self, env, pool, wsr, srr))
+    }
+    fn set_tee_broker(&mut self, env: &Env, broker: Address) -> Res<()> {
+        ecls(EvmPoco::set_tee_broker(self, env, broker))
     }
     fn account(&mut self, a: Address) -> core::Account {
         self.view_account(a)
@@ -943,6 +951,7 @@ fn default_sender(op: &Op) -> &'static str {
         Op::Deposit { .. } | Op::Withdraw { .. } => "requester",
         Op::Match { sponsored: true, .. } | Op::MatchBoost { sponsored: true, .. } => "sponsor",
         Op::Finalize { .. } | Op::Reopen { .. } | Op::ChangePolicy { .. } => "scheduler",
+        Op::SetTeeBroker { .. } => "admin",
         Op::Contribute { .. } | Op::Reveal { .. } | Op::ContributeAndFinalize { .. } | Op::PushResultBoost { .. } => "worker1",
         _ => "anyone",
     }
@@ -1080,6 +1089,23 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
             let w = s.resolve(actors, worker);
             s.b.set_score(w, U256::from(*score));
             ("setScore", Ok(()))
+        }
+        Op::CreateAsset { kind, name, owner } => {
+            let o = s.resolve(actors, owner);
+            let op = match kind {
+                AssetKindSpec::App => "createApp",
+                AssetKindSpec::Dataset => "createDataset",
+                AssetKindSpec::Workerpool => "createWorkerpool",
+            };
+            let r = s.b.create_asset(&env, *kind, o, name, b"");
+            if let Ok(a) = &r {
+                s.assets.insert(name.clone(), *a);
+            }
+            (op, r.map(|_| ()))
+        }
+        Op::SetTeeBroker { broker } => {
+            let b = s.resolve(actors, broker);
+            ("setTeeBroker", s.b.set_tee_broker(&env, b))
         }
         Op::ChangePolicy { pool, worker_stake_ratio, scheduler_reward_ratio } => {
             let p = s.resolve(actors, pool);

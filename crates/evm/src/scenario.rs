@@ -388,6 +388,20 @@ pub enum Op {
         /// score
         score: u64,
     },
+    /// `createApp` / `createDataset` / `createWorkerpool` sent by the sender; binds `name`
+    CreateAsset {
+        /// kind
+        kind: AssetKindSpec,
+        /// name bound to the address
+        name: String,
+        /// owner actor
+        owner: String,
+    },
+    /// `setTeeBroker(broker)` (owner only)
+    SetTeeBroker {
+        /// broker actor or address
+        broker: String,
+    },
     /// `Workerpool.changePolicy` by the sender
     ChangePolicy {
         /// workerpool asset
@@ -419,6 +433,8 @@ impl Op {
             Op::PushResultBoost { deal, idx, .. } => format!("pushResultBoost({deal}#{idx})"),
             Op::ClaimBoost { deal, idx } => format!("claimBoost({deal}#{idx})"),
             Op::SetScore { worker, score } => format!("setScore({worker}, {score})"),
+            Op::CreateAsset { kind, name, owner } => format!("create{kind:?}({name}, {owner})"),
+            Op::SetTeeBroker { broker } => format!("setTeeBroker({broker})"),
             Op::ChangePolicy { pool, worker_stake_ratio, scheduler_reward_ratio } => {
                 format!("changePolicy({pool}, {}, {})", worker_stake_ratio.value(), scheduler_reward_ratio.value())
             }
