@@ -163,8 +163,9 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
     let valid_names: Vec<String> = if valid.is_empty() { orders.iter().map(|o| o.name.clone()).collect() } else { valid.iter().map(|o| o.name.clone()).collect() };
     let callbacks: BTreeMap<String, bool> = orders.iter().map(|o| (o.name.clone(), o.callback.is_some())).collect();
     let timerefs: BTreeMap<String, u64> = orders.iter().map(|o| (o.name.clone(), CATEGORY_R.get(o.category.value().saturating_to::<usize>()).copied().unwrap_or(300))).collect();
+    let trusts: BTreeMap<String, u64> = orders.iter().map(|o| (o.name.clone(), o.trust.value().saturating_to::<u64>())).collect();
     let tees: BTreeMap<String, bool> = orders.iter().map(|o| (o.name.clone(), matches!(o.tag.as_deref(), Some("0x1") | Some("0x3")))).collect();
-    let mut g = Gen { workers, pool2, tees, timerefs, orders: orders.iter().map(|o| o.name.clone()).collect(), volumes, deals: Vec::new(), next_deal: 0, calls: Vec::new() };
+    let mut g = Gen { workers, pool2, tees, timerefs, trusts, orders: orders.iter().map(|o| o.name.clone()).collect(), volumes, deals: Vec::new(), next_deal: 0, calls: Vec::new() };
     let mut extra = Vec::new();
     while g.calls.len() < n_calls {
         if r.random_bool(0.55) {
@@ -177,6 +178,7 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
                 g.volumes.insert(spec.name.clone(), g.volumes[&o]);
                 g.tees.insert(spec.name.clone(), g.tees[&o]);
                 g.timerefs.insert(spec.name.clone(), g.timerefs[&o]);
+                g.trusts.insert(spec.name.clone(), g.trusts[&o]);
                 g.orders.push(spec.name.clone());
                 o = spec.name.clone();
                 extra.push(spec);
@@ -209,6 +211,8 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
 
 struct Gen {
     workers: usize,
+    /// trust of each order set
+    trusts: BTreeMap<String, u64>,
     /// workClockTimeRef of each order set's category
     timerefs: BTreeMap<String, u64>,
     /// order sets whose tag requires an enclave
@@ -277,7 +281,9 @@ impl Gen {
         let enclave = if self.tees.get(orders).copied().unwrap_or(false) && r.random_bool(0.9) { Some("enclave".to_string()) } else { None };
         let name = format!("d{}", self.next_deal);
         self.next_deal += 1;
-        let boost = r.random_bool(0.25);
+        // Boost requires trust <= 1 ("PocoBoost: Bad trust level"): mostly pick it when it can work
+        let low_trust = self.trusts.get(orders).copied().unwrap_or(0) <= 1;
+        let boost = r.random_bool(if low_trust { 0.35 } else { 0.03 });
         let sponsored = r.random_bool(0.2);
         let sender = if sponsored { Some("sponsor".to_string()) } else { None };
         self.deals.push((name.clone(), vol, boost));
