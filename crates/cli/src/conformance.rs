@@ -121,7 +121,7 @@ pub fn run(args: Args) -> Result<()> {
                 println!("  written to {}", path.display());
                 failed.push(format!("random seed={} index={i}", args.seed));
             }
-            if (i + 1 - args.skip) % 1000 == 0 {
+            if (i + 1 - args.skip).is_multiple_of(1000) {
                 println!("  … {} random scenarios, {} divergent, {:.0?}", i + 1 - args.skip, failed.len(), t.elapsed());
             }
         }

@@ -6,6 +6,7 @@
 //! the core ([`EvmPoco`]), and a scenario runner comparing both after every call.
 
 #![warn(missing_docs)]
+#![allow(clippy::too_many_arguments)]
 
 pub mod abi;
 pub mod backend;

@@ -194,7 +194,6 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
         }
     }
     let calls = g.calls;
-    let mut orders = orders;
     orders.extend(extra);
 
     Scenario {
