@@ -56,6 +56,9 @@ sol! {
     function finalize(bytes32 _taskid, bytes _results, bytes _resultsCallback) external;
     function contributeAndFinalize(bytes32 _taskid, bytes32 _resultDigest, bytes _results, bytes _resultsCallback, address _enclaveChallenge, bytes _enclaveSign, bytes _authorizationSign) external;
     function claim(bytes32 _taskid) external;
+    function initializeArray(bytes32[] _dealid, uint256[] _idx) external returns (bool);
+    function claimArray(bytes32[] _taskid) external returns (bool);
+    function initializeAndClaimArray(bytes32[] _dealid, uint256[] _idx) external returns (bool);
 
     // order management
     function manageAppOrder(AppOrderOperation _apporderoperation) external;
@@ -106,6 +109,8 @@ sol! {
     function approveAndCall(address spender, uint256 value, bytes extraData) external returns (bool);
     function transfer(address to, uint256 value) external returns (bool);
     function balanceOf(address who) external view returns (uint256);
+    function transferFrom(address from, address to, uint256 value) external returns (bool);
+    function allowance(address account, address spender) external view returns (uint256);
 
     // errors
     error Error(string message);

@@ -179,6 +179,45 @@ impl EvmPoco {
         self.poco(env, "withdrawTo", abi::withdrawToCall { amount, target }).map(|_| ())
     }
 
+    /// `depositFor(amount, target)` (token mode: `RLC.approve` then `depositFor`).
+    pub fn deposit_for(&mut self, env: &Env, amount: U256, target: Address) -> EvmResult<()> {
+        match self.mode {
+            EscrowMode::Token => {
+                let rlc = self.addrs.rlc;
+                self.send(env, "RLC.approve", rlc, abi::approveCall { spender: self.addrs.proxy, value: amount })?;
+                self.poco(env, "depositFor", abi::depositForCall { amount, target }).map(|_| ())
+            }
+            EscrowMode::Native => {
+                let p = self.addrs.proxy;
+                let wei = amount.saturating_mul(U256::from(NRLC_TO_WEI));
+                // native `depositFor(address)` (payable)
+                let mut data = keccak256("depositFor(address)")[..4].to_vec();
+                data.extend_from_slice(&target.abi_encode());
+                self.send_raw(env, "depositFor", p, data, wei).map(|_| ())
+            }
+        }
+    }
+
+    /// SRLC `transfer(to, value)`.
+    pub fn transfer(&mut self, env: &Env, to: Address, value: U256) -> EvmResult<()> {
+        self.poco(env, "transfer", abi::transferCall { to, value }).map(|_| ())
+    }
+
+    /// SRLC `approve(spender, value)`.
+    pub fn approve(&mut self, env: &Env, spender: Address, value: U256) -> EvmResult<()> {
+        self.poco(env, "approve", abi::approveCall { spender, value }).map(|_| ())
+    }
+
+    /// SRLC `transferFrom(from, to, value)`.
+    pub fn transfer_from(&mut self, env: &Env, from: Address, to: Address, value: U256) -> EvmResult<()> {
+        self.poco(env, "transferFrom", abi::transferFromCall { from, to, value }).map(|_| ())
+    }
+
+    /// SRLC `allowance(owner, spender)`.
+    pub fn allowance(&mut self, owner: Address, spender: Address) -> U256 {
+        self.view(abi::allowanceCall { account: owner, spender }).expect("allowance")
+    }
+
     // ------------------------------------------------------------ configuration
 
     /// `setTeeBroker(addr)`.
@@ -344,6 +383,21 @@ impl EvmPoco {
     /// `claim`.
     pub fn claim(&mut self, env: &Env, task_id: B256) -> EvmResult<()> {
         self.poco(env, "claim", abi::claimCall { _taskid: task_id }).map(|_| ())
+    }
+
+    /// `initializeArray(dealIds, idxs)`.
+    pub fn initialize_array(&mut self, env: &Env, deal_ids: &[B256], idxs: &[U256]) -> EvmResult<()> {
+        self.poco(env, "initializeArray", abi::initializeArrayCall { _dealid: deal_ids.to_vec(), _idx: idxs.to_vec() }).map(|_| ())
+    }
+
+    /// `claimArray(taskIds)`.
+    pub fn claim_array(&mut self, env: &Env, task_ids: &[B256]) -> EvmResult<()> {
+        self.poco(env, "claimArray", abi::claimArrayCall { _taskid: task_ids.to_vec() }).map(|_| ())
+    }
+
+    /// `initializeAndClaimArray(dealIds, idxs)`.
+    pub fn initialize_and_claim_array(&mut self, env: &Env, deal_ids: &[B256], idxs: &[U256]) -> EvmResult<()> {
+        self.poco(env, "initializeAndClaimArray", abi::initializeAndClaimArrayCall { _dealid: deal_ids.to_vec(), _idx: idxs.to_vec() }).map(|_| ())
     }
 
     /// `pushResultBoost`.

@@ -11,7 +11,7 @@ use alloy_primitives::keccak256;
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
-use crate::scenario::{Asset, AssetKindSpec, Call, Deposit, Num, Op, OpKind, OrderSpec, Scenario, Which};
+use crate::scenario::{Asset, AssetKindSpec, BatchKind, Call, Deposit, Num, Op, OpKind, OrderSpec, Scenario, Which};
 
 /// Generator parameters.
 #[derive(Debug, Clone, Copy)]
@@ -439,9 +439,18 @@ impl Gen {
                 let cb = if r.random_bool(0.2) { res.clone() } else { String::new() };
                 Op::ContributeAndFinalize { deal, idx, result: res, results: "ipfs://r".into(), callback_data: cb, authorizer: authorizer(r), enclave: enclave(r) }
             }
-            74..=78 => {
+            74..=76 => {
                 let (deal, idx) = task(r, deals, Some(false));
                 Op::Claim { deal, idx }
+            }
+            77..=78 => {
+                let n = r.random_range(1..=3);
+                let tasks = (0..n).map(|_| {
+                    let (d, i) = task(r, deals, Some(false));
+                    format!("{d}#{i}")
+                }).collect();
+                let kind = *pick(r, &[BatchKind::Initialize, BatchKind::Claim, BatchKind::InitializeAndClaim]);
+                Op::Batch { kind, tasks }
             }
             79..=84 => {
                 let (deal, idx) = task(r, deals, Some(true));
@@ -455,7 +464,16 @@ impl Gen {
             }
             88..=91 => {
                 sender = Some(any_actor(r));
-                if r.random_bool(0.5) { Op::Deposit { amount: amount(r) } } else { Op::Withdraw { amount: amount(r) } }
+                let small = |r: &mut ChaCha8Rng| Num::Int(*pick(r, &[0, 1, 10, 100, 1000, 5000]));
+                match r.random_range(0..9) {
+                    0 | 1 => Op::Deposit { amount: amount(r) },
+                    2 | 3 => Op::Withdraw { amount: amount(r) },
+                    4 => Op::DepositFor { amount: small(r), target: any_actor(r) },
+                    5 => Op::WithdrawTo { amount: small(r), target: any_actor(r) },
+                    6 => Op::Transfer { to: if r.random_bool(0.05) { "0".into() } else { any_actor(r) }, amount: small(r) },
+                    7 => Op::Approve { spender: any_actor(r), amount: small(r) },
+                    _ => Op::TransferFrom { from: any_actor(r), to: any_actor(r), amount: small(r) },
+                }
             }
             92..=93 => Op::Mint { actor: any_actor(r), amount: amount(r) },
             94 => {

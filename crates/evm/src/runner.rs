@@ -18,7 +18,7 @@ use pocolab_core::{self as core, AppOrder, Config, DatasetOrder, Env, Operation,
 
 use crate::backend::EvmPoco;
 use crate::deploy::Deployment;
-use crate::scenario::{AssetKindSpec, Call, Num, Op, OpKind, OrderSpec, Scenario, Which};
+use crate::scenario::{AssetKindSpec, BatchKind, Call, Num, Op, OpKind, OrderSpec, Scenario, Which};
 
 type Res<T> = Result<T, String>;
 
@@ -85,6 +85,20 @@ pub trait Backend {
     fn claim_boost(&mut self, env: &Env, deal: B256, idx: U256) -> Res<()>;
     /// set a worker score
     fn set_score(&mut self, w: Address, s: U256);
+    /// `depositFor`
+    fn deposit_for(&mut self, env: &Env, v: U256, target: Address) -> Res<()>;
+    /// `withdrawTo`
+    fn withdraw_to(&mut self, env: &Env, v: U256, target: Address) -> Res<()>;
+    /// SRLC `transfer`
+    fn transfer(&mut self, env: &Env, to: Address, v: U256) -> Res<()>;
+    /// SRLC `approve`
+    fn approve(&mut self, env: &Env, spender: Address, v: U256) -> Res<()>;
+    /// SRLC `transferFrom`
+    fn transfer_from(&mut self, env: &Env, from: Address, to: Address, v: U256) -> Res<()>;
+    /// SRLC `allowance`
+    fn allowance(&mut self, owner: Address, spender: Address) -> U256;
+    /// array helpers
+    fn batch(&mut self, env: &Env, kind: BatchKind, deals: &[B256], idxs: &[U256]) -> Res<()>;
     /// `setTeeBroker`
     fn set_tee_broker(&mut self, env: &Env, broker: Address) -> Res<()>;
     /// `changePolicy`
@@ -190,6 +204,34 @@ impl Backend for Poco {
     }
     fn set_tee_broker(&mut self, env: &Env, broker: Address) -> Res<()> {
         cls(Poco::set_tee_broker(self, env, broker))
+    }
+    fn deposit_for(&mut self, env: &Env, v: U256, target: Address) -> Res<()> {
+        cls(Poco::deposit_for(self, env, v, target))
+    }
+    fn withdraw_to(&mut self, env: &Env, v: U256, target: Address) -> Res<()> {
+        cls(Poco::withdraw_to(self, env, v, target))
+    }
+    fn transfer(&mut self, env: &Env, to: Address, v: U256) -> Res<()> {
+        cls(Poco::transfer(self, env, to, v))
+    }
+    fn approve(&mut self, env: &Env, spender: Address, v: U256) -> Res<()> {
+        cls(Poco::approve(self, env, spender, v))
+    }
+    fn transfer_from(&mut self, env: &Env, from: Address, to: Address, v: U256) -> Res<()> {
+        cls(Poco::transfer_from(self, env, from, to, v))
+    }
+    fn allowance(&mut self, owner: Address, spender: Address) -> U256 {
+        self.state.ledger.allowance(owner, spender)
+    }
+    fn batch(&mut self, env: &Env, kind: BatchKind, deals: &[B256], idxs: &[U256]) -> Res<()> {
+        cls(match kind {
+            BatchKind::Initialize => self.initialize_array(env, deals, idxs).map(|_| ()),
+            BatchKind::Claim => {
+                let tids: Vec<B256> = deals.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
+                self.claim_array(env, &tids)
+            }
+            BatchKind::InitializeAndClaim => self.initialize_and_claim_array(env, deals, idxs),
+        })
     }
     fn account(&mut self, a: Address) -> core::Account {
         self.view_account(a)
@@ -304,6 +346,34 @@ impl Backend for EvmPoco {
     }
     fn set_tee_broker(&mut self, env: &Env, broker: Address) -> Res<()> {
         ecls(EvmPoco::set_tee_broker(self, env, broker))
+    }
+    fn deposit_for(&mut self, env: &Env, v: U256, target: Address) -> Res<()> {
+        ecls(EvmPoco::deposit_for(self, env, v, target))
+    }
+    fn withdraw_to(&mut self, env: &Env, v: U256, target: Address) -> Res<()> {
+        ecls(EvmPoco::withdraw_to(self, env, v, target))
+    }
+    fn transfer(&mut self, env: &Env, to: Address, v: U256) -> Res<()> {
+        ecls(EvmPoco::transfer(self, env, to, v))
+    }
+    fn approve(&mut self, env: &Env, spender: Address, v: U256) -> Res<()> {
+        ecls(EvmPoco::approve(self, env, spender, v))
+    }
+    fn transfer_from(&mut self, env: &Env, from: Address, to: Address, v: U256) -> Res<()> {
+        ecls(EvmPoco::transfer_from(self, env, from, to, v))
+    }
+    fn allowance(&mut self, owner: Address, spender: Address) -> U256 {
+        EvmPoco::allowance(self, owner, spender)
+    }
+    fn batch(&mut self, env: &Env, kind: BatchKind, deals: &[B256], idxs: &[U256]) -> Res<()> {
+        ecls(match kind {
+            BatchKind::Initialize => self.initialize_array(env, deals, idxs),
+            BatchKind::Claim => {
+                let tids: Vec<B256> = deals.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
+                self.claim_array(env, &tids)
+            }
+            BatchKind::InitializeAndClaim => self.initialize_and_claim_array(env, deals, idxs),
+        })
     }
     fn account(&mut self, a: Address) -> core::Account {
         self.view_account(a)
@@ -720,6 +790,12 @@ impl<'a> Runner<'a> {
                 Op::MatchBoost { deal, .. } => {
                     boost_deals.insert(deal.clone());
                 }
+                Op::Batch { tasks: ts, .. } => {
+                    for t in ts {
+                        let (d, i) = split_task(t);
+                        tasks.insert((d.to_string(), i));
+                    }
+                }
                 _ => {}
             }
             let (op_name, rc, gas_c) = play(&ctx, call, now, &mut core_side);
@@ -855,6 +931,15 @@ fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64
             put(format!("score.{n}"), s.b.score(w.address()).to_string());
         }
     }
+    for c in &ctx.sc.calls {
+        let (owner, spender) = match (&c.op, &c.sender) {
+            (Op::Approve { spender, .. }, snd) => (snd.clone().unwrap_or_else(|| "requester".into()), spender.clone()),
+            (Op::TransferFrom { from, .. }, snd) => (from.clone(), snd.clone().unwrap_or_else(|| "requester".into())),
+            _ => continue,
+        };
+        let (o, sp) = (s.resolve(ctx.actors, &owner), s.resolve(ctx.actors, &spender));
+        put(format!("allowance.{owner}.{spender}"), s.b.allowance(o, sp).to_string());
+    }
     let k = s.b.account(KITTY_ADDRESS);
     put("account.kitty.balance".into(), k.balance.to_string());
     put("account.kitty.frozen".into(), k.frozen.to_string());
@@ -946,9 +1031,17 @@ fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64
     m
 }
 
+/// `"d1#3"` → `("d1", 3)`.
+fn split_task(t: &str) -> (&str, u64) {
+    match t.rsplit_once('#') {
+        Some((d, i)) => (d, i.parse().unwrap_or(0)),
+        None => (t, 0),
+    }
+}
+
 fn default_sender(op: &Op) -> &'static str {
     match op {
-        Op::Deposit { .. } | Op::Withdraw { .. } => "requester",
+        Op::Deposit { .. } | Op::Withdraw { .. } | Op::DepositFor { .. } | Op::WithdrawTo { .. } | Op::Transfer { .. } | Op::Approve { .. } | Op::TransferFrom { .. } => "requester",
         Op::Match { sponsored: true, .. } | Op::MatchBoost { sponsored: true, .. } => "sponsor",
         Op::Finalize { .. } | Op::Reopen { .. } | Op::ChangePolicy { .. } => "scheduler",
         Op::SetTeeBroker { .. } => "admin",
@@ -1089,6 +1182,38 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
             let w = s.resolve(actors, worker);
             s.b.set_score(w, U256::from(*score));
             ("setScore", Ok(()))
+        }
+        Op::DepositFor { amount, target } => {
+            let t = s.resolve(actors, target);
+            ("depositFor", s.b.deposit_for(&env, amount.value(), t))
+        }
+        Op::WithdrawTo { amount, target } => {
+            let t = s.resolve(actors, target);
+            ("withdrawTo", s.b.withdraw_to(&env, amount.value(), t))
+        }
+        Op::Transfer { to, amount } => {
+            let t = s.resolve(actors, to);
+            ("transfer", s.b.transfer(&env, t, amount.value()))
+        }
+        Op::Approve { spender, amount } => {
+            let t = s.resolve(actors, spender);
+            ("approve", s.b.approve(&env, t, amount.value()))
+        }
+        Op::TransferFrom { from, to, amount } => {
+            let (f, t) = (s.resolve(actors, from), s.resolve(actors, to));
+            ("transferFrom", s.b.transfer_from(&env, f, t, amount.value()))
+        }
+        Op::Batch { kind, tasks } => {
+            let (deals, idxs): (Vec<B256>, Vec<U256>) = tasks.iter().map(|t| {
+                let (d, i) = split_task(t);
+                (s.deal(d), U256::from(i))
+            }).unzip();
+            let name = match kind {
+                BatchKind::Initialize => "initializeArray",
+                BatchKind::Claim => "claimArray",
+                BatchKind::InitializeAndClaim => "initializeAndClaimArray",
+            };
+            (name, s.b.batch(&env, *kind, &deals, &idxs))
         }
         Op::CreateAsset { kind, name, owner } => {
             let o = s.resolve(actors, owner);

@@ -217,6 +217,18 @@ pub enum OpKind {
     Close,
 }
 
+/// Array helper (spec §7.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchKind {
+    /// `initializeArray`
+    Initialize,
+    /// `claimArray`
+    Claim,
+    /// `initializeAndClaimArray`
+    InitializeAndClaim,
+}
+
 /// The entry points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "snake_case")]
@@ -388,6 +400,51 @@ pub enum Op {
         /// score
         score: u64,
     },
+    /// `depositFor(amount, target)` (token: `approve` + `depositFor`)
+    DepositFor {
+        /// nRLC
+        amount: Num,
+        /// beneficiary of the deposit
+        target: String,
+    },
+    /// `withdrawTo(amount, target)`
+    WithdrawTo {
+        /// nRLC
+        amount: Num,
+        /// receiver of the RLC
+        target: String,
+    },
+    /// SRLC `transfer(to, amount)`
+    Transfer {
+        /// receiver
+        to: String,
+        /// nRLC
+        amount: Num,
+    },
+    /// SRLC `approve(spender, amount)`
+    Approve {
+        /// spender
+        spender: String,
+        /// nRLC
+        amount: Num,
+    },
+    /// SRLC `transferFrom(from, to, amount)`
+    TransferFrom {
+        /// owner
+        from: String,
+        /// receiver
+        to: String,
+        /// nRLC
+        amount: Num,
+    },
+    /// `initializeArray` / `claimArray` / `initializeAndClaimArray` over `tasks` =
+    /// `["d1#0", "d1#1", …]`
+    Batch {
+        /// `initialize`, `claim` or `initialize_and_claim`
+        kind: BatchKind,
+        /// tasks as `deal#idx`
+        tasks: Vec<String>,
+    },
     /// `createApp` / `createDataset` / `createWorkerpool` sent by the sender; binds `name`
     CreateAsset {
         /// kind
@@ -433,6 +490,12 @@ impl Op {
             Op::PushResultBoost { deal, idx, .. } => format!("pushResultBoost({deal}#{idx})"),
             Op::ClaimBoost { deal, idx } => format!("claimBoost({deal}#{idx})"),
             Op::SetScore { worker, score } => format!("setScore({worker}, {score})"),
+            Op::DepositFor { amount, target } => format!("depositFor({}, {target})", amount.value()),
+            Op::WithdrawTo { amount, target } => format!("withdrawTo({}, {target})", amount.value()),
+            Op::Transfer { to, amount } => format!("transfer({to}, {})", amount.value()),
+            Op::Approve { spender, amount } => format!("approve({spender}, {})", amount.value()),
+            Op::TransferFrom { from, to, amount } => format!("transferFrom({from}, {to}, {})", amount.value()),
+            Op::Batch { kind, tasks } => format!("{kind:?}Array({})", tasks.join(",")),
             Op::CreateAsset { kind, name, owner } => format!("create{kind:?}({name}, {owner})"),
             Op::SetTeeBroker { broker } => format!("setTeeBroker({broker})"),
             Op::ChangePolicy { pool, worker_stake_ratio, scheduler_reward_ratio } => {
