@@ -246,8 +246,8 @@ impl Gen {
         for w in who {
             if r.random_bool(0.85) {
                 let amount = Num::Int(r.random_range(1_000..20_000));
-                self.calls.push(Call { dt: 0, sender: None, expect: None, op: Op::Mint { actor: w.clone(), amount: amount.clone() } });
-                self.calls.push(Call { dt: 0, sender: Some(w), expect: None, op: Op::Deposit { amount } });
+                self.calls.push(Call { dt: 0, at: None, check: Default::default(), sender: None, expect: None, op: Op::Mint { actor: w.clone(), amount: amount.clone() } });
+                self.calls.push(Call { dt: 0, at: None, check: Default::default(), sender: Some(w), expect: None, op: Op::Deposit { amount } });
             }
         }
     }
@@ -262,7 +262,7 @@ impl Gen {
             d
         } else {
             let dt = if r.random_bool(0.1) { *pick(r, &DTS) } else { dt };
-            self.calls.push(Call { dt, sender, expect: None, op });
+            self.calls.push(Call { dt, at: None, check: Default::default(), sender, expect: None, op });
             dt
         }
     }
@@ -498,7 +498,7 @@ impl Gen {
                 }
             }
         };
-        Call { dt, sender, expect: None, op }
+        Call { dt, at: None, check: Default::default(), sender, expect: None, op }
     }
 }
 

@@ -778,11 +778,14 @@ impl<'a> Runner<'a> {
 
         let ctx = Ctx { sc, actors: &actors, words: &words };
         if self.check_every_call || sc.calls.is_empty() {
-            self.compare(&ctx, &mut core_side, &mut evm_side, &tasks, &boost_deals, None, "setup", &mut rep);
+            let _ = self.compare(&ctx, &mut core_side, &mut evm_side, &tasks, &boost_deals, None, "setup", &mut rep);
         }
 
         for (i, call) in sc.calls.iter().enumerate() {
             now += call.dt;
+            if let Some(at) = call.at {
+                now = at.max(now - call.dt);
+            }
             match &call.op {
                 Op::Initialize { deal, idx } | Op::Contribute { deal, idx, .. } | Op::Reveal { deal, idx, .. } | Op::Reopen { deal, idx } | Op::Finalize { deal, idx, .. } | Op::ContributeAndFinalize { deal, idx, .. } | Op::Claim { deal, idx } | Op::PushResultBoost { deal, idx, .. } | Op::ClaimBoost { deal, idx } => {
                     tasks.insert((deal.clone(), *idx));
@@ -814,15 +817,23 @@ impl<'a> Runner<'a> {
                 }
             }
             rep.calls.push(CallRecord { label: label.clone(), op: op_name, core: oc, evm: oe, gas });
-            if self.check_every_call || i + 1 == sc.calls.len() {
-                self.compare(&ctx, &mut core_side, &mut evm_side, &tasks, &boost_deals, Some(i), &label, &mut rep);
+            if self.check_every_call || i + 1 == sc.calls.len() || !call.check.is_empty() {
+                let (a, b) = self.compare(&ctx, &mut core_side, &mut evm_side, &tasks, &boost_deals, Some(i), &label, &mut rep);
+                for (field, want) in &call.check {
+                    for (side, m) in [("core", &a), ("evm", &b)] {
+                        let got = m.get(field).map(String::as_str).unwrap_or("<absent>");
+                        if got != want {
+                            rep.expectation_failures.push(format!("call #{i} {label}: {field}: expected {want}, {side} has {got}"));
+                        }
+                    }
+                }
             }
         }
         rep
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn compare(&self, ctx: &Ctx, c: &mut Side<Poco>, e: &mut Side<EvmPoco>, tasks: &BTreeSet<(String, u64)>, boost: &BTreeSet<String>, call: Option<usize>, label: &str, rep: &mut Report) {
+    fn compare(&self, ctx: &Ctx, c: &mut Side<Poco>, e: &mut Side<EvmPoco>, tasks: &BTreeSet<(String, u64)>, boost: &BTreeSet<String>, call: Option<usize>, label: &str, rep: &mut Report) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
         let sc = ctx.sc;
         let a = observe(ctx, c, tasks, boost);
         let b = observe(ctx, e, tasks, boost);
@@ -835,6 +846,7 @@ impl<'a> Runner<'a> {
             }
         }
         let _ = sc;
+        (a, b)
     }
 }
 
@@ -863,6 +875,9 @@ pub fn play_only<B: Backend>(sc: &Scenario, backend: B) -> (B, Vec<String>) {
     let mut out = Vec::with_capacity(sc.calls.len());
     for call in &sc.calls {
         now += call.dt;
+        if let Some(at) = call.at {
+            now = at.max(now - call.dt);
+        }
         let (_, r, _) = play(&ctx, call, now, &mut s);
         out.push(outcome(&r));
     }

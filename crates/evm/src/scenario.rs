@@ -178,6 +178,13 @@ pub struct Call {
     /// seconds to advance before the call
     #[serde(default, skip_serializing_if = "is_zero")]
     pub dt: u64,
+    /// absolute block timestamp of the call (overrides `dt`; must not go back in time)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<u64>,
+    /// expected observed values after the call, on both sides: field path (as in divergence
+    /// reports, e.g. `account.requester.balance`, `task.d1#0.status`) → canonical value
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub check: std::collections::BTreeMap<String, String>,
     /// sender actor (defaults depend on the call; see docs)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
