@@ -1239,7 +1239,14 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
             };
             let r = s.b.create_asset(&env, *kind, o, name, b"");
             if let Ok(a) = &r {
-                s.assets.insert(name.clone(), *a);
+                // a name already bound keeps its asset; the new one is `name~2`, `name~3`, …
+                let mut key = name.clone();
+                let mut n = 1;
+                while s.assets.contains_key(&key) {
+                    n += 1;
+                    key = format!("{name}~{n}");
+                }
+                s.assets.insert(key, *a);
             }
             (op, r.map(|_| ()))
         }
