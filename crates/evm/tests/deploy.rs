@@ -146,3 +146,10 @@ fn eip712_domain_and_hashes_equal_the_core() {
     let ok = view(&mut d, proxy, abi::verifySignatureCall { _identity: w.address(), _hash: typed, _signature: sig });
     assert!(ok);
 }
+
+#[test]
+fn missing_artifacts_error_tells_what_to_run() {
+    let e = Artifacts::at("/nonexistent/poco").unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("scripts/fetch-poco.sh") && msg.contains("POCOLAB_POCO_ARTIFACTS"), "{msg}");
+}
