@@ -26,7 +26,7 @@ TMP="$(mktemp -d "$DEST/.tmp.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 
 echo "fetch-poco: npm pack @iexec/poco@$VERSION"
-if ! (cd "$TMP" && npm pack --silent "@iexec/poco@$VERSION" >pack.log 2>&1); then
+if ! (cd "$TMP" && npm pack "@iexec/poco@$VERSION" >pack.log 2>&1); then
   echo "fetch-poco: error: 'npm pack @iexec/poco@$VERSION' failed:" >&2
   cat "$TMP/pack.log" >&2 || true
   exit 1
