@@ -1,5 +1,6 @@
 //! `pocolab`: the command-line entry point.
 
+mod conformance;
 mod demo;
 mod evaluate_cmd;
 mod sweep_cmd;
@@ -37,6 +38,9 @@ enum Command {
     /// Evaluate every mechanism against every executable threat (matrix and experiments) and
     /// write the report: report.html, summary.md, matrix.csv/.parquet, figures/*.csv, JSON.
     Evaluate(evaluate_cmd::Args),
+    /// Differential conformance of the core against the real PoCo 6.1.0 bytecode in revm
+    /// (scenario files and/or random scenarios; needs `scripts/fetch-poco.sh`).
+    Conformance(conformance::Args),
 }
 
 fn main() -> Result<()> {
@@ -51,6 +55,7 @@ fn main() -> Result<()> {
         Command::Sweep(c) => sweep_cmd::run(&c)?,
         Command::Validate(args) => validate_cmd::run(&args)?,
         Command::Evaluate(a) => evaluate_cmd::run(&a)?,
+        Command::Conformance(args) => conformance::run(args)?,
     }
     Ok(())
 }
