@@ -15,7 +15,7 @@ fn evaluate_sample_writes_the_report() {
     }
     // the rerun command is the exact command line, shell-quoted
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("pocolab evaluate --seed 7 --replicates 20 --only-threats &#39;W1&#39;\\&#39;&#39;,S2&#39; --sample --out"), "rerun command");
+    assert!(html.contains("pocolab evaluate --seed 7 --replicates 50 --only-threats &#39;W1&#39;\\&#39;&#39;,S2&#39; --sample --out"), "rerun command");
     std::fs::remove_dir_all(&out).unwrap();
 }
 
