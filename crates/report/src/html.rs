@@ -30,6 +30,7 @@ table.matrix th.rowh { white-space: nowrap; position: sticky; left: 0; z-index: 
 .v-unprofitable_mitigated { background: var(--ok); border-left: 4px solid var(--ok-b); }
 .v-mitigated { background: var(--mid); border-left: 4px solid var(--mid-b); }
 .v-not_mitigated { background: var(--bad); border-left: 4px solid var(--bad-b); }
+.v-vacuous { background: #eeeeee; border-left: 4px solid #9e9e9e; }
 .v-baseline { background: var(--base); }
 .sym { font-weight: 700; margin-right: 4px; }
 .cellline { display: block; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -66,7 +67,17 @@ fn mech_list(cells: &[&MatrixCell]) -> String {
     if cells.is_empty() {
         return "—".into();
     }
-    cells.iter().map(|c| format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism), esc(&cost(c)))).collect::<Vec<_>>().join("<br>")
+    cells
+        .iter()
+        .map(|c| {
+            if Verdict::of(c) == Verdict::Vacuous {
+                format!("<span class=\"mitem\">⊘ <b>{}</b> <span class=\"small\">(vacuous: liveness lost)</span></span>", esc(&c.mechanism))
+            } else {
+                format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism), esc(&cost(c)))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// Render the page.
@@ -155,7 +166,7 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
 
 fn summary(o: &mut String, ev: &Evaluation) {
     o.push_str("<section id=\"summary\"><h2>Summary verdicts</h2><p>For each simulated threat: the attacker's profit and the damage on baseline PoCo, then which mechanisms make the attack <b>unprofitable and mitigate it</b> (profit CI below 0, damage significantly below baseline), which only <b>mitigate</b> it, and which do <b>not</b>, each with the extra cost per task it puts on honest requesters when nobody attacks. Each adaptive attacker plays its best response to the mechanism.</p>");
-    o.push_str("<div class=\"scroll\"><table class=\"verdicts\"><thead><tr><th>threat</th><th>damage metric</th><th>baseline damage (no attack → attack)</th><th>attacker profit / task on baseline</th><th>✔ unprofitable + mitigated</th><th>◐ mitigated only</th><th>✘ not mitigated</th><th>cheapest ✔ (honest cost / task)</th></tr></thead><tbody>");
+    o.push_str("<div class=\"scroll\"><table class=\"verdicts\"><thead><tr><th>threat</th><th>damage metric</th><th>baseline damage (no attack → attack)</th><th>attacker profit / task on baseline</th><th>✔ unprofitable + mitigated</th><th>◐ mitigated only</th><th>✘ not mitigated · ⊘ vacuous (liveness lost)</th><th>cheapest ✔ (honest cost / task)</th></tr></thead><tbody>");
     for v in threat_verdicts(ev) {
         let c = v.baseline.unwrap_or(v.any);
         let title = ev.threats.iter().find(|t| t.id == v.threat).map(|t| t.title.as_str()).unwrap_or("");
@@ -189,7 +200,7 @@ fn summary(o: &mut String, ev: &Evaluation) {
 
 fn legend() -> String {
     let mut s = String::from("<p class=\"legend\">");
-    for v in [Verdict::UnprofitableMitigated, Verdict::Mitigated, Verdict::NotMitigated, Verdict::Baseline] {
+    for v in [Verdict::UnprofitableMitigated, Verdict::Mitigated, Verdict::NotMitigated, Verdict::Vacuous, Verdict::Baseline] {
         let _ = write!(s, "<span class=\"v-{}\"><span class=\"sym\">{}</span>{}</span>", v.key(), v.symbol(), v.label());
     }
     s.push_str("</p>");

@@ -90,6 +90,9 @@ pub enum Verdict {
     Mitigated,
     /// damage not significantly below baseline
     NotMitigated,
+    /// the honest market delivers no correct result with the mechanism (liveness lost):
+    /// nothing to attack, so no verdict on the attack
+    Vacuous,
 }
 
 impl Verdict {
@@ -97,6 +100,8 @@ impl Verdict {
     pub fn of(c: &MatrixCell) -> Self {
         if is_baseline(&c.mechanism) {
             Verdict::Baseline
+        } else if c.honest_cost.n == 0 {
+            Verdict::Vacuous
         } else if c.unprofitable && c.mitigated {
             Verdict::UnprofitableMitigated
         } else if c.mitigated {
@@ -112,6 +117,7 @@ impl Verdict {
             Verdict::UnprofitableMitigated => "✔",
             Verdict::Mitigated => "◐",
             Verdict::NotMitigated => "✘",
+            Verdict::Vacuous => "⊘",
         }
     }
     /// Words.
@@ -121,6 +127,7 @@ impl Verdict {
             Verdict::UnprofitableMitigated => "unprofitable + mitigated",
             Verdict::Mitigated => "mitigated",
             Verdict::NotMitigated => "not mitigated",
+            Verdict::Vacuous => "vacuous (liveness lost)",
         }
     }
     /// Machine name (CSV, CSS class).
@@ -130,6 +137,7 @@ impl Verdict {
             Verdict::UnprofitableMitigated => "unprofitable_mitigated",
             Verdict::Mitigated => "mitigated",
             Verdict::NotMitigated => "not_mitigated",
+            Verdict::Vacuous => "vacuous",
         }
     }
 }
@@ -256,7 +264,7 @@ pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
             let by = |v: Verdict| cells.iter().copied().filter(|c| Verdict::of(c) == v).collect::<Vec<_>>();
             let secure = by(Verdict::UnprofitableMitigated);
             let cheapest = secure.iter().copied().filter(|c| c.honest_cost.mean.is_finite()).min_by(|a, b| a.honest_cost.mean.total_cmp(&b.honest_cost.mean));
-            Some(ThreatVerdict { threat: t, baseline, any, secure, mitigated: by(Verdict::Mitigated), not: by(Verdict::NotMitigated), cheapest })
+            Some(ThreatVerdict { threat: t, baseline, any, secure, mitigated: by(Verdict::Mitigated), not: [by(Verdict::NotMitigated), by(Verdict::Vacuous)].concat(), cheapest })
         })
         .collect()
 }

@@ -39,7 +39,17 @@ fn list(cells: &[&MatrixCell]) -> String {
     if cells.is_empty() {
         return "—".into();
     }
-    cells.iter().map(|c| format!("{} ({})", md(&c.mechanism), md(&fmt_summary(&c.honest_cost, true)))).collect::<Vec<_>>().join(", ")
+    cells
+        .iter()
+        .map(|c| {
+            if Verdict::of(c) == Verdict::Vacuous {
+                format!("⊘ {} (vacuous)", md(&c.mechanism))
+            } else {
+                format!("{} ({})", md(&c.mechanism), md(&fmt_summary(&c.honest_cost, true)))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Render `summary.md`.
@@ -61,8 +71,8 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     );
     let _ = writeln!(o, "Rerun: {}\n", code(command));
     let _ = writeln!(o, "## Summary verdicts\n");
-    let _ = writeln!(o, "✔ unprofitable + mitigated (attacker profit CI below 0 and damage significantly below baseline) · ◐ mitigated only · ✘ not mitigated. In brackets: extra honest cost per task with no attack.\n");
-    let _ = writeln!(o, "| threat | damage metric | baseline: no attack → attack | attacker profit / task on baseline | ✔ unprofitable + mitigated | ◐ mitigated only | ✘ not mitigated | cheapest ✔ |");
+    let _ = writeln!(o, "✔ unprofitable + mitigated (attacker profit CI below 0 and damage significantly below baseline) · ◐ mitigated only · ✘ not mitigated · ⊘ vacuous: the honest market delivers no correct result with the mechanism (liveness lost), so the attack is not judged. In brackets: extra honest cost per task with no attack.\n");
+    let _ = writeln!(o, "| threat | damage metric | baseline: no attack → attack | attacker profit / task on baseline | ✔ unprofitable + mitigated | ◐ mitigated only | ✘ not mitigated · ⊘ vacuous | cheapest ✔ |");
     let _ = writeln!(o, "|---|---|---:|---:|---|---|---|---|");
     for v in threat_verdicts(ev) {
         let c = v.baseline.unwrap_or(v.any);

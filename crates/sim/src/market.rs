@@ -350,9 +350,15 @@ impl Market {
                 }
             }
             if on.m4 {
-                // each provider bonds enough for every reservation of the run (κ·price·volume)
-                for (who, asset, p) in [(app_owner, app, cfg.app_price), (dataset_owner, dataset, cfg.dataset_price)] {
-                    let b = (2 * markup(300, p) * tasks as u128).max(2 * RLC);
+                // each provider bonds what the run's reservations can need: κ·price per task,
+                // at the highest price it may charge (front-running: the requester's max)
+                let kappa = mc.provider_bond.as_ref().map_or(100, |p| p.kappa_pct) as u128;
+                let up = |p: u64, who: Provider| match cfg.attack {
+                    Attack::PriceFrontRun { source, markup_pct } if source == who => markup(markup_pct, p),
+                    _ => p as u128,
+                };
+                for (who, asset, p) in [(app_owner, app, up(cfg.app_price, Provider::App)), (dataset_owner, dataset, up(cfg.dataset_price, Provider::Dataset))] {
+                    let b = (p * kappa / 100 * tasks as u128).max(2 * RLC);
                     fund(&mut poco, who, b)?;
                     poco.bond_asset(&at(who), asset, U256::from(b)).map_err(perr("bondAsset"))?;
                 }
