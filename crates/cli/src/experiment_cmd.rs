@@ -37,7 +37,7 @@ pub fn run(a: &Args) -> Result<()> {
     }
     let rows = e1(a.replicates, a.seed).context("running E1")?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "E1 — baseline PoCo 6.1.0 parity with §0.3 (seed {}, {} replicates for random rows)\n", a.seed, a.replicates)?;
+    writeln!(out, "E1 — baseline PoCo 6.1.0 parity with §0.3 (seed {}, {} replicates for random rows, commit {})\n", a.seed, a.replicates, pocolab_sim::GIT_COMMIT)?;
     writeln!(out, "| id | quantity | parameters | formula | simulated | agrees | note |")?;
     writeln!(out, "|---|---|---|---:|---:|---|---|")?;
     for r in &rows {

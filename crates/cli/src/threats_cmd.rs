@@ -70,7 +70,7 @@ pub fn run(a: &Args) -> Result<()> {
     if tty {
         eprint!("\r        \r");
     }
-    writeln!(out, "Threats against baseline PoCo 6.1.0: {} paired replicates per threat, seed {} (mean ± 95 % CI)\n", a.replicates, a.seed)?;
+    writeln!(out, "Threats against baseline PoCo 6.1.0: {} paired replicates per threat, seed {}, commit {} (mean ± 95 % CI)\n", a.replicates, a.seed, pocolab_sim::GIT_COMMIT)?;
     writeln!(out, "| id | PoCo today | damage metric | no attack | attack | attack − no attack | victim loss / task (RLC) | attacker profit / task (RLC) | damage shown |")?;
     writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---|")?;
     for r in &results {

@@ -1,5 +1,6 @@
 //! `report.html`: one self-contained page (inline CSS and SVG, no script, no external URL).
 
+use crate::honest_cost_text;
 use std::fmt::Write;
 
 use pocolab_sim::evaluation::{Evaluation, MatrixCell};
@@ -59,11 +60,7 @@ fn mech_name(ev: &Evaluation, id: &str) -> String {
     ev.mechanisms.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default()
 }
 
-fn cost(c: &MatrixCell) -> String {
-    fmt_summary(&c.honest_cost, true)
-}
-
-fn mech_list(cells: &[&MatrixCell]) -> String {
+fn mech_list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
     if cells.is_empty() {
         return "—".into();
     }
@@ -73,7 +70,7 @@ fn mech_list(cells: &[&MatrixCell]) -> String {
             if Verdict::of(c) == Verdict::Vacuous {
                 format!("<span class=\"mitem\">⊘ <b>{}</b> <span class=\"small\">(vacuous: liveness lost)</span></span>", esc(&c.mechanism))
             } else {
-                format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism), esc(&cost(c)))
+                format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism), esc(&honest_cost_text(ev, c)))
             }
         })
         .collect::<Vec<_>>()
@@ -189,10 +186,10 @@ fn summary(o: &mut String, ev: &Evaluation) {
             esc(&fmt_summary(&c.no_attack, m)),
             esc(&fmt_summary(&c.damage_baseline, m)),
             esc(&fmt_summary(&c.attacker_profit_baseline, true)),
-            mech_list(&v.secure),
-            mech_list(&v.mitigated),
-            mech_list(&v.not),
-            v.cheapest.map(|c| format!("<b>{}</b> ({})", esc(&c.mechanism), esc(&cost(c)))).unwrap_or_else(|| "none".into()),
+            mech_list(ev, &v.secure),
+            mech_list(ev, &v.mitigated),
+            mech_list(ev, &v.not),
+            v.cheapest.map(|c| format!("<b>{}</b> ({})", esc(&c.mechanism), esc(&honest_cost_text(ev, c)))).unwrap_or_else(|| "none".into()),
         );
     }
     o.push_str("</tbody></table></div></section>");
@@ -248,7 +245,7 @@ fn matrix(o: &mut String, ev: &Evaluation) {
                         esc(&fmt_summary(&c.attacker_profit, true))
                     );
                     if !is_baseline(&c.mechanism) {
-                        let _ = write!(o, "<span class=\"cellline\">honest cost {}</span>", esc(&fmt_summary(&c.honest_cost, true)));
+                        let _ = write!(o, "<span class=\"cellline\">honest cost {}</span>", esc(&honest_cost_text(ev, c)));
                     }
                     let _ = write!(o, "<span class=\"cellline small\">backed by <a href=\"#exp-{}\">{}</a></span></td>", slug(&c.experiment), esc(&c.experiment));
                 }

@@ -142,6 +142,24 @@ impl Verdict {
     }
 }
 
+/// Capital locked × time per task with the mechanism and no attack, relative to baseline PoCo
+/// on the same market (the honest actors' capital cost of the mechanism).
+pub fn capital_ratio(ev: &Evaluation, c: &MatrixCell) -> Option<f64> {
+    let base = ev.matrix.iter().find(|b| b.threat == c.threat && is_baseline(&b.mechanism))?;
+    let r = c.capital_time.mean / base.capital_time.mean;
+    (r.is_finite() && c.capital_time.n > 0).then_some(r)
+}
+
+/// The honest cost of a cell in words: extra requester cost per correct result, and capital ×
+/// time relative to baseline.
+pub fn honest_cost_text(ev: &Evaluation, c: &MatrixCell) -> String {
+    let money = fmt_summary(&c.honest_cost, true);
+    match capital_ratio(ev, c) {
+        Some(r) => format!("{money}, capital×time ×{r:.2}"),
+        None => money,
+    }
+}
+
 /// Is this the baseline (no mechanism) variant?
 pub fn is_baseline(mechanism: &str) -> bool {
     mechanism.eq_ignore_ascii_case("baseline")
@@ -263,7 +281,12 @@ pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
             let baseline = cells.iter().copied().find(|c| is_baseline(&c.mechanism));
             let by = |v: Verdict| cells.iter().copied().filter(|c| Verdict::of(c) == v).collect::<Vec<_>>();
             let secure = by(Verdict::UnprofitableMitigated);
-            let cheapest = secure.iter().copied().filter(|c| c.honest_cost.mean.is_finite()).min_by(|a, b| a.honest_cost.mean.total_cmp(&b.honest_cost.mean));
+            // cheapest: least extra cost per correct result, then least capital locked × time
+            let key = |c: &MatrixCell| (c.honest_cost.mean, capital_ratio(ev, c).unwrap_or(f64::INFINITY));
+            let cheapest = secure.iter().copied().filter(|c| c.honest_cost.mean.is_finite()).min_by(|a, b| {
+                let (ka, kb) = (key(a), key(b));
+                ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+            });
             Some(ThreatVerdict { threat: t, baseline, any, secure, mitigated: by(Verdict::Mitigated), not: [by(Verdict::NotMitigated), by(Verdict::Vacuous)].concat(), cheapest })
         })
         .collect()

@@ -1,5 +1,6 @@
 //! `summary.md`: the verdicts and the matrix in Markdown.
 
+use crate::honest_cost_text;
 use std::fmt::Write;
 
 use pocolab_sim::evaluation::{Evaluation, MatrixCell};
@@ -35,7 +36,7 @@ fn dir(w: Worse) -> &'static str {
     if w == Worse::Higher { "↑" } else { "↓" }
 }
 
-fn list(cells: &[&MatrixCell]) -> String {
+fn list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
     if cells.is_empty() {
         return "—".into();
     }
@@ -45,7 +46,7 @@ fn list(cells: &[&MatrixCell]) -> String {
             if Verdict::of(c) == Verdict::Vacuous {
                 format!("⊘ {} (vacuous)", md(&c.mechanism))
             } else {
-                format!("{} ({})", md(&c.mechanism), md(&fmt_summary(&c.honest_cost, true)))
+                format!("{} ({})", md(&c.mechanism), md(&honest_cost_text(ev, c)))
             }
         })
         .collect::<Vec<_>>()
@@ -71,7 +72,7 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     );
     let _ = writeln!(o, "Rerun: {}\n", code(command));
     let _ = writeln!(o, "## Summary verdicts\n");
-    let _ = writeln!(o, "✔ unprofitable + mitigated (attacker profit CI below 0 and damage significantly below baseline) · ◐ mitigated only · ✘ not mitigated · ⊘ vacuous: the honest market delivers no correct result with the mechanism (liveness lost), so the attack is not judged. In brackets: extra honest cost per task with no attack.\n");
+    let _ = writeln!(o, "✔ unprofitable + mitigated (attacker profit CI below 0 and damage significantly below baseline) · ◐ mitigated only · ✘ not mitigated · ⊘ vacuous: the honest market delivers no correct result with the mechanism (liveness lost), so the attack is not judged. In brackets: the honest actors' cost with no attack — extra requester cost per correct result, and capital locked × time relative to baseline PoCo.\n");
     let _ = writeln!(o, "| threat | damage metric | baseline: no attack → attack | attacker profit / task on baseline | ✔ unprofitable + mitigated | ◐ mitigated only | ✘ not mitigated · ⊘ vacuous | cheapest ✔ |");
     let _ = writeln!(o, "|---|---|---:|---:|---|---|---|---|");
     for v in threat_verdicts(ev) {
@@ -86,10 +87,10 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             md(&fmt_summary(&c.no_attack, m)),
             md(&fmt_summary(&c.damage_baseline, m)),
             md(&fmt_summary(&c.attacker_profit_baseline, true)),
-            list(&v.secure),
-            list(&v.mitigated),
-            list(&v.not),
-            v.cheapest.map(|c| format!("{} ({})", md(&c.mechanism), md(&fmt_summary(&c.honest_cost, true)))).unwrap_or_else(|| "none".into())
+            list(ev, &v.secure),
+            list(ev, &v.mitigated),
+            list(ev, &v.not),
+            v.cheapest.map(|c| format!("{} ({})", md(&c.mechanism), md(&honest_cost_text(ev, c)))).unwrap_or_else(|| "none".into())
         );
     }
     let (threats, mechs) = axes(ev);
@@ -107,7 +108,7 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
                     let money = is_money(&c.metric);
                     let mut s = format!("{} {}<br>damage {}<br>profit {}", v.symbol(), v.label(), md(&fmt_summary(&c.damage, money)), md(&fmt_summary(&c.attacker_profit, true)));
                     if !is_baseline(&c.mechanism) {
-                        s.push_str(&format!("<br>honest cost {}", md(&fmt_summary(&c.honest_cost, true))));
+                        s.push_str(&format!("<br>honest cost {}", md(&honest_cost_text(ev, c))));
                     }
                     s.push_str(&format!("<br>({})", md(&c.experiment)));
                     s

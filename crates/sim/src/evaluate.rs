@@ -911,7 +911,7 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
         .collect();
     progress("evaluate: done");
     Ok(Evaluation {
-        pocolab_version: env!("CARGO_PKG_VERSION").into(),
+        pocolab_version: format!("{} (commit {})", env!("CARGO_PKG_VERSION"), crate::GIT_COMMIT),
         config_hash: ctx.hash.clone(),
         seed,
         replicates: reps,

@@ -23,6 +23,10 @@ pub mod sweep;
 pub mod threats;
 pub mod validate;
 
+/// The git commit this build comes from (`+dirty` with uncommitted changes; `unknown` outside
+/// a checkout): every output names it.
+pub const GIT_COMMIT: &str = env!("POCOLAB_GIT_COMMIT");
+
 pub use config::{Attack, MarketConfig};
 pub use market::{Market, SimError, run};
 pub use metrics::{Histogram, RunMetrics};
