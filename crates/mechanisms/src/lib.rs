@@ -110,6 +110,47 @@ pub struct MechanismsConfig {
     pub market_integrity: Option<MarketIntegrityParams>,
 }
 
+impl MechanismsConfig {
+    /// Enable mechanism `Mn` (n = 1 … 8, numbered as in threats-and-mechanisms.md §3) with its
+    /// default parameters.
+    ///
+    /// # Panics
+    /// If `n` is not in 1 … 8.
+    pub fn with(mut self, n: u8) -> Self {
+        match n {
+            1 => self.optimistic_verification = Some(Default::default()),
+            2 => self.committees = Some(Default::default()),
+            3 => self.requester_bond = Some(Default::default()),
+            4 => self.provider_bond = Some(Default::default()),
+            5 => self.fair_exchange = Some(Default::default()),
+            6 => self.disputes = Some(Default::default()),
+            7 => self.reputation = Some(Default::default()),
+            8 => self.market_integrity = Some(Default::default()),
+            _ => panic!("no mechanism M{n}: the mechanisms are M1 … M8"),
+        }
+        self
+    }
+
+    /// Every mechanism with its default parameters.
+    pub fn all() -> Self {
+        (1..=8).fold(Self::default(), Self::with)
+    }
+
+    /// Which of M1 … M8 are enabled (index 0 is M1).
+    pub fn enabled(&self) -> [bool; 8] {
+        [
+            self.optimistic_verification.is_some(),
+            self.committees.is_some(),
+            self.requester_bond.is_some(),
+            self.provider_bond.is_some(),
+            self.fair_exchange.is_some(),
+            self.disputes.is_some(),
+            self.reputation.is_some(),
+            self.market_integrity.is_some(),
+        ]
+    }
+}
+
 impl Mechanisms {
     /// Build from a configuration.
     pub fn from_config(c: MechanismsConfig) -> Self {
@@ -128,16 +169,7 @@ impl Mechanisms {
 
     /// Every mechanism with its default parameters.
     pub fn all() -> Self {
-        Self::from_config(MechanismsConfig {
-            optimistic_verification: Some(Default::default()),
-            committees: Some(Default::default()),
-            requester_bond: Some(Default::default()),
-            provider_bond: Some(Default::default()),
-            fair_exchange: Some(Default::default()),
-            disputes: Some(Default::default()),
-            reputation: Some(Default::default()),
-            market_integrity: Some(Default::default()),
-        })
+        Self::from_config(MechanismsConfig::all())
     }
 
     fn parts(&mut self) -> Parts<'_> {

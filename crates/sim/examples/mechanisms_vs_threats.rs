@@ -8,17 +8,8 @@ use pocolab_sim::threats::{Simulation, catalogue};
 use pocolab_sim::{Summary, run};
 
 fn main() {
-    let mechs: Vec<(&str, MechanismsConfig)> = vec![
-        ("baseline", MechanismsConfig::default()),
-        ("M1", MechanismsConfig { optimistic_verification: Some(Default::default()), ..Default::default() }),
-        ("M2", MechanismsConfig { committees: Some(Default::default()), ..Default::default() }),
-        ("M3", MechanismsConfig { requester_bond: Some(Default::default()), ..Default::default() }),
-        ("M4", MechanismsConfig { provider_bond: Some(Default::default()), ..Default::default() }),
-        ("M5", MechanismsConfig { fair_exchange: Some(Default::default()), ..Default::default() }),
-        ("M6", MechanismsConfig { disputes: Some(Default::default()), ..Default::default() }),
-        ("M7", MechanismsConfig { reputation: Some(Default::default()), ..Default::default() }),
-        ("M8", MechanismsConfig { market_integrity: Some(Default::default()), ..Default::default() }),
-    ];
+    let mechs: Vec<(String, MechanismsConfig)> =
+        std::iter::once(("baseline".to_string(), MechanismsConfig::default())).chain((1..=8).map(|n| (format!("M{n}"), MechanismsConfig::default().with(n)))).collect();
     let only: Vec<String> = std::env::args().skip(1).collect();
     for th in catalogue() {
         if !only.is_empty() && !only.iter().any(|o| o == th.id) {

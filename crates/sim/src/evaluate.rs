@@ -228,47 +228,19 @@ pub fn experiment_of(threat: &str) -> &'static str {
 }
 
 fn variant_mechanisms(id: &str) -> MechanismsConfig {
-    let mut c = MechanismsConfig::default();
-    let all = id == FULL_STACK;
-    if all || id == "M1" {
-        c.optimistic_verification = Some(Default::default());
+    let none = MechanismsConfig::default();
+    match id {
+        // every mechanism but M2 (see FULL_STACK)
+        FULL_STACK => [1, 3, 4, 5, 6, 7, 8].into_iter().fold(none, MechanismsConfig::with),
+        _ => match id.strip_prefix('M').and_then(|n| n.parse::<u8>().ok()) {
+            Some(n) if (1..=8).contains(&n) => none.with(n),
+            _ => none,
+        },
     }
-    if id == "M2" {
-        c.committees = Some(Default::default());
-    }
-    if all || id == "M3" {
-        c.requester_bond = Some(Default::default());
-    }
-    if all || id == "M4" {
-        c.provider_bond = Some(Default::default());
-    }
-    if all || id == "M5" {
-        c.fair_exchange = Some(Default::default());
-    }
-    if all || id == "M6" {
-        c.disputes = Some(Default::default());
-    }
-    if all || id == "M7" {
-        c.reputation = Some(Default::default());
-    }
-    if all || id == "M8" {
-        c.market_integrity = Some(Default::default());
-    }
-    c
 }
 
 fn mechanism_flags(c: &MechanismsConfig) -> String {
-    let on = [
-        c.optimistic_verification.is_some(),
-        c.committees.is_some(),
-        c.requester_bond.is_some(),
-        c.provider_bond.is_some(),
-        c.fair_exchange.is_some(),
-        c.disputes.is_some(),
-        c.reputation.is_some(),
-        c.market_integrity.is_some(),
-    ];
-    let v: Vec<String> = on.iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| format!("M{}", i + 1)).collect();
+    let v: Vec<String> = c.enabled().iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| format!("M{}", i + 1)).collect();
     if v.is_empty() { BASELINE.into() } else { v.join("+") }
 }
 

@@ -276,19 +276,14 @@ impl Market {
         let price = markup(300, cfg.app_price + cfg.dataset_price + cfg.workerpool_price);
         let worker_stake = cfg.workerpool_price as u128 * cfg.worker_stake_ratio as u128 / 100;
         let s_pool = markup(300, cfg.workerpool_price) * WORKERPOOL_STAKE_RATIO as u128 / 100;
-        let mut fund = |who: Address, amount: u128| -> Result<(), SimError> {
-            let v = U256::from(amount);
-            poco.mint_rlc(who, v).map_err(perr("mint"))?;
-            poco.deposit(&Env::at(who, T0), v).map_err(perr("deposit"))
-        };
         let requesters: Vec<Address> = std::iter::once(requester).chain((1..cfg.requesters).map(|i| synthetic("requester", i))).collect();
         for r in &requesters {
             let budget = if cfg.requester_budget_nrlc > 0 { cfg.requester_budget_nrlc as u128 } else { 2 * price * tasks as u128 + 1 };
-            fund(*r, budget)?;
+            fund(&mut poco, *r, budget)?;
         }
-        fund(scheduler, 2 * s_pool * tasks as u128 + 1)?;
+        fund(&mut poco, scheduler, 2 * s_pool * tasks as u128 + 1)?;
         for w in &workers {
-            fund(w.addr, 2 * worker_stake * (cfg.max_replicas as u128 * tasks as u128).min(10_000) + 1)?;
+            fund(&mut poco, w.addr, 2 * worker_stake * (cfg.max_replicas as u128 * tasks as u128).min(10_000) + 1)?;
         }
         for w in &workers {
             if cfg.initial_score > 0 {
@@ -310,25 +305,12 @@ impl Market {
         };
         // mechanisms: agents set up what each enabled mechanism needs
         let mc = &cfg.mechanisms;
-        let on = On {
-            m1: mc.optimistic_verification.is_some(),
-            m2: mc.committees.is_some(),
-            m3: mc.requester_bond.is_some(),
-            m4: mc.provider_bond.is_some(),
-            m5: mc.fair_exchange.is_some(),
-            m6: mc.disputes.is_some(),
-            m7: mc.reputation.is_some(),
-            m8: mc.market_integrity.is_some(),
-        };
+        let [m1, m2, m3, m4, m5, m6, m7, m8] = mc.enabled();
+        let on = On { m1, m2, m3, m4, m5, m6, m7, m8 };
         let owner = Config::default().owner;
         let arbiter = synthetic("arbiter", 0);
         let mut verifiers = Vec::new();
         {
-            let fund = |poco: &mut Poco<Mechanisms>, who: Address, amount: u128| -> Result<(), SimError> {
-                let v = U256::from(amount);
-                poco.mint_rlc(who, v).map_err(perr("mint"))?;
-                poco.deposit(&Env::at(who, T0), v).map_err(perr("deposit"))
-            };
             let at = |who| Env::at(who, T0);
             if on.m1 || on.m6 {
                 // correctness bond 2·P (M1) and pool deposit (M6) per task
@@ -426,10 +408,8 @@ impl Market {
         {
             // under M4 the ring must bond its own app like anyone else to be matched
             let (owner, app) = (ring.owner, ring.app);
-            let b = U256::from(2 * RLC);
-            market.poco.mint_rlc(owner, b).map_err(perr("mint"))?;
-            market.poco.deposit(&Env::at(owner, T0), b).map_err(perr("deposit"))?;
-            market.poco.bond_asset(&Env::at(owner, T0), app, b).map_err(perr("bondAsset"))?;
+            fund(&mut market.poco, owner, 2 * RLC)?;
+            market.poco.bond_asset(&Env::at(owner, T0), app, U256::from(2 * RLC)).map_err(perr("bondAsset"))?;
         }
         if let Attack::ScoreFarming { farm_tasks, .. } = market.cfg.attack {
             market.farm_scores(farm_tasks)?;
@@ -1318,6 +1298,13 @@ impl Market {
             .unwrap_or(0);
         self.m
     }
+}
+
+/// Mint `amount` RLC to `who` and deposit it into its PoCo account (setup).
+fn fund(poco: &mut Poco<Mechanisms>, who: Address, amount: u128) -> Result<(), SimError> {
+    let v = U256::from(amount);
+    poco.mint_rlc(who, v).map_err(|err| SimError::Protocol { call: "mint", err })?;
+    poco.deposit(&Env::at(who, T0), v).map_err(|err| SimError::Protocol { call: "deposit", err })
 }
 
 fn paid_of(p: &Poco<Mechanisms>, deal: B256) -> u64 {
