@@ -775,6 +775,8 @@ impl Market {
         let attack = self.cfg.attack.clone();
         let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
         let pinned = self.on.m4;
+        // the deterministic output of an honest run (what a re-execution reproduces)
+        let reference = self.reexec(&self.tasks[&t]);
         let worker = &mut self.workers[w as usize];
         let random = |rng: &mut SimRng| B256::from(rng.random::<[u8; 32]>());
         // what running the app on this worker's inputs honestly yields
@@ -782,16 +784,13 @@ impl Market {
             let d = match attack {
                 Attack::UnstableInputs | Attack::MutableDataset => keccak256([id.as_slice(), worker.addr.as_slice()].concat()),
                 Attack::NondeterministicApp { p } if worker.rng.random_bool(p.clamp(0.0, 1.0)) => random(&mut worker.rng),
-                Attack::DeterministicGarbage { .. } => tag(b"garbage"),
-                Attack::TrivialisedConsensus { .. } => keccak256(b"constant determinism file"),
-                Attack::DatasetWithdrawal { from_deal } if deal_k >= from_deal => tag(b"dataset download error"),
                 // under M4 the workers that pulled the mutated image reported it (digest
                 // mismatch); whoever computes runs the pinned, stale image
                 Attack::ImageMutation { .. } if pinned => truth,
                 Attack::ImageMutation { from_deal, p_stale } if deal_k >= from_deal => {
                     if worker.rng.random_bool(p_stale.clamp(0.0, 1.0)) { truth } else { tag(b"mutated image") }
                 }
-                _ => truth,
+                _ => reference,
             };
             if noise > 0.0 && worker.rng.random_bool(noise) { random(&mut worker.rng) } else { d }
         };
@@ -1123,7 +1122,7 @@ impl Market {
     }
 
     /// What an honest re-execution of the task yields (no noise): the evidence verifiers and
-    /// arbiters produce.
+    /// arbiters produce, and what an honest worker computes absent per-worker effects.
     fn reexec(&self, task: &SimTask) -> B256 {
         let tag = |s: &[u8]| keccak256([task.id.as_slice(), s].concat());
         match self.cfg.attack {
