@@ -7,15 +7,26 @@ use std::process::Command;
 
 fn git(args: &[&str]) -> Option<String> {
     let o = Command::new("git").args(args).output().ok()?;
-    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 fn main() {
     let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
-    println!("cargo:rustc-env=POCOLAB_GIT_COMMIT={commit}{}", if dirty { "+dirty" } else { "" });
+    let dirty =
+        git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    println!(
+        "cargo:rustc-env=POCOLAB_GIT_COMMIT={commit}{}",
+        if dirty { "+dirty" } else { "" }
+    );
     // (only paths that exist: a missing one would make cargo rerun this script every build)
-    for p in ["../../.git/HEAD", "../../.git/index", "../../.git/refs", "../../.git/packed-refs"] {
+    for p in [
+        "../../.git/HEAD",
+        "../../.git/index",
+        "../../.git/refs",
+        "../../.git/packed-refs",
+    ] {
         if std::path::Path::new(p).exists() {
             println!("cargo:rerun-if-changed={p}");
         }

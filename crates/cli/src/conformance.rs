@@ -68,7 +68,12 @@ pub fn run(args: Args) -> Result<()> {
     let art = Artifacts::locate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let t0 = Instant::now();
     let d = Deployment::deploy(&art, &Default::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("deployed PoCo 6.1.0 (token mode, {} selectors) at {} in {:.0?}", d.selector_count, d.addrs.proxy, t0.elapsed());
+    println!(
+        "deployed PoCo 6.1.0 (token mode, {} selectors) at {} in {:.0?}",
+        d.selector_count,
+        d.addrs.proxy,
+        t0.elapsed()
+    );
     let mut runner = Runner::new(&d);
     runner.check_every_call = !args.final_only;
 
@@ -81,7 +86,10 @@ pub fn run(args: Args) -> Result<()> {
     let mut record = |rep: &Report| {
         for c in &rep.calls {
             if let (Some(g), "ok") = (c.gas, c.evm.as_str()) {
-                let s = gas.entry(c.op).or_insert(GasStats { min: u64::MAX, ..Default::default() });
+                let s = gas.entry(c.op).or_insert(GasStats {
+                    min: u64::MAX,
+                    ..Default::default()
+                });
                 s.min = s.min.min(g);
                 s.max = s.max.max(g);
                 s.sum += u128::from(g);
@@ -92,13 +100,18 @@ pub fn run(args: Args) -> Result<()> {
     let mut failed = Vec::new();
     let (mut n_sc, mut n_calls) = (0u64, 0usize);
     for f in &files {
-        let text = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
         let sc = Scenario::from_toml(&text).with_context(|| format!("parsing {}", f.display()))?;
         let rep = runner.run(&sc);
         n_sc += 1;
         n_calls += rep.calls.len();
         record(&rep);
-        print!("{}: {}", f.display(), rep.render(args.verbose || !rep.passed()));
+        print!(
+            "{}: {}",
+            f.display(),
+            rep.render(args.verbose || !rep.passed())
+        );
         if !rep.passed() {
             failed.push(f.display().to_string());
         }
@@ -116,25 +129,49 @@ pub fn run(args: Args) -> Result<()> {
             }
             if !rep.passed() {
                 std::fs::create_dir_all(&args.out).ok();
-                let path = args.out.join(format!("random-seed{}-{}.toml", args.seed, i));
+                let path = args
+                    .out
+                    .join(format!("random-seed{}-{}.toml", args.seed, i));
                 std::fs::write(&path, sc.to_toml()).ok();
                 println!("  written to {}", path.display());
                 failed.push(format!("random seed={} index={i}", args.seed));
             }
             if (i + 1 - args.skip).is_multiple_of(1000) {
-                println!("  … {} random scenarios, {} divergent, {:.0?}", i + 1 - args.skip, failed.len(), t.elapsed());
+                println!(
+                    "  … {} random scenarios, {} divergent, {:.0?}",
+                    i + 1 - args.skip,
+                    failed.len(),
+                    t.elapsed()
+                );
             }
         }
     }
     println!("\ngas used by successful EVM calls (revm, Prague, token mode):");
-    println!("{:<26} {:>10} {:>10} {:>10} {:>8}", "operation", "min", "max", "avg", "calls");
+    println!(
+        "{:<26} {:>10} {:>10} {:>10} {:>8}",
+        "operation", "min", "max", "avg", "calls"
+    );
     for (op, s) in &gas {
-        println!("{:<26} {:>10} {:>10} {:>10} {:>8}", op, s.min, s.max, s.sum / u128::from(s.n.max(1)), s.n);
+        println!(
+            "{:<26} {:>10} {:>10} {:>10} {:>8}",
+            op,
+            s.min,
+            s.max,
+            s.sum / u128::from(s.n.max(1)),
+            s.n
+        );
     }
-    println!("\n{n_sc} scenarios, {n_calls} calls, {} divergent, {:.1?}", failed.len(), t0.elapsed());
+    println!(
+        "\n{n_sc} scenarios, {n_calls} calls, {} divergent, {:.1?}",
+        failed.len(),
+        t0.elapsed()
+    );
     if !failed.is_empty() {
-        bail!("{} divergent scenario(s): {}", failed.len(), failed.join(", "));
+        bail!(
+            "{} divergent scenario(s): {}",
+            failed.len(),
+            failed.join(", ")
+        );
     }
     Ok(())
 }
-

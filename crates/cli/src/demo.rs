@@ -56,7 +56,10 @@ pub fn run() -> anyhow::Result<Outcome> {
         w.fund(w.worker(i), U256::from(10 * RLC))?;
     }
     let supply0 = w.poco.state.ledger.total_supply();
-    log.push(format!("deposits: requester 15 RLC, scheduler 3 RLC, workers 10 RLC each (supply {} RLC)", rlc(supply0)));
+    log.push(format!(
+        "deposits: requester 15 RLC, scheduler 3 RLC, workers 10 RLC each (supply {} RLC)",
+        rlc(supply0)
+    ));
 
     let p = OrderParams {
         app_price: U256::from(3 * RLC),
@@ -81,7 +84,11 @@ pub fn run() -> anyhow::Result<Outcome> {
         log.push(format!(
             "worker{} contributes {} -> group {} / total {} ({:?})",
             i + 1,
-            if d == right { "the right result" } else { "a WRONG result" },
+            if d == right {
+                "the right result"
+            } else {
+                "a WRONG result"
+            },
             t.group(result_hash(task, d)),
             t.total,
             t.status
@@ -95,25 +102,72 @@ pub fn run() -> anyhow::Result<Outcome> {
     w.advance(10);
     w.finalize(task, b"ipfs://result")?;
     let t = w.poco.view_task(task);
-    anyhow::ensure!(t.status == TaskStatus::Completed, "task not completed: {:?}", t.status);
+    anyhow::ensure!(
+        t.status == TaskStatus::Completed,
+        "task not completed: {:?}",
+        t.status
+    );
     log.push("scheduler finalizes -> COMPLETED".into());
 
     let a = &w.actors;
     let mut rows = vec![
-        Row { role: "requester", address: req, account: w.poco.view_account(req), score: None },
-        Row { role: "app provider", address: a.app_provider.address(), account: w.poco.view_account(a.app_provider.address()), score: None },
-        Row { role: "dataset provider", address: a.dataset_provider.address(), account: w.poco.view_account(a.dataset_provider.address()), score: None },
-        Row { role: "scheduler", address: sched, account: w.poco.view_account(sched), score: None },
+        Row {
+            role: "requester",
+            address: req,
+            account: w.poco.view_account(req),
+            score: None,
+        },
+        Row {
+            role: "app provider",
+            address: a.app_provider.address(),
+            account: w.poco.view_account(a.app_provider.address()),
+            score: None,
+        },
+        Row {
+            role: "dataset provider",
+            address: a.dataset_provider.address(),
+            account: w.poco.view_account(a.dataset_provider.address()),
+            score: None,
+        },
+        Row {
+            role: "scheduler",
+            address: sched,
+            account: w.poco.view_account(sched),
+            score: None,
+        },
     ];
     for i in 0..3 {
         let wk = w.worker(i);
-        rows.push(Row { role: ["worker1", "worker2", "worker3"][i], address: wk, account: w.poco.view_account(wk), score: Some(w.poco.view_score(wk)) });
+        rows.push(Row {
+            role: ["worker1", "worker2", "worker3"][i],
+            address: wk,
+            account: w.poco.view_account(wk),
+            score: Some(w.poco.view_score(wk)),
+        });
     }
-    rows.push(Row { role: "kitty", address: KITTY_ADDRESS, account: w.poco.view_account(KITTY_ADDRESS), score: None });
+    rows.push(Row {
+        role: "kitty",
+        address: KITTY_ADDRESS,
+        account: w.poco.view_account(KITTY_ADDRESS),
+        score: None,
+    });
     let proxy = w.poco.state.ledger.proxy();
-    rows.push(Row { role: "PoCo proxy (escrow)", address: proxy, account: w.poco.view_account(proxy), score: None });
-    w.poco.state.ledger.check_invariants().map_err(anyhow::Error::msg)?;
-    Ok(Outcome { log, rows, supply: (supply0, w.poco.state.ledger.total_supply()) })
+    rows.push(Row {
+        role: "PoCo proxy (escrow)",
+        address: proxy,
+        account: w.poco.view_account(proxy),
+        score: None,
+    });
+    w.poco
+        .state
+        .ledger
+        .check_invariants()
+        .map_err(anyhow::Error::msg)?;
+    Ok(Outcome {
+        log,
+        rows,
+        supply: (supply0, w.poco.state.ledger.total_supply()),
+    })
 }
 
 /// Print the outcome as a table.
@@ -122,7 +176,10 @@ pub fn print(o: &Outcome) {
     for l in &o.log {
         println!("  {l}");
     }
-    println!("\n{:<20} {:<44} {:>16} {:>16} {:>6}", "account", "address", "balance (RLC)", "frozen (RLC)", "score");
+    println!(
+        "\n{:<20} {:<44} {:>16} {:>16} {:>6}",
+        "account", "address", "balance (RLC)", "frozen (RLC)", "score"
+    );
     for r in &o.rows {
         println!(
             "{:<20} {:<44} {:>16} {:>16} {:>6}",
@@ -133,7 +190,12 @@ pub fn print(o: &Outcome) {
             r.score.map(|s| s.to_string()).unwrap_or_default()
         );
     }
-    println!("\ntotal supply before {} RLC, after {} RLC (value conserved: {})", rlc(o.supply.0), rlc(o.supply.1), o.supply.0 == o.supply.1);
+    println!(
+        "\ntotal supply before {} RLC, after {} RLC (value conserved: {})",
+        rlc(o.supply.0),
+        rlc(o.supply.1),
+        o.supply.0 == o.supply.1
+    );
 }
 
 #[cfg(test)]
@@ -149,7 +211,10 @@ mod tests {
     fn demo_matches_spec_prediction() {
         let o = run().unwrap();
         let get = |role: &str| o.rows.iter().find(|r| r.role == role).unwrap().clone();
-        let acc = |b: u64, f: u64| Account { balance: nrlc(b), frozen: nrlc(f) };
+        let acc = |b: u64, f: u64| Account {
+            balance: nrlc(b),
+            frozen: nrlc(f),
+        };
         assert_eq!(get("requester").account, acc(0, 0));
         assert_eq!(get("app provider").account, acc(3 * RLC, 0));
         assert_eq!(get("dataset provider").account, acc(2 * RLC, 0));

@@ -43,20 +43,32 @@ pub struct Args {
 
 /// The command line that reruns these arguments exactly.
 pub fn command_line(a: &Args) -> String {
-    let mut c = format!("pocolab evaluate --seed {} --replicates {}", a.seed, a.replicates);
+    let mut c = format!(
+        "pocolab evaluate --seed {} --replicates {}",
+        a.seed, a.replicates
+    );
     if a.large {
         c.push_str(" --large");
     }
     if !a.only_threats.is_empty() {
-        c.push_str(&format!(" --only-threats {}", shell_quote(&a.only_threats.join(","))));
+        c.push_str(&format!(
+            " --only-threats {}",
+            shell_quote(&a.only_threats.join(","))
+        ));
     }
     if !a.only_mechanisms.is_empty() {
-        c.push_str(&format!(" --only-mechanisms {}", shell_quote(&a.only_mechanisms.join(","))));
+        c.push_str(&format!(
+            " --only-mechanisms {}",
+            shell_quote(&a.only_mechanisms.join(","))
+        ));
     }
     if a.sample {
         c.push_str(" --sample");
     }
-    c.push_str(&format!(" --out {}", shell_quote(&a.out.display().to_string())));
+    c.push_str(&format!(
+        " --out {}",
+        shell_quote(&a.out.display().to_string())
+    ));
     c
 }
 
@@ -90,8 +102,18 @@ pub fn run(a: &Args) -> Result<()> {
     if a.replicates < 2 {
         bail!("--replicates must be ≥ 2 for a confidence interval");
     }
-    let ev = if a.sample { sample_evaluation() } else { run_evaluation(a)? };
-    let written = write_report(&ev, &a.out, &ReportOptions { command: Some(command_line(a)) })?;
+    let ev = if a.sample {
+        sample_evaluation()
+    } else {
+        run_evaluation(a)?
+    };
+    let written = write_report(
+        &ev,
+        &a.out,
+        &ReportOptions {
+            command: Some(command_line(a)),
+        },
+    )?;
     println!(
         "evaluation: {} threats × {} mechanisms, {} matrix cells, {} experiments (config hash {}, seed {}, {} replicates)",
         ev.threats.len(),
@@ -102,7 +124,11 @@ pub fn run(a: &Args) -> Result<()> {
         ev.seed,
         ev.replicates
     );
-    println!("wrote {} files to {}:", written.files.len(), written.dir.display());
+    println!(
+        "wrote {} files to {}:",
+        written.files.len(),
+        written.dir.display()
+    );
     for f in &written.files {
         println!("  {}", written.dir.join(f).display());
     }

@@ -37,18 +37,53 @@ pub fn run(a: &Args) -> Result<()> {
     }
     let rows = e1(a.replicates, a.seed).context("running E1")?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "E1 — baseline PoCo 6.1.0 parity with §0.3 (seed {}, {} replicates for random rows, commit {})\n", a.seed, a.replicates, pocolab_sim::GIT_COMMIT)?;
-    writeln!(out, "| id | quantity | parameters | formula | simulated | agrees | note |")?;
+    writeln!(
+        out,
+        "E1 — baseline PoCo 6.1.0 parity with §0.3 (seed {}, {} replicates for random rows, commit {})\n",
+        a.seed,
+        a.replicates,
+        pocolab_sim::GIT_COMMIT
+    )?;
+    writeln!(
+        out,
+        "| id | quantity | parameters | formula | simulated | agrees | note |"
+    )?;
     writeln!(out, "|---|---|---|---:|---:|---|---|")?;
     for r in &rows {
-        let sim = if r.simulated.n > 1 { r.simulated.display(3) } else { format!("{}", r.simulated.mean) };
-        writeln!(out, "| {} | {} | {} | {} | {} | {} | {} |", r.id, r.quantity, r.params, r.formula, sim, if r.agrees { "yes" } else { "NO" }, r.note)?;
+        let sim = if r.simulated.n > 1 {
+            r.simulated.display(3)
+        } else {
+            format!("{}", r.simulated.mean)
+        };
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.id,
+            r.quantity,
+            r.params,
+            r.formula,
+            sim,
+            if r.agrees { "yes" } else { "NO" },
+            r.note
+        )?;
     }
     let bad = rows.iter().filter(|r| !r.agrees).count();
     writeln!(out, "\n{} of {} rows agree.", rows.len() - bad, rows.len())?;
     if let Some(p) = &a.csv {
-        let mut w = csv::Writer::from_path(p).with_context(|| format!("creating {}", p.display()))?;
-        w.write_record(["id", "quantity", "params", "formula", "simulated_mean", "simulated_ci95", "n", "agrees", "note", "seed"])?;
+        let mut w =
+            csv::Writer::from_path(p).with_context(|| format!("creating {}", p.display()))?;
+        w.write_record([
+            "id",
+            "quantity",
+            "params",
+            "formula",
+            "simulated_mean",
+            "simulated_ci95",
+            "n",
+            "agrees",
+            "note",
+            "seed",
+        ])?;
         for r in &rows {
             w.write_record([
                 r.id.to_string(),
@@ -66,7 +101,8 @@ pub fn run(a: &Args) -> Result<()> {
         w.flush()?;
     }
     if let Some(p) = &a.json {
-        std::fs::write(p, serde_json::to_string_pretty(&rows)?).with_context(|| format!("writing {}", p.display()))?;
+        std::fs::write(p, serde_json::to_string_pretty(&rows)?)
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     if bad > 0 {
         bail!("{bad} rows of E1 disagree with their closed form");

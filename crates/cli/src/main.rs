@@ -3,8 +3,8 @@
 mod conformance;
 mod demo;
 mod evaluate_cmd;
-mod sweep_cmd;
 mod experiment_cmd;
+mod sweep_cmd;
 mod threats_cmd;
 mod validate_cmd;
 

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use pocolab_sim::sweep::{CellSummary, Plan, RunRow, Scenario, merge, metric_names, parse_shard, run_shard};
+use pocolab_sim::sweep::{
+    CellSummary, Plan, RunRow, Scenario, merge, metric_names, parse_shard, run_shard,
+};
 
 /// `pocolab sweep` subcommands.
 #[derive(clap::Subcommand, Debug)]
@@ -47,7 +49,8 @@ pub enum Cmd {
 }
 
 fn load(p: &Path) -> Result<(Scenario, Plan)> {
-    let text = std::fs::read_to_string(p).with_context(|| format!("reading scenario {}", p.display()))?;
+    let text =
+        std::fs::read_to_string(p).with_context(|| format!("reading scenario {}", p.display()))?;
     let s = Scenario::from_toml(&text).with_context(|| format!("in {}", p.display()))?;
     let plan = s.plan().with_context(|| format!("in {}", p.display()))?;
     Ok((s, plan))
@@ -59,14 +62,34 @@ pub fn run(cmd: &Cmd) -> Result<()> {
         Cmd::Plan { scenario } => {
             let (_, plan) = load(scenario)?;
             let mut out = std::io::stdout().lock();
-            writeln!(out, "scenario `{}`  config hash {}  seed {}", plan.name, plan.config_hash, plan.seed)?;
-            writeln!(out, "{} cells × {} replicates = {} runs", plan.cells.len(), plan.replicates, plan.units())?;
+            writeln!(
+                out,
+                "scenario `{}`  config hash {}  seed {}",
+                plan.name, plan.config_hash, plan.seed
+            )?;
+            writeln!(
+                out,
+                "{} cells × {} replicates = {} runs",
+                plan.cells.len(),
+                plan.replicates,
+                plan.units()
+            )?;
             for c in &plan.cells {
                 let pt: Vec<String> = c.point.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                writeln!(out, "  cell {:>4}  variant {:<16} {}", c.index, c.variant, pt.join(" "))?;
+                writeln!(
+                    out,
+                    "  cell {:>4}  variant {:<16} {}",
+                    c.index,
+                    c.variant,
+                    pt.join(" ")
+                )?;
             }
         }
-        Cmd::Run { scenario, out, shard } => {
+        Cmd::Run {
+            scenario,
+            out,
+            shard,
+        } => {
             let (_, plan) = load(scenario)?;
             let (i, n) = match shard {
                 Some(s) => parse_shard(s)?,
@@ -74,8 +97,17 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             };
             std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
             let todo = (0..plan.units()).filter(|u| u % n == i).count() as u64;
-            let bar = if std::io::stderr().is_terminal() { ProgressBar::new(todo) } else { ProgressBar::hidden() };
-            bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} elapsed, eta {eta}").expect("template"));
+            let bar = if std::io::stderr().is_terminal() {
+                ProgressBar::new(todo)
+            } else {
+                ProgressBar::hidden()
+            };
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} runs, {elapsed} elapsed, eta {eta}",
+                )
+                .expect("template"),
+            );
             let rows = run_shard(&plan, (i, n), &|| bar.inc(1))?;
             bar.finish_and_clear();
             let path = out.join(format!("shard-{i}-of-{n}.csv"));
@@ -91,7 +123,11 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             let mut files: Vec<PathBuf> = std::fs::read_dir(out)
                 .with_context(|| format!("reading {}", out.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("shard-") && n.ends_with(".csv")))
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("shard-") && n.ends_with(".csv"))
+                })
                 .collect();
             files.sort();
             if files.is_empty() {
@@ -125,14 +161,21 @@ fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
             "cell": c.index, "variant": c.variant, "point": c.point, "config": c.config, "metrics": s.metrics,
         })).collect::<Vec<_>>(),
     });
-    std::fs::write(out.join("summary.json"), serde_json::to_string_pretty(&json)? + "\n")?;
+    std::fs::write(
+        out.join("summary.json"),
+        serde_json::to_string_pretty(&json)? + "\n",
+    )?;
     print_summary(plan, &summaries)?;
-    eprintln!("wrote runs.csv, runs.parquet, summary.csv, summary.parquet, summary.json to {}", out.display());
+    eprintln!(
+        "wrote runs.csv, runs.parquet, summary.csv, summary.parquet, summary.json to {}",
+        out.display()
+    );
     Ok(())
 }
 
 fn write_runs(path: &Path, plan: &Plan, rows: &[RunRow]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
     let mut header = vec!["config_hash".to_string(), "cell".into(), "variant".into()];
     header.extend(plan.params.iter().cloned());
     header.extend(["seed".into(), "replicate".into()]);
@@ -140,7 +183,11 @@ fn write_runs(path: &Path, plan: &Plan, rows: &[RunRow]) -> Result<()> {
     w.write_record(&header)?;
     for r in rows {
         let cell = &plan.cells[r.cell];
-        let mut rec = vec![plan.config_hash.clone(), r.cell.to_string(), r.variant.clone()];
+        let mut rec = vec![
+            plan.config_hash.clone(),
+            r.cell.to_string(),
+            r.variant.clone(),
+        ];
         rec.extend(cell.point.iter().map(|(_, v)| v.to_string()));
         rec.extend([plan.seed.to_string(), r.replicate.to_string()]);
         rec.extend(r.values.iter().map(|v| v.to_string()));
@@ -151,17 +198,29 @@ fn write_runs(path: &Path, plan: &Plan, rows: &[RunRow]) -> Result<()> {
 }
 
 fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
-    let mut rd = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut rd =
+        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
     let names = metric_names();
     let first_metric = 5 + plan.params.len();
     let mut rows = Vec::new();
     for (k, rec) in rd.records().enumerate() {
         let rec = rec.with_context(|| format!("{} row {}", path.display(), k + 2))?;
         if &rec[0] != plan.config_hash.as_str() {
-            bail!("{} was produced by another scenario (config hash {} ≠ {})", path.display(), &rec[0], plan.config_hash);
+            bail!(
+                "{} was produced by another scenario (config hash {} ≠ {})",
+                path.display(),
+                &rec[0],
+                plan.config_hash
+            );
         }
-        let parse = |i: usize| -> Result<f64> { rec[i].parse::<f64>().with_context(|| format!("{} row {} column {}", path.display(), k + 2, i + 1)) };
-        let values = (0..names.len()).map(|j| parse(first_metric + j)).collect::<Result<Vec<_>>>()?;
+        let parse = |i: usize| -> Result<f64> {
+            rec[i]
+                .parse::<f64>()
+                .with_context(|| format!("{} row {} column {}", path.display(), k + 2, i + 1))
+        };
+        let values = (0..names.len())
+            .map(|j| parse(first_metric + j))
+            .collect::<Result<Vec<_>>>()?;
         rows.push(RunRow {
             cell: rec[1].parse().context("cell")?,
             variant: rec[2].to_string(),
@@ -173,16 +232,37 @@ fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
 }
 
 fn write_summary(path: &Path, plan: &Plan, sums: &[CellSummary]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
     let mut header = vec!["config_hash".to_string(), "cell".into(), "variant".into()];
     header.extend(plan.params.iter().cloned());
-    header.extend(["metric".into(), "n".into(), "mean".into(), "sd".into(), "ci95".into(), "lo".into(), "hi".into()]);
+    header.extend([
+        "metric".into(),
+        "n".into(),
+        "mean".into(),
+        "sd".into(),
+        "ci95".into(),
+        "lo".into(),
+        "hi".into(),
+    ]);
     w.write_record(&header)?;
     for s in sums {
         for (m, v) in &s.metrics {
-            let mut rec = vec![plan.config_hash.clone(), s.cell.to_string(), s.variant.clone()];
+            let mut rec = vec![
+                plan.config_hash.clone(),
+                s.cell.to_string(),
+                s.variant.clone(),
+            ];
             rec.extend(s.point.iter().map(|(_, x)| x.to_string()));
-            rec.extend([m.clone(), v.n.to_string(), v.mean.to_string(), v.sd.to_string(), v.ci95.to_string(), v.lo().to_string(), v.hi().to_string()]);
+            rec.extend([
+                m.clone(),
+                v.n.to_string(),
+                v.mean.to_string(),
+                v.sd.to_string(),
+                v.ci95.to_string(),
+                v.lo().to_string(),
+                v.hi().to_string(),
+            ]);
             w.write_record(&rec)?;
         }
     }
@@ -192,8 +272,18 @@ fn write_summary(path: &Path, plan: &Plan, sums: &[CellSummary]) -> Result<()> {
 
 fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    let show = ["wrong_result_rate", "fraction_finalized", "attacker_profit_per_task_nrlc", "victim_loss_per_task_nrlc", "ttf_p95_s"];
-    writeln!(out, "scenario `{}` (config hash {}, seed {}, {} replicates; mean ± 95 % CI)\n", plan.name, plan.config_hash, plan.seed, plan.replicates)?;
+    let show = [
+        "wrong_result_rate",
+        "fraction_finalized",
+        "attacker_profit_per_task_nrlc",
+        "victim_loss_per_task_nrlc",
+        "ttf_p95_s",
+    ];
+    writeln!(
+        out,
+        "scenario `{}` (config hash {}, seed {}, {} replicates; mean ± 95 % CI)\n",
+        plan.name, plan.config_hash, plan.seed, plan.replicates
+    )?;
     let mut head = vec!["variant".to_string()];
     head.extend(plan.params.iter().cloned());
     head.extend(show.iter().map(|s| match s.strip_suffix("_nrlc") {
@@ -208,7 +298,13 @@ fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
         for m in show {
             let v = &s.metrics[m];
             let scale = if m.ends_with("_nrlc") { 1e9 } else { 1.0 };
-            row.push(if v.n == 0 { "—".into() } else if v.n > 1 { format!("{:.4} ± {:.4}", v.mean / scale, v.ci95 / scale) } else { format!("{:.4}", v.mean / scale) });
+            row.push(if v.n == 0 {
+                "—".into()
+            } else if v.n > 1 {
+                format!("{:.4} ± {:.4}", v.mean / scale, v.ci95 / scale)
+            } else {
+                format!("{:.4}", v.mean / scale)
+            });
         }
         writeln!(out, "| {} |", row.join(" | "))?;
     }
@@ -217,7 +313,13 @@ fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
 
 /// Write runs (`summary = false`) or the per-cell summaries as Parquet (snappy), with the
 /// config hash in the file's key-value metadata.
-fn write_parquet(path: &Path, plan: &Plan, rows: &[RunRow], sums: &[CellSummary], summary: bool) -> Result<()> {
+fn write_parquet(
+    path: &Path,
+    plan: &Plan,
+    rows: &[RunRow],
+    sums: &[CellSummary],
+    summary: bool,
+) -> Result<()> {
     use std::sync::Arc;
 
     use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, UInt64Array};
@@ -230,32 +332,89 @@ fn write_parquet(path: &Path, plan: &Plan, rows: &[RunRow], sums: &[CellSummary]
     let u_col = |v: Vec<u64>| Arc::new(UInt64Array::from(v)) as ArrayRef;
     let f_col = |v: Vec<f64>| Arc::new(Float64Array::from(v)) as ArrayRef;
     if !summary {
-        cols.push(("config_hash".into(), str_col(rows.iter().map(|_| plan.config_hash.clone()).collect())));
-        cols.push(("cell".into(), u_col(rows.iter().map(|r| r.cell as u64).collect())));
-        cols.push(("variant".into(), str_col(rows.iter().map(|r| r.variant.clone()).collect())));
+        cols.push((
+            "config_hash".into(),
+            str_col(rows.iter().map(|_| plan.config_hash.clone()).collect()),
+        ));
+        cols.push((
+            "cell".into(),
+            u_col(rows.iter().map(|r| r.cell as u64).collect()),
+        ));
+        cols.push((
+            "variant".into(),
+            str_col(rows.iter().map(|r| r.variant.clone()).collect()),
+        ));
         for (j, p) in plan.params.iter().enumerate() {
-            cols.push((p.clone(), f_col(rows.iter().map(|r| plan.cells[r.cell].point[j].1).collect())));
+            cols.push((
+                p.clone(),
+                f_col(rows.iter().map(|r| plan.cells[r.cell].point[j].1).collect()),
+            ));
         }
-        cols.push(("seed".into(), u_col(rows.iter().map(|_| plan.seed).collect())));
-        cols.push(("replicate".into(), u_col(rows.iter().map(|r| r.replicate).collect())));
+        cols.push((
+            "seed".into(),
+            u_col(rows.iter().map(|_| plan.seed).collect()),
+        ));
+        cols.push((
+            "replicate".into(),
+            u_col(rows.iter().map(|r| r.replicate).collect()),
+        ));
         for (j, m) in metric_names().into_iter().enumerate() {
-            cols.push((m.to_string(), f_col(rows.iter().map(|r| r.values[j]).collect())));
+            cols.push((
+                m.to_string(),
+                f_col(rows.iter().map(|r| r.values[j]).collect()),
+            ));
         }
     } else {
-        let flat: Vec<(&CellSummary, &String, &pocolab_sim::Summary)> = sums.iter().flat_map(|s| s.metrics.iter().map(move |(m, v)| (s, m, v))).collect();
-        cols.push(("config_hash".into(), str_col(flat.iter().map(|_| plan.config_hash.clone()).collect())));
-        cols.push(("cell".into(), u_col(flat.iter().map(|(s, _, _)| s.cell as u64).collect())));
-        cols.push(("variant".into(), str_col(flat.iter().map(|(s, _, _)| s.variant.clone()).collect())));
+        let flat: Vec<(&CellSummary, &String, &pocolab_sim::Summary)> = sums
+            .iter()
+            .flat_map(|s| s.metrics.iter().map(move |(m, v)| (s, m, v)))
+            .collect();
+        cols.push((
+            "config_hash".into(),
+            str_col(flat.iter().map(|_| plan.config_hash.clone()).collect()),
+        ));
+        cols.push((
+            "cell".into(),
+            u_col(flat.iter().map(|(s, _, _)| s.cell as u64).collect()),
+        ));
+        cols.push((
+            "variant".into(),
+            str_col(flat.iter().map(|(s, _, _)| s.variant.clone()).collect()),
+        ));
         for (j, p) in plan.params.iter().enumerate() {
-            cols.push((p.clone(), f_col(flat.iter().map(|(s, _, _)| s.point[j].1).collect())));
+            cols.push((
+                p.clone(),
+                f_col(flat.iter().map(|(s, _, _)| s.point[j].1).collect()),
+            ));
         }
-        cols.push(("metric".into(), str_col(flat.iter().map(|(_, m, _)| (*m).clone()).collect())));
-        cols.push(("n".into(), u_col(flat.iter().map(|(_, _, v)| v.n as u64).collect())));
-        cols.push(("mean".into(), f_col(flat.iter().map(|(_, _, v)| v.mean).collect())));
-        cols.push(("sd".into(), f_col(flat.iter().map(|(_, _, v)| v.sd).collect())));
-        cols.push(("ci95".into(), f_col(flat.iter().map(|(_, _, v)| v.ci95).collect())));
-        cols.push(("lo".into(), f_col(flat.iter().map(|(_, _, v)| v.lo()).collect())));
-        cols.push(("hi".into(), f_col(flat.iter().map(|(_, _, v)| v.hi()).collect())));
+        cols.push((
+            "metric".into(),
+            str_col(flat.iter().map(|(_, m, _)| (*m).clone()).collect()),
+        ));
+        cols.push((
+            "n".into(),
+            u_col(flat.iter().map(|(_, _, v)| v.n as u64).collect()),
+        ));
+        cols.push((
+            "mean".into(),
+            f_col(flat.iter().map(|(_, _, v)| v.mean).collect()),
+        ));
+        cols.push((
+            "sd".into(),
+            f_col(flat.iter().map(|(_, _, v)| v.sd).collect()),
+        ));
+        cols.push((
+            "ci95".into(),
+            f_col(flat.iter().map(|(_, _, v)| v.ci95).collect()),
+        ));
+        cols.push((
+            "lo".into(),
+            f_col(flat.iter().map(|(_, _, v)| v.lo()).collect()),
+        ));
+        cols.push((
+            "hi".into(),
+            f_col(flat.iter().map(|(_, _, v)| v.hi()).collect()),
+        ));
     }
     let batch = RecordBatch::try_from_iter(cols).context("building the Arrow batch")?;
     let props = WriterProperties::builder()
@@ -266,8 +425,10 @@ fn write_parquet(path: &Path, plan: &Plan, rows: &[RunRow], sums: &[CellSummary]
             KeyValue::new("pocolab.schema_version".into(), "1".to_string()),
         ]))
         .build();
-    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).context("opening the Parquet writer")?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
+        .context("opening the Parquet writer")?;
     w.write(&batch).context("writing Parquet")?;
     w.close().context("closing Parquet")?;
     Ok(())

@@ -35,23 +35,47 @@ pub fn run(a: &Args) -> Result<()> {
     let all = catalogue();
     for id in &a.only {
         if !all.iter().any(|t| t.id == id) {
-            bail!("unknown threat id `{id}` (known: {})", all.iter().map(|t| t.id).collect::<Vec<_>>().join(", "));
+            bail!(
+                "unknown threat id `{id}` (known: {})",
+                all.iter().map(|t| t.id).collect::<Vec<_>>().join(", ")
+            );
         }
     }
-    let chosen: Vec<_> = all.into_iter().filter(|t| a.only.is_empty() || a.only.iter().any(|i| i == t.id)).collect();
+    let chosen: Vec<_> = all
+        .into_iter()
+        .filter(|t| a.only.is_empty() || a.only.iter().any(|i| i == t.id))
+        .collect();
     let mut out = std::io::stdout().lock();
     if !a.run {
-        writeln!(out, "| id | threat | attacker | victims | PoCo today | simulation |")?;
+        writeln!(
+            out,
+            "| id | threat | attacker | victims | PoCo today | simulation |"
+        )?;
         writeln!(out, "|---|---|---|---|---|---|")?;
         for t in &chosen {
             let sim = match &t.sim {
-                Simulation::Run { metric, .. } => format!("{} — damage metric `{metric}`", t.status()),
+                Simulation::Run { metric, .. } => {
+                    format!("{} — damage metric `{metric}`", t.status())
+                }
                 Simulation::NotSimulated(why) => format!("not simulated: {why}"),
             };
-            writeln!(out, "| {} | {} | {:?} | {} | {} | {} |", t.id, t.title, t.attacker, t.victims, t.protection.symbol(), sim)?;
+            writeln!(
+                out,
+                "| {} | {} | {:?} | {} | {} | {} |",
+                t.id,
+                t.title,
+                t.attacker,
+                t.victims,
+                t.protection.symbol(),
+                sim
+            )?;
         }
         let n = chosen.iter().filter(|t| t.executable()).count();
-        writeln!(out, "\n{n} of {} threats executable; run them with `pocolab threats --run`.", chosen.len())?;
+        writeln!(
+            out,
+            "\n{n} of {} threats executable; run them with `pocolab threats --run`.",
+            chosen.len()
+        )?;
         return Ok(());
     }
     if a.replicates < 2 {
@@ -63,19 +87,34 @@ pub fn run(a: &Args) -> Result<()> {
         if tty {
             eprint!("\r{:5} …", t.id);
         }
-        if let Some(r) = run_threat(t, a.replicates, a.seed).with_context(|| format!("running threat {}", t.id))? {
+        if let Some(r) = run_threat(t, a.replicates, a.seed)
+            .with_context(|| format!("running threat {}", t.id))?
+        {
             results.push(r);
         }
     }
     if tty {
         eprint!("\r        \r");
     }
-    writeln!(out, "Threats against baseline PoCo 6.1.0: {} paired replicates per threat, seed {}, commit {} (mean ± 95 % CI)\n", a.replicates, a.seed, pocolab_sim::GIT_COMMIT)?;
-    writeln!(out, "| id | PoCo today | damage metric | no attack | attack | attack − no attack | victim loss / task (RLC) | attacker profit / task (RLC) | damage shown |")?;
+    writeln!(
+        out,
+        "Threats against baseline PoCo 6.1.0: {} paired replicates per threat, seed {}, commit {} (mean ± 95 % CI)\n",
+        a.replicates,
+        a.seed,
+        pocolab_sim::GIT_COMMIT
+    )?;
+    writeln!(
+        out,
+        "| id | PoCo today | damage metric | no attack | attack | attack − no attack | victim loss / task (RLC) | attacker profit / task (RLC) | damage shown |"
+    )?;
     writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---|")?;
     for r in &results {
         let t = chosen.iter().find(|t| t.id == r.id).expect("chosen");
-        let dir = if r.worse == Worse::Higher { "↑" } else { "↓" };
+        let dir = if r.worse == Worse::Higher {
+            "↑"
+        } else {
+            "↓"
+        };
         let verdict = match (r.damage, r.expect_damage) {
             (true, true) => "yes",
             (false, false) => "no (mitigated, as §1 says)",
@@ -92,17 +131,43 @@ pub fn run(a: &Args) -> Result<()> {
             fmt(r.attacked.mean, r.attacked.ci95, r.metric),
             fmt(r.difference.mean, r.difference.ci95, r.metric),
             fmt(r.victim_loss.mean / 1e9, r.victim_loss.ci95 / 1e9, ""),
-            fmt(r.attacker_profit.mean / 1e9, r.attacker_profit.ci95 / 1e9, ""),
+            fmt(
+                r.attacker_profit.mean / 1e9,
+                r.attacker_profit.ci95 / 1e9,
+                ""
+            ),
         )?;
     }
     for t in chosen.iter().filter(|t| !t.executable()) {
         if let Simulation::NotSimulated(why) = &t.sim {
-            writeln!(out, "| {} | {} | — | | | | | | not simulated: {why} |", t.id, t.protection.symbol())?;
+            writeln!(
+                out,
+                "| {} | {} | — | | | | | | not simulated: {why} |",
+                t.id,
+                t.protection.symbol()
+            )?;
         }
     }
     if let Some(p) = &a.csv {
-        let mut w = csv::Writer::from_path(p).with_context(|| format!("creating {}", p.display()))?;
-        w.write_record(["id", "metric", "worse", "replicates", "seed", "baseline_mean", "baseline_ci95", "attack_mean", "attack_ci95", "diff_mean", "diff_ci95", "victim_loss_per_task_nrlc", "attacker_profit_per_task_nrlc", "damage", "expected_damage"])?;
+        let mut w =
+            csv::Writer::from_path(p).with_context(|| format!("creating {}", p.display()))?;
+        w.write_record([
+            "id",
+            "metric",
+            "worse",
+            "replicates",
+            "seed",
+            "baseline_mean",
+            "baseline_ci95",
+            "attack_mean",
+            "attack_ci95",
+            "diff_mean",
+            "diff_ci95",
+            "victim_loss_per_task_nrlc",
+            "attacker_profit_per_task_nrlc",
+            "damage",
+            "expected_damage",
+        ])?;
         for r in &results {
             w.write_record([
                 r.id.to_string(),
@@ -125,7 +190,8 @@ pub fn run(a: &Args) -> Result<()> {
         w.flush()?;
     }
     if let Some(p) = &a.json {
-        std::fs::write(p, serde_json::to_string_pretty(&results)?).with_context(|| format!("writing {}", p.display()))?;
+        std::fs::write(p, serde_json::to_string_pretty(&results)?)
+            .with_context(|| format!("writing {}", p.display()))?;
     }
     Ok(())
 }
@@ -134,5 +200,9 @@ fn fmt(mean: f64, ci: f64, metric: &str) -> String {
     let scale = if metric.ends_with("_nrlc") { 1e9 } else { 1.0 };
     let (m, c) = (mean / scale, ci / scale);
     let unit = if scale > 1.0 { " RLC" } else { "" };
-    if c == 0.0 { format!("{m:.3}{unit}") } else { format!("{m:.3} ± {c:.3}{unit}") }
+    if c == 0.0 {
+        format!("{m:.3}{unit}")
+    } else {
+        format!("{m:.3} ± {c:.3}{unit}")
+    }
 }

@@ -68,14 +68,35 @@ impl ValidateArgs {
     fn params(&self) -> Result<ValidateParams> {
         ensure!((0.0..1.0).contains(&self.f), "f must be in [0, 1)");
         ensure!((0.0..=1.0).contains(&self.e), "e must be in [0, 1]");
-        ensure!(self.m >= 1 && (self.m as usize) <= self.lite_workers, "need 1 <= m <= lite-workers");
+        ensure!(
+            self.m >= 1 && (self.m as usize) <= self.lite_workers,
+            "need 1 <= m <= lite-workers"
+        );
         ensure!(self.q > 0.0 && self.q <= 1.0, "q must be in (0, 1]");
-        ensure!(self.s.is_none_or(|s| s > 0.0 && s <= 1.0), "s must be in (0, 1]");
+        ensure!(
+            self.s.is_none_or(|s| s > 0.0 && s <= 1.0),
+            "s must be in (0, 1]"
+        );
         ensure!(self.n >= 1 && self.k >= 1, "n and k must be >= 1");
-        ensure!(self.eps_acc > 0.0 && self.eps_acc < 0.5, "eps-acc must be in (0, 0.5)");
-        ensure!(self.replicates >= 2 && self.lite_replicates >= 2, "need at least 2 replicates");
-        ensure!(self.entries >= 1 && self.workers >= 1 && self.lite_tasks >= 1 && self.market_deals >= 1, "sizes must be >= 1");
-        ensure!(self.trust.iter().all(|&t| t <= 1 << 40), "trust levels above 2^40 are not supported");
+        ensure!(
+            self.eps_acc > 0.0 && self.eps_acc < 0.5,
+            "eps-acc must be in (0, 0.5)"
+        );
+        ensure!(
+            self.replicates >= 2 && self.lite_replicates >= 2,
+            "need at least 2 replicates"
+        );
+        ensure!(
+            self.entries >= 1
+                && self.workers >= 1
+                && self.lite_tasks >= 1
+                && self.market_deals >= 1,
+            "sizes must be >= 1"
+        );
+        ensure!(
+            self.trust.iter().all(|&t| t <= 1 << 40),
+            "trust levels above 2^40 are not supported"
+        );
         Ok(ValidateParams {
             f: self.f,
             e: self.e,
@@ -110,9 +131,16 @@ fn num(x: f64) -> String {
 
 /// Format the table (plain text, one row per line).
 pub fn format_table(rows: &[ValidationRow]) -> String {
-    let mut out = format!("{:<52} {:>13} {:>13} {:>11} {:>5}  {:<6} {}\n", "check", "formula", "simulated", "±95% CI", "n", "agree", "parameters");
+    let mut out = format!(
+        "{:<52} {:>13} {:>13} {:>11} {:>5}  {:<6} {}\n",
+        "check", "formula", "simulated", "±95% CI", "n", "agree", "parameters"
+    );
     for r in rows {
-        let ci = if r.simulated.n <= 1 { "exact".to_string() } else { num(r.simulated.ci95) };
+        let ci = if r.simulated.n <= 1 {
+            "exact".to_string()
+        } else {
+            num(r.simulated.ci95)
+        };
         out.push_str(&format!(
             "{:<52} {:>13} {:>13} {:>11} {:>5}  {:<6} {}\n",
             r.name,
@@ -142,7 +170,9 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     if bad > 0 {
-        println!("note: at 95 % per row, about one stochastic row in twenty misses by chance; rerun with another --seed or more replicates");
+        println!(
+            "note: at 95 % per row, about one stochastic row in twenty misses by chance; rerun with another --seed or more replicates"
+        );
     }
     ensure!(!args.strict || bad == 0, "{bad} rows disagree");
     Ok(())
@@ -166,7 +196,12 @@ mod tests {
         let w = Wrap::parse_from(["validate", "--trust", "3,1000", "--f", "0.1", "--s", "0.5"]);
         let p = w.args.params().unwrap();
         assert_eq!((p.trust, p.f, p.s), (vec![3, 1000], 0.1, Some(0.5)));
-        assert!(Wrap::parse_from(["validate", "--f", "1.5"]).args.params().is_err());
+        assert!(
+            Wrap::parse_from(["validate", "--f", "1.5"])
+                .args
+                .params()
+                .is_err()
+        );
     }
 
     #[test]
@@ -192,7 +227,10 @@ mod tests {
         let t = format_table(&rows);
         assert_eq!(t.lines().count(), rows.len() + 1);
         assert!(t.contains("X1: Cr(\"42\")") && t.contains("F1: contributions"));
-        assert!(rows.iter().filter(|r| r.simulated.n <= 1).all(|r| r.agrees), "{t}");
+        assert!(
+            rows.iter().filter(|r| r.simulated.n <= 1).all(|r| r.agrees),
+            "{t}"
+        );
         assert!(rows.iter().all(|r| r.within(3.29)), "{t}");
     }
 }

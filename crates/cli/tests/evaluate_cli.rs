@@ -6,11 +6,33 @@ use std::process::Command;
 fn evaluate_sample_writes_the_report() {
     let out = std::env::temp_dir().join(format!("pocolab-evaluate-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let o = Command::new(env!("CARGO_BIN_EXE_pocolab")).args(["evaluate", "--sample", "--seed", "7", "--only-threats", "W1',S2", "--out"]).arg(&out).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pocolab"))
+        .args([
+            "evaluate",
+            "--sample",
+            "--seed",
+            "7",
+            "--only-threats",
+            "W1',S2",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("report.html") && stdout.contains(&out.display().to_string()), "{stdout}");
-    for f in ["report.html", "summary.md", "matrix.csv", "matrix.parquet", "evaluation.json", "figures/E2-wrong-vs-fraction.csv"] {
+    assert!(
+        stdout.contains("report.html") && stdout.contains(&out.display().to_string()),
+        "{stdout}"
+    );
+    for f in [
+        "report.html",
+        "summary.md",
+        "matrix.csv",
+        "matrix.parquet",
+        "evaluation.json",
+        "figures/E2-wrong-vs-fraction.csv",
+    ] {
         assert!(out.join(f).exists(), "{f}");
     }
     // the rerun command is the exact command line, shell-quoted
@@ -21,7 +43,17 @@ fn evaluate_sample_writes_the_report() {
 
 #[test]
 fn evaluate_rejects_one_replicate() {
-    let o = Command::new(env!("CARGO_BIN_EXE_pocolab")).args(["evaluate", "--sample", "--replicates", "1", "--out", "/nonexistent/never"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pocolab"))
+        .args([
+            "evaluate",
+            "--sample",
+            "--replicates",
+            "1",
+            "--out",
+            "/nonexistent/never",
+        ])
+        .output()
+        .unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("replicates"));
 }

@@ -37,8 +37,16 @@ fn tmp(name: &str) -> PathBuf {
 /// Write the sample report with the real binary.
 fn write_report(dir: &Path) -> PathBuf {
     let out = dir.join("report");
-    let o = Command::new(env!("CARGO_BIN_EXE_pocolab")).args(["evaluate", "--sample", "--out"]).arg(&out).output().unwrap();
-    assert!(o.status.success(), "pocolab evaluate --sample failed: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_pocolab"))
+        .args(["evaluate", "--sample", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "pocolab evaluate --sample failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     out.join("report.html")
 }
 
@@ -68,7 +76,9 @@ fn run_chromium(dir: &Path, extra: &[String], page: &Path) -> String {
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting {CHROMIUM}: {e} (run scripts/setup-chromium.sh)"));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {CHROMIUM}: {e} (run scripts/setup-chromium.sh)"));
     let (mut so, mut se) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
     let t_out = std::thread::spawn(move || {
         let mut s = String::new();
@@ -98,7 +108,11 @@ fn run_chromium(dir: &Path, extra: &[String], page: &Path) -> String {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&nbsp;", " ").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
 }
 
 fn between<'a>(s: &'a str, a: &str, b: &str) -> Option<&'a str> {
@@ -141,24 +155,42 @@ fn report_dom_has_every_figure_with_plotted_elements() {
 
     // 1. the DOM Chromium built from the page itself
     let dom = run_chromium(&dir, &["--dump-dom".into()], &page);
-    assert!(dom.contains("<svg") && dom.contains("id=\"repro\""), "dump-dom returned no report: {}", &dom[..dom.len().min(500)]);
+    assert!(
+        dom.contains("<svg") && dom.contains("id=\"repro\""),
+        "dump-dom returned no report: {}",
+        &dom[..dom.len().min(500)]
+    );
     let nfig = figures(&ev).count();
     assert!(nfig >= 4);
     assert_eq!(dom.matches("<svg").count(), nfig, "one <svg> per figure");
     for f in figures(&ev) {
         let id = format!("svg-{}", slug(&f.id));
-        let start = dom.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("figure {} missing from the DOM", f.id));
+        let start = dom
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("figure {} missing from the DOM", f.id));
         let svg = &dom[start..start + dom[start..].find("</svg>").unwrap()];
         let want: &[&str] = match f.kind {
-            pocolab_sim::evaluation::FigureKind::Line => &["class=\"line\"", "class=\"band\"", "class=\"point\""],
+            pocolab_sim::evaluation::FigureKind::Line => {
+                &["class=\"line\"", "class=\"band\"", "class=\"point\""]
+            }
             pocolab_sim::evaluation::FigureKind::Cdf => &["class=\"line\""],
-            pocolab_sim::evaluation::FigureKind::Scatter => &["class=\"point\"", "class=\"point-label\"", "class=\"errbar\""],
-            pocolab_sim::evaluation::FigureKind::Heatmap => &["class=\"cell\"", "class=\"colour-bar\""],
+            pocolab_sim::evaluation::FigureKind::Scatter => &[
+                "class=\"point\"",
+                "class=\"point-label\"",
+                "class=\"errbar\"",
+            ],
+            pocolab_sim::evaluation::FigureKind::Heatmap => {
+                &["class=\"cell\"", "class=\"colour-bar\""]
+            }
         };
         for w in want {
             assert!(svg.contains(w), "figure {}: no {w} in the DOM", f.id);
         }
-        assert!(svg.contains("class=\"tick-label\"") || f.heatmap.is_some(), "figure {}: axes ticks", f.id);
+        assert!(
+            svg.contains("class=\"tick-label\"") || f.heatmap.is_some(),
+            "figure {}: axes ticks",
+            f.id
+        );
     }
 
     // 2. laid-out sizes, measured in the browser
@@ -166,21 +198,33 @@ fn report_dom_has_every_figure_with_plotted_elements() {
     let probe = page.with_file_name("probe.html");
     std::fs::write(&probe, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
     let dom = run_chromium(&dir, &["--dump-dom".into()], &probe);
-    let json = unescape(between(&dom, "<pre id=\"probe\">", "</pre>").expect("probe output in the DOM (the probe script did not run?)"));
+    let json = unescape(
+        between(&dom, "<pre id=\"probe\">", "</pre>")
+            .expect("probe output in the DOM (the probe script did not run?)"),
+    );
     let figs: serde_json::Value = serde_json::from_str(&json).unwrap();
     eprintln!("probe: {figs}");
     let figs = figs.as_array().unwrap();
     assert_eq!(figs.len(), nfig, "{json}");
     for f in figs {
         let id = f["id"].as_str().unwrap();
-        assert!(f["w"].as_f64().unwrap() > 100.0 && f["h"].as_f64().unwrap() > 50.0, "{id} not laid out: {f}");
+        assert!(
+            f["w"].as_f64().unwrap() > 100.0 && f["h"].as_f64().unwrap() > 50.0,
+            "{id} not laid out: {f}"
+        );
         let kinds = f["kinds"].as_object().unwrap();
         assert!(!kinds.is_empty(), "{id}: nothing plotted");
         for (k, e) in kinds {
             let (n, sized) = (e["n"].as_u64().unwrap(), e["sized"].as_u64().unwrap());
-            assert!(n > 0 && sized == n, "{id}: {sized} of {n} .{k} elements have a non-zero size");
+            assert!(
+                n > 0 && sized == n,
+                "{id}: {sized} of {n} .{k} elements have a non-zero size"
+            );
             if k == "cell" || k == "band" || k == "point" || k == "colour-bar" {
-                assert!(e["min_w"].as_f64().unwrap() > 0.0 && e["min_h"].as_f64().unwrap() > 0.0, "{id}: a .{k} has zero area: {e}");
+                assert!(
+                    e["min_w"].as_f64().unwrap() > 0.0 && e["min_h"].as_f64().unwrap() > 0.0,
+                    "{id}: a .{k} has zero area: {e}"
+                );
             }
         }
     }
@@ -191,7 +235,9 @@ fn base64(b: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut o = String::with_capacity(b.len().div_ceil(3) * 4);
     for c in b.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         for k in 0..4 {
             if k <= c.len() {
                 o.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
@@ -210,10 +256,21 @@ fn report_screenshot_is_not_blank() {
     let dir = tmp("shot");
     let page = write_report(&dir);
     let png = dir.join("report.png");
-    run_chromium(&dir, &[format!("--screenshot={}", png.display()), "--window-size=1280,2600".into()], &page);
+    run_chromium(
+        &dir,
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,2600".into(),
+        ],
+        &page,
+    );
     let bytes = std::fs::read(&png).expect("chromium wrote no screenshot");
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
-    assert!(bytes.len() > 20_000, "screenshot suspiciously small ({} bytes)", bytes.len());
+    assert!(
+        bytes.len() > 20_000,
+        "screenshot suspiciously small ({} bytes)",
+        bytes.len()
+    );
     // let Chromium decode the PNG and count colours (a data: image does not taint the canvas)
     let pixels = dir.join("pixels.html");
     std::fs::write(
@@ -239,12 +296,34 @@ if (img.complete) go(); else img.addEventListener('load', go);
         ),
     )
     .unwrap();
-    let dom = run_chromium(&dir, &["--dump-dom".into(), "--virtual-time-budget=10000".into()], &pixels);
-    let stats: serde_json::Value = serde_json::from_str(&unescape(between(&dom, "<pre id=\"stats\">", "</pre>").unwrap())).unwrap_or_else(|e| panic!("no pixel stats ({e}): {}", &dom[dom.len().saturating_sub(400)..]));
+    let dom = run_chromium(
+        &dir,
+        &["--dump-dom".into(), "--virtual-time-budget=10000".into()],
+        &pixels,
+    );
+    let stats: serde_json::Value = serde_json::from_str(&unescape(
+        between(&dom, "<pre id=\"stats\">", "</pre>").unwrap(),
+    ))
+    .unwrap_or_else(|e| {
+        panic!(
+            "no pixel stats ({e}): {}",
+            &dom[dom.len().saturating_sub(400)..]
+        )
+    });
     eprintln!("screenshot: {} bytes, {stats}", bytes.len());
-    assert_eq!((stats["w"].as_u64(), stats["h"].as_u64()), (Some(1280), Some(2600)), "{stats}");
-    assert!(stats["colours"].as_u64().unwrap() >= 40, "screenshot has too few colours: {stats}");
+    assert_eq!(
+        (stats["w"].as_u64(), stats["h"].as_u64()),
+        (Some(1280), Some(2600)),
+        "{stats}"
+    );
+    assert!(
+        stats["colours"].as_u64().unwrap() >= 40,
+        "screenshot has too few colours: {stats}"
+    );
     let other = stats["other"].as_f64().unwrap();
-    assert!(other > 0.03 && other < 0.97, "screenshot is (nearly) a single colour: {stats}");
+    assert!(
+        other > 0.03 && other < 0.97,
+        "screenshot is (nearly) a single colour: {stats}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -20,7 +20,13 @@ struct Prepared {
 fn world(verify: bool) -> World {
     let mut w = World::new(3, verify);
     let big = U256::from(u64::MAX);
-    for who in [w.actors.requester.address(), w.actors.scheduler.address(), w.worker(0), w.worker(1), w.worker(2)] {
+    for who in [
+        w.actors.requester.address(),
+        w.actors.scheduler.address(),
+        w.worker(0),
+        w.worker(1),
+        w.worker(2),
+    ] {
         w.fund(who, big).unwrap();
     }
     w
@@ -39,7 +45,11 @@ fn prepare(w: &World, n: u64) -> Prepared {
     let did = deal_id(orders.request.hash(w.poco.domain_separator()), U256::ZERO);
     let task = task_id(did, U256::ZERO);
     let auths = [0, 1, 2].map(|i| w.authorize(w.worker(i), task));
-    Prepared { orders, task, auths }
+    Prepared {
+        orders,
+        task,
+        auths,
+    }
 }
 
 fn lifecycle(w: &mut World, p: &Prepared) {
@@ -48,13 +58,26 @@ fn lifecycle(w: &mut World, p: &Prepared) {
     let d = digest("result");
     let anyone = w.env(w.actors.anyone.address());
     let o = &p.orders;
-    let deal = w.poco.match_orders(&anyone, &o.app, &o.dataset, &o.workerpool, &o.request).unwrap();
+    let deal = w
+        .poco
+        .match_orders(&anyone, &o.app, &o.dataset, &o.workerpool, &o.request)
+        .unwrap();
     let t = w.poco.initialize(&anyone, deal, U256::ZERO).unwrap();
     debug_assert_eq!(t, p.task);
     for i in 0..3 {
         let wk = w.worker(i);
         let env = w.env(wk);
-        w.poco.contribute(&env, t, result_hash(t, d), result_seal(wk, t, d), Address::ZERO, &[], &p.auths[i]).unwrap();
+        w.poco
+            .contribute(
+                &env,
+                t,
+                result_hash(t, d),
+                result_seal(wk, t, d),
+                Address::ZERO,
+                &[],
+                &p.auths[i],
+            )
+            .unwrap();
     }
     for i in 0..3 {
         let env = w.env(w.worker(i));

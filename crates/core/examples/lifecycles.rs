@@ -8,9 +8,18 @@ use pocolab_core::orders::{result_hash, result_seal};
 use pocolab_core::{Address, B256, U256};
 
 fn main() {
-    let n: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     let mut w = World::new(3, false);
-    for who in [w.actors.requester.address(), w.actors.scheduler.address(), w.worker(0), w.worker(1), w.worker(2)] {
+    for who in [
+        w.actors.requester.address(),
+        w.actors.scheduler.address(),
+        w.worker(0),
+        w.worker(1),
+        w.worker(2),
+    ] {
         w.fund(who, U256::from(u64::MAX)).unwrap();
     }
     let mut p = OrderParams {
@@ -28,12 +37,25 @@ fn main() {
         p.salt = B256::from(U256::from(i));
         let o = w.orders(&p);
         w.poco.state.scores.clear();
-        let deal = w.poco.match_orders(&anyone, &o.app, &o.dataset, &o.workerpool, &o.request).unwrap();
+        let deal = w
+            .poco
+            .match_orders(&anyone, &o.app, &o.dataset, &o.workerpool, &o.request)
+            .unwrap();
         let t = w.poco.initialize(&anyone, deal, U256::ZERO).unwrap();
         for k in 0..3 {
             let wk = w.worker(k);
             let env = w.env(wk);
-            w.poco.contribute(&env, t, result_hash(t, d), result_seal(wk, t, d), Address::ZERO, &[], &[]).unwrap();
+            w.poco
+                .contribute(
+                    &env,
+                    t,
+                    result_hash(t, d),
+                    result_seal(wk, t, d),
+                    Address::ZERO,
+                    &[],
+                    &[],
+                )
+                .unwrap();
         }
         for k in 0..3 {
             let env = w.env(w.worker(k));
@@ -42,5 +64,8 @@ fn main() {
         w.poco.finalize(&sched, t, b"result", &[]).unwrap();
     }
     let dt = start.elapsed().as_secs_f64();
-    println!("{n} lifecycles in {dt:.3} s: {:.0} lifecycles/s (order building included)", n as f64 / dt);
+    println!(
+        "{n} lifecycles in {dt:.3} s: {:.0} lifecycles/s (order building included)",
+        n as f64 / dt
+    );
 }

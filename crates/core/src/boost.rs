@@ -55,28 +55,68 @@ fn safe_cast(value: U256, bits: u8) -> Result<U256> {
 
 impl<E: Extension> Poco<E> {
     /// `matchOrdersBoost(…)`: the requester pays (§9.2).
-    pub fn match_orders_boost(&mut self, env: &Env, app: &AppOrder, dataset: &DatasetOrder, wp: &WorkerpoolOrder, req: &RequestOrder) -> Result<B256> {
+    pub fn match_orders_boost(
+        &mut self,
+        env: &Env,
+        app: &AppOrder,
+        dataset: &DatasetOrder,
+        wp: &WorkerpoolOrder,
+        req: &RequestOrder,
+    ) -> Result<B256> {
         self.atomic(|p| p.match_boost_inner(env, app, dataset, wp, req, req.requester))
     }
 
     /// `sponsorMatchOrdersBoost(…)`: `env.sender` pays (§9.2).
-    pub fn sponsor_match_orders_boost(&mut self, env: &Env, app: &AppOrder, dataset: &DatasetOrder, wp: &WorkerpoolOrder, req: &RequestOrder) -> Result<B256> {
+    pub fn sponsor_match_orders_boost(
+        &mut self,
+        env: &Env,
+        app: &AppOrder,
+        dataset: &DatasetOrder,
+        wp: &WorkerpoolOrder,
+        req: &RequestOrder,
+    ) -> Result<B256> {
         self.atomic(|p| p.match_boost_inner(env, app, dataset, wp, req, env.sender))
     }
 
-    fn match_boost_inner(&mut self, env: &Env, app: &AppOrder, dataset: &DatasetOrder, wp: &WorkerpoolOrder, req: &RequestOrder, sponsor: Address) -> Result<B256> {
+    fn match_boost_inner(
+        &mut self,
+        env: &Env,
+        app: &AppOrder,
+        dataset: &DatasetOrder,
+        wp: &WorkerpoolOrder,
+        req: &RequestOrder,
+        sponsor: Address,
+    ) -> Result<B256> {
         let st = &self.state;
         require_msg(req.trust <= u(1), "PocoBoost: Bad trust level")?;
         require_msg(req.category == wp.category, "PocoBoost: Category mismatch")?;
-        require_msg(req.category < U256::from(st.categories.len()), "PocoBoost: Unknown category")?;
+        require_msg(
+            req.category < U256::from(st.categories.len()),
+            "PocoBoost: Unknown category",
+        )?;
         require_msg(req.appmaxprice >= app.appprice, "PocoBoost: Overpriced app")?;
-        require_msg(req.datasetmaxprice >= dataset.datasetprice, "PocoBoost: Overpriced dataset")?;
-        require_msg(req.workerpoolmaxprice >= wp.workerpoolprice, "PocoBoost: Overpriced workerpool")?;
+        require_msg(
+            req.datasetmaxprice >= dataset.datasetprice,
+            "PocoBoost: Overpriced dataset",
+        )?;
+        require_msg(
+            req.workerpoolmaxprice >= wp.workerpoolprice,
+            "PocoBoost: Overpriced workerpool",
+        )?;
         let tag = or(or(app.tag, dataset.tag), req.tag);
-        require_msg((tag & !wp.tag) == B256::ZERO, "PocoBoost: Workerpool tag does not match demand")?;
-        require_msg((tag[31] ^ app.tag[31]) & 1 == 0, "PocoBoost: App tag does not match demand")?;
+        require_msg(
+            (tag & !wp.tag) == B256::ZERO,
+            "PocoBoost: Workerpool tag does not match demand",
+        )?;
+        require_msg(
+            (tag[31] ^ app.tag[31]) & 1 == 0,
+            "PocoBoost: App tag does not match demand",
+        )?;
         require_msg(req.app == app.app, "PocoBoost: App mismatch")?;
-        require_msg(req.dataset == dataset.dataset, "PocoBoost: Dataset mismatch")?;
+        require_msg(
+            req.dataset == dataset.dataset,
+            "PocoBoost: Dataset mismatch",
+        )?;
         if let Some(i) = first_failed_restriction(st, app, dataset, wp, req) {
             return Err(PocoError::Revert(BOOST_RESTRICTIONS[i]));
         }
@@ -85,13 +125,22 @@ impl<E: Extension> Poco<E> {
 
         let bot_first = st.consumed(m.request_hash);
         let id = deal_id(m.request_hash, bot_first);
-        let sigma = st.registries.workerpools.get(&wp.workerpool).map(|w| w.scheduler_reward_ratio).unwrap_or_default();
+        let sigma = st
+            .registries
+            .workerpools
+            .get(&wp.workerpool)
+            .map(|w| w.scheduler_reward_ratio)
+            .unwrap_or_default();
         let r = st.timeref(req.category)?;
         let deal = DealBoost {
             app_owner: m.app_owner,
             app_price: safe_cast(app.appprice, 96)?,
             dataset_owner: m.dataset_owner,
-            dataset_price: if has_dataset { safe_cast(dataset.datasetprice, 96)? } else { U256::ZERO },
+            dataset_price: if has_dataset {
+                safe_cast(dataset.datasetprice, 96)?
+            } else {
+                U256::ZERO
+            },
             workerpool_owner: m.workerpool_owner,
             workerpool_price: safe_cast(wp.workerpoolprice, 96)?,
             requester: req.requester,
@@ -104,7 +153,11 @@ impl<E: Extension> Poco<E> {
             sponsor,
         };
         // B2: the dataset order's price is locked even without a dataset
-        let lock = app.appprice.add_(dataset.datasetprice)?.add_(wp.workerpoolprice)?.mul_(m.volume)?;
+        let lock = app
+            .appprice
+            .add_(dataset.datasetprice)?
+            .add_(wp.workerpoolprice)?
+            .mul_(m.volume)?;
         let pool_stake = scheduler_stake(wp.workerpoolprice)?.mul_(m.volume)?;
         self.state.ledger.lock(sponsor, lock)?;
         self.state.ledger.lock(m.workerpool_owner, pool_stake)?;
@@ -116,33 +169,82 @@ impl<E: Extension> Poco<E> {
     /// `pushResultBoost(dealId, index, results, resultsCallback, authorizationSign,
     /// enclaveChallenge, enclaveSign)` (§9.3). `index` is relative (0 ≤ index < botSize).
     #[allow(clippy::too_many_arguments)]
-    pub fn push_result_boost(&mut self, env: &Env, deal_id: B256, index: U256, results: &[u8], results_callback: &[u8], auth_sign: &[u8], enclave: Address, enclave_sign: &[u8]) -> Result<()> {
-        self.atomic(|p| p.push_boost_inner(env, deal_id, index, results, results_callback, auth_sign, enclave, enclave_sign))
+    pub fn push_result_boost(
+        &mut self,
+        env: &Env,
+        deal_id: B256,
+        index: U256,
+        results: &[u8],
+        results_callback: &[u8],
+        auth_sign: &[u8],
+        enclave: Address,
+        enclave_sign: &[u8],
+    ) -> Result<()> {
+        self.atomic(|p| {
+            p.push_boost_inner(
+                env,
+                deal_id,
+                index,
+                results,
+                results_callback,
+                auth_sign,
+                enclave,
+                enclave_sign,
+            )
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_boost_inner(&mut self, env: &Env, did: B256, index: U256, results: &[u8], results_callback: &[u8], auth_sign: &[u8], enclave: Address, enclave_sign: &[u8]) -> Result<()> {
+    fn push_boost_inner(
+        &mut self,
+        env: &Env,
+        did: B256,
+        index: U256,
+        results: &[u8],
+        results_callback: &[u8],
+        auth_sign: &[u8],
+        enclave: Address,
+        enclave_sign: &[u8],
+    ) -> Result<()> {
         let w = env.sender;
         let st = &self.state;
         let deal = st.deals_boost.get(&did).cloned().unwrap_or_default();
         require_msg(index < deal.bot_size, "PocoBoost: Unknown task")?;
         let tid = task_id(did, index);
-        require_msg(st.tasks.get(&tid).is_none_or(|t| t.status == TaskStatus::Unset), "PocoBoost: Task status not unset")?;
+        require_msg(
+            st.tasks
+                .get(&tid)
+                .is_none_or(|t| t.status == TaskStatus::Unset),
+            "PocoBoost: Task status not unset",
+        )?;
         require_msg(env.now() < deal.deadline, "PocoBoost: Deadline reached")?;
-        require_msg(enclave != Address::ZERO || deal.short_tag[2] & 1 == 0, "PocoBoost: Tag requires enclave challenge")?;
+        require_msg(
+            enclave != Address::ZERO || deal.short_tag[2] & 1 == 0,
+            "PocoBoost: Tag requires enclave challenge",
+        )?;
         require_msg(
             st.check_authorization(deal.workerpool_owner, w, tid, enclave, auth_sign)?,
             "PocoBoost: Invalid contribution authorization signature",
         )?;
         if enclave != Address::ZERO {
-            let data = if deal.callback != Address::ZERO { results_callback } else { results };
+            let data = if deal.callback != Address::ZERO {
+                results_callback
+            } else {
+                results
+            };
             let mut buf = [0u8; 84];
             buf[..20].copy_from_slice(w.as_slice());
             buf[20..52].copy_from_slice(tid.as_slice());
             buf[52..].copy_from_slice(keccak256(data).as_slice());
-            require_msg(st.verify_eth_signed(enclave, keccak256(buf), enclave_sign)?, "PocoBoost: Invalid enclave signature")?;
+            require_msg(
+                st.verify_eth_signed(enclave, keccak256(buf), enclave_sign)?,
+                "PocoBoost: Invalid enclave signature",
+            )?;
         }
-        let price = deal.app_price.add_(deal.dataset_price)?.add_(deal.workerpool_price)?;
+        let price = deal
+            .app_price
+            .add_(deal.dataset_price)?
+            .add_(deal.workerpool_price)?;
         let s_pool = scheduler_stake(deal.workerpool_price)?;
         let l = &mut self.state.ledger;
         // B1: the requester, not the sponsor, is seized
@@ -163,12 +265,24 @@ impl<E: Extension> Poco<E> {
         } else {
             U256::ZERO
         };
-        l.reward(deal.workerpool_owner, deal.workerpool_price.sub_(deal.worker_reward)?.add_(x)?)?;
+        l.reward(
+            deal.workerpool_owner,
+            deal.workerpool_price.sub_(deal.worker_reward)?.add_(x)?,
+        )?;
         if deal.callback != Address::ZERO {
-            require_msg(!results_callback.is_empty(), "PocoBoost: Callback requires data")?;
+            require_msg(
+                !results_callback.is_empty(),
+                "PocoBoost: Callback requires data",
+            )?;
             self.state.callbacks_delivered += 1;
         }
-        self.state.tasks.insert(tid, Task { status: TaskStatus::Completed, ..Task::default() });
+        self.state.tasks.insert(
+            tid,
+            Task {
+                status: TaskStatus::Completed,
+                ..Task::default()
+            },
+        );
         Ok(())
     }
 
@@ -179,15 +293,32 @@ impl<E: Extension> Poco<E> {
             let deal = st.deals_boost.get(&did).cloned().unwrap_or_default();
             require_msg(index < deal.bot_size, "PocoBoost: Unknown task")?;
             let tid = task_id(did, index);
-            require_msg(st.tasks.get(&tid).is_none_or(|t| t.status == TaskStatus::Unset), "PocoBoost: Task status not unset")?;
-            require_msg(deal.deadline <= env.now(), "PocoBoost: Deadline not reached")?;
-            let refund = deal.app_price.add_(deal.dataset_price)?.add_(deal.workerpool_price)?;
+            require_msg(
+                st.tasks
+                    .get(&tid)
+                    .is_none_or(|t| t.status == TaskStatus::Unset),
+                "PocoBoost: Task status not unset",
+            )?;
+            require_msg(
+                deal.deadline <= env.now(),
+                "PocoBoost: Deadline not reached",
+            )?;
+            let refund = deal
+                .app_price
+                .add_(deal.dataset_price)?
+                .add_(deal.workerpool_price)?;
             let s_pool = scheduler_stake(deal.workerpool_price)?;
             let l = &mut p.state.ledger;
             l.unlock(deal.sponsor, refund)?;
             l.seize(deal.workerpool_owner, s_pool)?;
             l.kitty_relock(s_pool)?;
-            p.state.tasks.insert(tid, Task { status: TaskStatus::Failed, ..Task::default() });
+            p.state.tasks.insert(
+                tid,
+                Task {
+                    status: TaskStatus::Failed,
+                    ..Task::default()
+                },
+            );
             Ok(())
         })
     }

@@ -45,7 +45,10 @@ impl Deal {
     /// `P = P_a + P_d + P_w` (checked).
     pub fn task_price(&self) -> crate::error::Result<U256> {
         use crate::error::Checked;
-        self.app.price.add_(self.dataset.price)?.add_(self.workerpool.price)
+        self.app
+            .price
+            .add_(self.dataset.price)?
+            .add_(self.workerpool.price)
     }
 
     /// Whether bit 0 (TEE) of the deal tag is set (spec §5.2).

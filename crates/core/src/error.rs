@@ -160,26 +160,37 @@ pub(crate) trait Checked: Sized {
 impl Checked for U256 {
     #[inline]
     fn add_(self, o: Self) -> Result<Self> {
-        self.checked_add(o).ok_or(PocoError::Panic(Panic::Arithmetic))
+        self.checked_add(o)
+            .ok_or(PocoError::Panic(Panic::Arithmetic))
     }
     #[inline]
     fn sub_(self, o: Self) -> Result<Self> {
-        self.checked_sub(o).ok_or(PocoError::Panic(Panic::Arithmetic))
+        self.checked_sub(o)
+            .ok_or(PocoError::Panic(Panic::Arithmetic))
     }
     #[inline]
     fn mul_(self, o: Self) -> Result<Self> {
-        self.checked_mul(o).ok_or(PocoError::Panic(Panic::Arithmetic))
+        self.checked_mul(o)
+            .ok_or(PocoError::Panic(Panic::Arithmetic))
     }
 }
 
 /// `require(cond)` with empty revert data.
 #[inline]
 pub(crate) fn require(cond: bool, check: Check) -> Result<()> {
-    if cond { Ok(()) } else { Err(PocoError::Empty(check)) }
+    if cond {
+        Ok(())
+    } else {
+        Err(PocoError::Empty(check))
+    }
 }
 
 /// `require(cond, "msg")`.
 #[inline]
 pub(crate) fn require_msg(cond: bool, msg: &'static str) -> Result<()> {
-    if cond { Ok(()) } else { Err(PocoError::Revert(msg)) }
+    if cond {
+        Ok(())
+    } else {
+        Err(PocoError::Revert(msg))
+    }
 }

@@ -51,7 +51,11 @@ impl PartialEq for Ledger {
         fn norm<K: Copy + Eq + std::hash::Hash + Ord, V: Copy + PartialEq + Default>(
             m: &FxHashMap<K, V>,
         ) -> Vec<(K, V)> {
-            let mut v: Vec<(K, V)> = m.iter().filter(|(_, v)| **v != V::default()).map(|(k, v)| (*k, *v)).collect();
+            let mut v: Vec<(K, V)> = m
+                .iter()
+                .filter(|(_, v)| **v != V::default())
+                .map(|(k, v)| (*k, *v))
+                .collect();
             v.sort_by_key(|a| a.0);
             v
         }
@@ -67,7 +71,10 @@ impl Eq for Ledger {}
 impl Ledger {
     /// A ledger whose locked funds are held by `proxy` (the PoCo Diamond address).
     pub fn new(proxy: Address) -> Self {
-        Self { proxy, ..Self::default() }
+        Self {
+            proxy,
+            ..Self::default()
+        }
     }
 
     /// The proxy (escrow holder) address.
@@ -98,7 +105,10 @@ impl Ledger {
 
     /// `allowance(owner, spender)`.
     pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
-        self.allowances.get(&(owner, spender)).copied().unwrap_or_default()
+        self.allowances
+            .get(&(owner, spender))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// RLC (base token) balance of `a`, outside PoCo.
@@ -108,8 +118,12 @@ impl Ledger {
 
     /// Every account with a nonzero balance or frozen amount, sorted by address.
     pub fn accounts_sorted(&self) -> Vec<(Address, Account)> {
-        let mut v: Vec<_> =
-            self.accounts.iter().filter(|(_, a)| **a != Account::default()).map(|(k, a)| (*k, *a)).collect();
+        let mut v: Vec<_> = self
+            .accounts
+            .iter()
+            .filter(|(_, a)| **a != Account::default())
+            .map(|(k, a)| (*k, *a))
+            .collect();
         v.sort_by_key(|(k, _)| *k);
         v
     }
@@ -121,7 +135,9 @@ impl Ledger {
 
     /// Σ balance over all accounts, proxy included.
     pub fn total_balance(&self) -> U256 {
-        self.accounts.values().fold(U256::ZERO, |s, a| s + a.balance)
+        self.accounts
+            .values()
+            .fold(U256::ZERO, |s, a| s + a.balance)
     }
 
     /// Total RLC in existence (outside + inside PoCo).
@@ -134,11 +150,16 @@ impl Ledger {
         let proxy = self.balance_of(self.proxy);
         let frozen = self.total_frozen();
         if proxy < frozen {
-            return Err(format!("I1 violated: balance[PROXY]={proxy} < Σfrozen={frozen}"));
+            return Err(format!(
+                "I1 violated: balance[PROXY]={proxy} < Σfrozen={frozen}"
+            ));
         }
         let bal = self.total_balance();
         if bal != self.total_supply {
-            return Err(format!("I2 violated: Σbalance={bal} != totalSupply={}", self.total_supply));
+            return Err(format!(
+                "I2 violated: Σbalance={bal} != totalSupply={}",
+                self.total_supply
+            ));
         }
         if self.rlc_balance(self.proxy) < self.total_supply {
             return Err("I3 violated: RLC held by the proxy < totalSupply".into());
@@ -195,7 +216,12 @@ impl Ledger {
     // ---------------------------------------------------------------- primitives (§3.3)
 
     /// Internal transfer of `IexecEscrow.v8`: nonzero endpoints, `value ≤ balance[from]`.
-    pub(crate) fn transfer_internal(&mut self, from: Address, to: Address, value: U256) -> Result<()> {
+    pub(crate) fn transfer_internal(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<()> {
         if from == Address::ZERO {
             return Err(PocoError::Revert(ERR_FROM_EMPTY));
         }
@@ -236,7 +262,9 @@ impl Ledger {
     /// `seize(a, v)`: `frozen[a] −= v`; the value stays on the proxy (panic 0x11 if short).
     pub fn seize(&mut self, a: Address, v: U256) -> Result<()> {
         let f = self.account(a).frozen;
-        let nf = f.checked_sub(v).ok_or(PocoError::Panic(Panic::Arithmetic))?;
+        let nf = f
+            .checked_sub(v)
+            .ok_or(PocoError::Panic(Panic::Arithmetic))?;
         self.acct_mut(a).frozen = nf;
         Ok(())
     }
@@ -340,7 +368,13 @@ impl Ledger {
     }
 
     /// ERC-20 `transferFrom`.
-    pub fn transfer_from(&mut self, spender: Address, from: Address, to: Address, v: U256) -> Result<()> {
+    pub fn transfer_from(
+        &mut self,
+        spender: Address,
+        from: Address,
+        to: Address,
+        v: U256,
+    ) -> Result<()> {
         // OpenZeppelin 3 order: the transfer first, then the allowance decrease.
         self.erc20_transfer(from, to, v)?;
         let al = self.allowance(from, spender);

@@ -87,7 +87,13 @@ pub trait Extension {
 
     /// At a classic match, with the consumed order hashes; by default calls
     /// [`Extension::after_match`]. On failure the core removes the deal and restores `consumed`.
-    fn on_match(&mut self, st: &mut State, env: &Env, deal_id: B256, _orders: &MatchedOrders) -> Result<()> {
+    fn on_match(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        deal_id: B256,
+        _orders: &MatchedOrders,
+    ) -> Result<()> {
         self.after_match(st, env, deal_id)
     }
 
@@ -99,7 +105,13 @@ pub trait Extension {
 
     /// In `contribute`, after the baseline checks and before any write: reject the contribution
     /// (return an error) or replace the worker's weight (`Some`). `None` keeps `ω(score)`.
-    fn contribution_weight(&mut self, _st: &State, _env: &Env, _task_id: B256, _worker: Address) -> Result<Option<Weight>> {
+    fn contribution_weight(
+        &mut self,
+        _st: &State,
+        _env: &Env,
+        _task_id: B256,
+        _worker: Address,
+    ) -> Result<Option<Weight>> {
         Ok(None)
     }
 
@@ -117,19 +129,36 @@ pub trait Extension {
 
     /// After a contribution is recorded and the worker stake locked (before consensus is
     /// checked the task is already updated).
-    fn after_contribute(&mut self, _st: &mut State, _env: &Env, _task_id: B256, _worker: Address) -> Result<()> {
+    fn after_contribute(
+        &mut self,
+        _st: &mut State,
+        _env: &Env,
+        _task_id: B256,
+        _worker: Address,
+    ) -> Result<()> {
         Ok(())
     }
 
     /// On success, before the baseline payout and before the task is marked COMPLETED (its
     /// status is still REVEALING, or ACTIVE on the fast path, so a failure leaves it intact).
-    fn settle_success(&mut self, _st: &mut State, _env: &Env, _task_id: B256, _path: SuccessPath) -> Result<Settlement> {
+    fn settle_success(
+        &mut self,
+        _st: &mut State,
+        _env: &Env,
+        _task_id: B256,
+        _path: SuccessPath,
+    ) -> Result<Settlement> {
         Ok(Settlement::Baseline)
     }
 
     /// On claim, before the baseline refund and stake release and before the task is marked
     /// FAILED.
-    fn settle_failure(&mut self, _st: &mut State, _env: &Env, _task_id: B256) -> Result<Settlement> {
+    fn settle_failure(
+        &mut self,
+        _st: &mut State,
+        _env: &Env,
+        _task_id: B256,
+    ) -> Result<Settlement> {
         Ok(Settlement::Baseline)
     }
 }

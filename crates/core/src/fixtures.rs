@@ -4,7 +4,9 @@
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 
-use crate::orders::{AppOrder, DatasetOrder, Order, RequestOrder, WorkerpoolOrder, result_hash, result_seal};
+use crate::orders::{
+    AppOrder, DatasetOrder, Order, RequestOrder, WorkerpoolOrder, result_hash, result_seal,
+};
 use crate::signatures::Wallet;
 use crate::{Config, Env, Extension, Poco, Result};
 
@@ -49,7 +51,9 @@ impl Actors {
             enclave: Wallet::from_label("enclave"),
             sms: Wallet::from_label("sms"),
             anyone: Wallet::from_label("anyone"),
-            workers: (0..n_workers).map(|i| Wallet::from_label(&format!("worker{}", i + 1))).collect(),
+            workers: (0..n_workers)
+                .map(|i| Wallet::from_label(&format!("worker{}", i + 1)))
+                .collect(),
         }
     }
 }
@@ -134,7 +138,11 @@ impl<E: Extension> World<E> {
     /// Deploy with an extension.
     pub fn with_extension(n_workers: usize, verify_signatures: bool, ext: E) -> Self {
         let actors = Actors::new(n_workers);
-        let cfg = Config { owner: actors.admin.address(), verify_signatures, ..Config::default() };
+        let cfg = Config {
+            owner: actors.admin.address(),
+            verify_signatures,
+            ..Config::default()
+        };
         let mut poco = Poco::with_extension(cfg, ext);
         let app = poco
             .create_app(
@@ -147,10 +155,24 @@ impl<E: Extension> World<E> {
             )
             .expect("fresh app");
         let dataset = poco
-            .create_dataset(actors.dataset_provider.address(), "my-dataset", Bytes::from_static(b"dataset data"), keccak256("dataset-checksum"))
+            .create_dataset(
+                actors.dataset_provider.address(),
+                "my-dataset",
+                Bytes::from_static(b"dataset data"),
+                keccak256("dataset-checksum"),
+            )
             .expect("fresh dataset");
-        let workerpool = poco.create_workerpool(actors.scheduler.address(), "my-workerpool").expect("fresh workerpool");
-        Self { poco, actors, app, dataset, workerpool, now: 1_700_000_000 }
+        let workerpool = poco
+            .create_workerpool(actors.scheduler.address(), "my-workerpool")
+            .expect("fresh workerpool");
+        Self {
+            poco,
+            actors,
+            app,
+            dataset,
+            workerpool,
+            now: 1_700_000_000,
+        }
     }
 
     /// Environment of a call by `sender` at the current time.
@@ -174,9 +196,23 @@ impl<E: Extension> World<E> {
     pub fn orders(&self, p: &OrderParams) -> Orders {
         let ds = self.poco.domain_separator();
         let a = &self.actors;
-        let mut app = AppOrder { app: self.app, appprice: p.app_price, volume: p.volume, tag: p.tag, salt: p.salt, ..Default::default() };
+        let mut app = AppOrder {
+            app: self.app,
+            appprice: p.app_price,
+            volume: p.volume,
+            tag: p.tag,
+            salt: p.salt,
+            ..Default::default()
+        };
         let mut dataset = if p.with_dataset {
-            DatasetOrder { dataset: self.dataset, datasetprice: p.dataset_price, volume: p.volume, tag: p.tag, salt: p.salt, ..Default::default() }
+            DatasetOrder {
+                dataset: self.dataset,
+                datasetprice: p.dataset_price,
+                volume: p.volume,
+                tag: p.tag,
+                salt: p.salt,
+                ..Default::default()
+            }
         } else {
             DatasetOrder::default()
         };
@@ -216,18 +252,27 @@ impl<E: Extension> World<E> {
             workerpool.sign = a.scheduler.sign_hash(workerpool.hash(ds));
             request.sign = a.requester.sign_hash(request.hash(ds));
         }
-        Orders { app, dataset, workerpool, request }
+        Orders {
+            app,
+            dataset,
+            workerpool,
+            request,
+        }
     }
 
     /// Re-sign the request order after editing it.
     pub fn resign_request(&self, o: &mut RequestOrder) {
-        o.sign = self.actors.requester.sign_hash(o.hash(self.poco.domain_separator()));
+        o.sign = self
+            .actors
+            .requester
+            .sign_hash(o.hash(self.poco.domain_separator()));
     }
 
     /// `matchOrders` sent by `anyone`.
     pub fn match_orders(&mut self, o: &Orders) -> Result<B256> {
         let env = self.env(self.actors.anyone.address());
-        self.poco.match_orders(&env, &o.app, &o.dataset, &o.workerpool, &o.request)
+        self.poco
+            .match_orders(&env, &o.app, &o.dataset, &o.workerpool, &o.request)
     }
 
     /// The scheduler's authorization for `worker` on `task` (no enclave).
@@ -236,7 +281,13 @@ impl<E: Extension> World<E> {
     }
 
     /// Authorization signed by `signer` for `worker`, `task`, `enclave`.
-    pub fn authorize_with(&self, signer: &Wallet, worker: Address, task: B256, enclave: Address) -> Bytes {
+    pub fn authorize_with(
+        &self,
+        signer: &Wallet,
+        worker: Address,
+        task: B256,
+        enclave: Address,
+    ) -> Bytes {
         if !self.poco.state.settings.verify_signatures {
             return Bytes::new();
         }
@@ -248,7 +299,15 @@ impl<E: Extension> World<E> {
         let w = self.actors.workers[i].address();
         let auth = self.authorize(w, task);
         let env = self.env(w);
-        self.poco.contribute(&env, task, result_hash(task, digest), result_seal(w, task, digest), Address::ZERO, &[], &auth)
+        self.poco.contribute(
+            &env,
+            task,
+            result_hash(task, digest),
+            result_seal(w, task, digest),
+            Address::ZERO,
+            &[],
+            &auth,
+        )
     }
 
     /// Worker `i` reveals `digest`.
@@ -271,7 +330,10 @@ impl<E: Extension> World<E> {
 
     /// Set the score of worker `i` directly (PoCo's tests write storage the same way).
     pub fn set_score(&mut self, i: usize, score: u64) {
-        self.poco.state.scores.insert(self.actors.workers[i].address(), U256::from(score));
+        self.poco
+            .state
+            .scores
+            .insert(self.actors.workers[i].address(), U256::from(score));
     }
 
     /// Worker address.

@@ -67,7 +67,11 @@ pub struct Env {
 impl Env {
     /// A call from `sender` at `timestamp` on chain 31337 (hardhat).
     pub fn at(sender: Address, timestamp: u64) -> Self {
-        Self { sender, timestamp, chain_id: 31337 }
+        Self {
+            sender,
+            timestamp,
+            chain_id: 31337,
+        }
     }
 
     #[inline]
@@ -203,7 +207,11 @@ impl<E: Extension> Poco<E> {
         let categories = cfg
             .categories
             .into_iter()
-            .map(|(name, description, r)| Category { name, description, work_clock_time_ref: U256::from(r) })
+            .map(|(name, description, r)| Category {
+                name,
+                description,
+                work_clock_time_ref: U256::from(r),
+            })
             .collect();
         Self {
             state: State {
@@ -255,7 +263,10 @@ impl<E: Extension> Poco<E> {
     // ------------------------------------------------------------ configuration (§1.2)
 
     fn only_owner(&self, env: &Env) -> Result<()> {
-        require_msg(env.sender == self.state.settings.owner, "Ownable: caller is not the owner")
+        require_msg(
+            env.sender == self.state.settings.owner,
+            "Ownable: caller is not the owner",
+        )
     }
 
     /// `setTeeBroker(addr)` (owner).
@@ -273,22 +284,39 @@ impl<E: Extension> Poco<E> {
     }
 
     /// `createCategory(name, description, workClockTimeRef)` (owner); returns the new id.
-    pub fn create_category(&mut self, env: &Env, name: &str, description: &str, r: U256) -> Result<U256> {
+    pub fn create_category(
+        &mut self,
+        env: &Env,
+        name: &str,
+        description: &str,
+        r: U256,
+    ) -> Result<U256> {
         self.only_owner(env)?;
-        self.state.categories.push(Category { name: name.into(), description: description.into(), work_clock_time_ref: r });
+        self.state.categories.push(Category {
+            name: name.into(),
+            description: description.into(),
+            work_clock_time_ref: r,
+        });
         Ok(U256::from(self.state.categories.len() - 1))
     }
 
     /// `updateDomainSeparator()` (anyone): recompute from `env.chain_id` and the proxy.
     pub fn update_domain_separator(&mut self, env: &Env) -> Result<()> {
-        self.state.settings.domain_separator = orders::domain_separator(env.chain_id, self.state.settings.proxy);
+        self.state.settings.domain_separator =
+            orders::domain_separator(env.chain_id, self.state.settings.proxy);
         Ok(())
     }
 
     /// `importScore(worker)`: with `v3Hub = 0` (every 6.1.0 deployment) the external call fails.
     pub fn import_score(&mut self, _env: &Env, worker: Address) -> Result<()> {
-        require_msg(!self.state.score_imported.contains(&worker), "score-already-imported")?;
-        require(self.state.settings.v3_hub != Address::ZERO, Check::CallToNonContract)?;
+        require_msg(
+            !self.state.score_imported.contains(&worker),
+            "score-already-imported",
+        )?;
+        require(
+            self.state.settings.v3_hub != Address::ZERO,
+            Check::CallToNonContract,
+        )?;
         unreachable!("no v3 hub can be configured in the core")
     }
 
@@ -315,7 +343,12 @@ impl<E: Extension> Poco<E> {
     }
 
     /// `depositForArray(amounts, targets)`.
-    pub fn deposit_for_array(&mut self, env: &Env, amounts: &[U256], targets: &[Address]) -> Result<()> {
+    pub fn deposit_for_array(
+        &mut self,
+        env: &Env,
+        amounts: &[U256],
+        targets: &[Address],
+    ) -> Result<()> {
         require_msg(amounts.len() == targets.len(), "invalid-array-length")?;
         self.atomic(|p| {
             for (a, t) in amounts.iter().zip(targets) {
@@ -353,13 +386,31 @@ impl<E: Extension> Poco<E> {
     // ------------------------------------------------------------ registries (§2.2)
 
     /// `createApp(owner, …)` (anyone, for any owner); returns the app address.
-    pub fn create_app(&mut self, owner: Address, name: &str, app_type: &str, multiaddr: Bytes, checksum: B256, mrenclave: Bytes) -> Result<Address> {
-        self.state.registries.create_app(owner, name, app_type, multiaddr, checksum, mrenclave)
+    pub fn create_app(
+        &mut self,
+        owner: Address,
+        name: &str,
+        app_type: &str,
+        multiaddr: Bytes,
+        checksum: B256,
+        mrenclave: Bytes,
+    ) -> Result<Address> {
+        self.state
+            .registries
+            .create_app(owner, name, app_type, multiaddr, checksum, mrenclave)
     }
 
     /// `createDataset(owner, …)`.
-    pub fn create_dataset(&mut self, owner: Address, name: &str, multiaddr: Bytes, checksum: B256) -> Result<Address> {
-        self.state.registries.create_dataset(owner, name, multiaddr, checksum)
+    pub fn create_dataset(
+        &mut self,
+        owner: Address,
+        name: &str,
+        multiaddr: Bytes,
+        checksum: B256,
+    ) -> Result<Address> {
+        self.state
+            .registries
+            .create_dataset(owner, name, multiaddr, checksum)
     }
 
     /// `createWorkerpool(owner, description)`.
@@ -368,12 +419,29 @@ impl<E: Extension> Poco<E> {
     }
 
     /// Workerpool `changePolicy(ρ, σ)`, sent by the pool owner.
-    pub fn change_policy(&mut self, env: &Env, pool: Address, worker_stake_ratio: U256, scheduler_reward_ratio: U256) -> Result<()> {
-        self.state.registries.change_policy(env.sender, pool, worker_stake_ratio, scheduler_reward_ratio)
+    pub fn change_policy(
+        &mut self,
+        env: &Env,
+        pool: Address,
+        worker_stake_ratio: U256,
+        scheduler_reward_ratio: U256,
+    ) -> Result<()> {
+        self.state.registries.change_policy(
+            env.sender,
+            pool,
+            worker_stake_ratio,
+            scheduler_reward_ratio,
+        )
     }
 
     /// ERC-721 transfer of an asset by its owner.
-    pub fn transfer_asset(&mut self, env: &Env, kind: AssetKind, asset: Address, to: Address) -> Result<()> {
+    pub fn transfer_asset(
+        &mut self,
+        env: &Env,
+        kind: AssetKind,
+        asset: Address,
+        to: Address,
+    ) -> Result<()> {
         self.state.registries.transfer(env.sender, kind, asset, to)
     }
 
@@ -406,7 +474,11 @@ impl<E: Extension> Poco<E> {
 
     /// `viewContribution(taskId, worker)`.
     pub fn view_contribution(&self, task: B256, w: Address) -> Contribution {
-        self.state.tasks.get(&task).map(|t| t.contribution(w)).unwrap_or_default()
+        self.state
+            .tasks
+            .get(&task)
+            .map(|t| t.contribution(w))
+            .unwrap_or_default()
     }
 
     /// `viewConsumed(orderHash)`.
@@ -421,8 +493,14 @@ impl<E: Extension> Poco<E> {
 
     /// `viewCategory(id)`; unknown id → `revert()`.
     pub fn view_category(&self, id: U256) -> Result<Category> {
-        let i: usize = id.try_into().map_err(|_| PocoError::Empty(Check::UnknownCategory))?;
-        self.state.categories.get(i).cloned().ok_or(PocoError::Empty(Check::UnknownCategory))
+        let i: usize = id
+            .try_into()
+            .map_err(|_| PocoError::Empty(Check::UnknownCategory))?;
+        self.state
+            .categories
+            .get(i)
+            .cloned()
+            .ok_or(PocoError::Empty(Check::UnknownCategory))
     }
 
     /// `countCategory()`.
@@ -465,7 +543,12 @@ impl<E: Extension> Poco<E> {
     }
 
     /// `verifyPresignatureOrSignature(account, hash, sign)` view.
-    pub fn verify_presignature_or_signature(&self, account: Address, hash: B256, sig: &[u8]) -> Result<bool> {
+    pub fn verify_presignature_or_signature(
+        &self,
+        account: Address,
+        hash: B256,
+        sig: &[u8],
+    ) -> Result<bool> {
         self.state.verify_signed_or_presigned(account, hash, sig)
     }
 }
@@ -504,7 +587,12 @@ impl State {
     }
 
     /// `verifySignedOrPresigned`: presigned first, then the signature.
-    pub fn verify_signed_or_presigned(&self, account: Address, hash: B256, sig: &[u8]) -> Result<bool> {
+    pub fn verify_signed_or_presigned(
+        &self,
+        account: Address,
+        hash: B256,
+        sig: &[u8],
+    ) -> Result<bool> {
         if self.verify_presigned(account, hash) {
             return Ok(true);
         }
@@ -524,7 +612,9 @@ impl State {
 
     /// `owner()` of an asset; a call to an address without `owner()` aborts (spec §6.2 row 21).
     pub fn asset_owner(&self, a: Address) -> Result<Address> {
-        self.registries.owner_of_any(a).ok_or(PocoError::Empty(Check::CallToNonContract))
+        self.registries
+            .owner_of_any(a)
+            .ok_or(PocoError::Empty(Check::CallToNonContract))
     }
 
     /// `consumed[h]`.
@@ -541,8 +631,13 @@ impl State {
 
     /// `workClockTimeRef` of category `c`.
     pub(crate) fn timeref(&self, c: U256) -> Result<U256> {
-        let i: usize = c.try_into().map_err(|_| PocoError::Empty(Check::UnknownCategory))?;
-        self.categories.get(i).map(|c| c.work_clock_time_ref).ok_or(PocoError::Empty(Check::UnknownCategory))
+        let i: usize = c
+            .try_into()
+            .map_err(|_| PocoError::Empty(Check::UnknownCategory))?;
+        self.categories
+            .get(i)
+            .map(|c| c.work_clock_time_ref)
+            .ok_or(PocoError::Empty(Check::UnknownCategory))
     }
 }
 
@@ -561,7 +656,11 @@ pub(crate) fn min(a: U256, b: U256) -> U256 {
 /// `⌊log₂ x⌋`, `log2(0) = 0` (spec §0.2).
 #[inline]
 pub fn log2(x: U256) -> U256 {
-    if x.is_zero() { U256::ZERO } else { U256::from(x.bit_len() - 1) }
+    if x.is_zero() {
+        U256::ZERO
+    } else {
+        U256::from(x.bit_len() - 1)
+    }
 }
 
 #[allow(unused_imports)]

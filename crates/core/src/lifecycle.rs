@@ -26,17 +26,34 @@ impl State {
     #[inline]
     pub(crate) fn deal_of(&self, task: &Task) -> &Deal {
         static EMPTY: std::sync::OnceLock<Deal> = std::sync::OnceLock::new();
-        self.deals.get(&task.dealid).unwrap_or_else(|| EMPTY.get_or_init(Deal::default))
+        self.deals
+            .get(&task.dealid)
+            .unwrap_or_else(|| EMPTY.get_or_init(Deal::default))
     }
 
     /// Authorization check of §7.4 step 5 and enclave signature of step 6.
-    pub(crate) fn check_authorization(&self, deal_pool_owner: Address, worker: Address, task_id: B256, enclave: Address, auth_sign: &[u8]) -> Result<bool> {
+    pub(crate) fn check_authorization(
+        &self,
+        deal_pool_owner: Address,
+        worker: Address,
+        task_id: B256,
+        enclave: Address,
+        auth_sign: &[u8],
+    ) -> Result<bool> {
         let broker = self.settings.teebroker;
-        let authorizer = if enclave != Address::ZERO && broker != Address::ZERO { broker } else { deal_pool_owner };
+        let authorizer = if enclave != Address::ZERO && broker != Address::ZERO {
+            broker
+        } else {
+            deal_pool_owner
+        };
         if !self.settings.verify_signatures && !self.has_code(authorizer) {
             return Ok(true);
         }
-        self.verify_eth_signed(authorizer, authorization_hash(worker, task_id, enclave), auth_sign)
+        self.verify_eth_signed(
+            authorizer,
+            authorization_hash(worker, task_id, enclave),
+            auth_sign,
+        )
     }
 }
 
@@ -55,7 +72,12 @@ impl<E: Extension> Poco<E> {
         require(idx >= bot_first, Check::InitIdxBelowFirst)?;
         require(idx < bot_first.add_(bot_size)?, Check::InitIdxAboveLast)?;
         let tid = task_id(deal_id, idx);
-        require(st.tasks.get(&tid).is_none_or(|t| t.status == TaskStatus::Unset), Check::InitTaskNotUnset)?;
+        require(
+            st.tasks
+                .get(&tid)
+                .is_none_or(|t| t.status == TaskStatus::Unset),
+            Check::InitTaskNotUnset,
+        )?;
         let r = st.timeref(category)?;
         let contribution_deadline = start.add_(r.mul_(u(CONTRIBUTION_DEADLINE_RATIO))?)?;
         let final_deadline = start.add_(r.mul_(u(FINAL_DEADLINE_RATIO))?)?;
@@ -83,31 +105,89 @@ impl<E: Extension> Poco<E> {
     }
 
     /// `initializeArray(dealIds, idxs)` (§7.11): atomic.
-    pub fn initialize_array(&mut self, env: &Env, deal_ids: &[B256], idxs: &[U256]) -> Result<Vec<B256>> {
+    pub fn initialize_array(
+        &mut self,
+        env: &Env,
+        deal_ids: &[B256],
+        idxs: &[U256],
+    ) -> Result<Vec<B256>> {
         require(deal_ids.len() == idxs.len(), Check::ArrayLengthMismatch)?;
-        let touched: Vec<B256> = deal_ids.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
-        self.all_or_nothing(&touched, |p| deal_ids.iter().zip(idxs).map(|(d, i)| p.initialize_inner(env, *d, *i)).collect())
+        let touched: Vec<B256> = deal_ids
+            .iter()
+            .zip(idxs)
+            .map(|(d, i)| task_id(*d, *i))
+            .collect();
+        self.all_or_nothing(&touched, |p| {
+            deal_ids
+                .iter()
+                .zip(idxs)
+                .map(|(d, i)| p.initialize_inner(env, *d, *i))
+                .collect()
+        })
     }
 
     /// `contribute(taskId, resultHash, resultSeal, enclaveChallenge, enclaveSign, authorizationSign)` (§7.4).
     #[allow(clippy::too_many_arguments)]
-    pub fn contribute(&mut self, env: &Env, task_id: B256, result_hash: B256, result_seal: B256, enclave: Address, enclave_sign: &[u8], auth_sign: &[u8]) -> Result<()> {
-        self.atomic(|p| p.contribute_inner(env, task_id, result_hash, result_seal, enclave, enclave_sign, auth_sign))
+    pub fn contribute(
+        &mut self,
+        env: &Env,
+        task_id: B256,
+        result_hash: B256,
+        result_seal: B256,
+        enclave: Address,
+        enclave_sign: &[u8],
+        auth_sign: &[u8],
+    ) -> Result<()> {
+        self.atomic(|p| {
+            p.contribute_inner(
+                env,
+                task_id,
+                result_hash,
+                result_seal,
+                enclave,
+                enclave_sign,
+                auth_sign,
+            )
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn contribute_inner(&mut self, env: &Env, tid: B256, rh: B256, rs: B256, enclave: Address, enclave_sign: &[u8], auth_sign: &[u8]) -> Result<()> {
+    fn contribute_inner(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        rh: B256,
+        rs: B256,
+        enclave: Address,
+        enclave_sign: &[u8],
+        auth_sign: &[u8],
+    ) -> Result<()> {
         let w = env.sender;
         let st = &self.state;
-        let task = st.tasks.get(&tid).ok_or(PocoError::Empty(Check::TaskNotActive))?;
+        let task = st
+            .tasks
+            .get(&tid)
+            .ok_or(PocoError::Empty(Check::TaskNotActive))?;
         require(task.status == TaskStatus::Active, Check::TaskNotActive)?;
-        require(env.now() < task.contribution_deadline, Check::ContributionDeadlineReached)?;
+        require(
+            env.now() < task.contribution_deadline,
+            Check::ContributionDeadlineReached,
+        )?;
         require(task.position(w).is_none(), Check::AlreadyContributed)?;
         let deal = st.deal_of(task);
-        require(enclave != Address::ZERO || !deal.is_tee(), Check::EnclaveRequired)?;
-        require(st.check_authorization(deal.workerpool.owner, w, tid, enclave, auth_sign)?, Check::InvalidAuthorization)?;
+        require(
+            enclave != Address::ZERO || !deal.is_tee(),
+            Check::EnclaveRequired,
+        )?;
+        require(
+            st.check_authorization(deal.workerpool.owner, w, tid, enclave, auth_sign)?,
+            Check::InvalidAuthorization,
+        )?;
         if enclave != Address::ZERO {
-            require(st.verify_eth_signed(enclave, enclave_hash(rh, rs), enclave_sign)?, Check::InvalidEnclaveSignature)?;
+            require(
+                st.verify_eth_signed(enclave, enclave_hash(rh, rs), enclave_sign)?,
+                Check::InvalidEnclaveSignature,
+            )?;
         }
         let stake = deal.worker_stake;
         let trust = deal.trust;
@@ -129,12 +209,26 @@ impl<E: Extension> Poco<E> {
         let new_total = task.total.add_(delta)?;
         // §7.5 consensus check
         let consensus = new_group.mul_(trust)? > new_total.mul_(trust.sub_(u(1))?)?;
-        let reveal_deadline = if consensus { env.now().add_(task.timeref.mul_(u(REVEAL_DEADLINE_RATIO))?)? } else { U256::ZERO };
+        let reveal_deadline = if consensus {
+            env.now()
+                .add_(task.timeref.mul_(u(REVEAL_DEADLINE_RATIO))?)?
+        } else {
+            U256::ZERO
+        };
 
         self.state.ledger.lock(w, stake)?;
         let task = self.state.tasks.get_mut(&tid).expect("checked above");
         // what an extension failure must restore (the writes below are otherwise infallible)
-        let undo = (task.groups.len(), g, task.total, task.status, task.consensus_value, task.reveal_deadline, task.reveal_counter, task.winner_counter);
+        let undo = (
+            task.groups.len(),
+            g,
+            task.total,
+            task.status,
+            task.consensus_value,
+            task.reveal_deadline,
+            task.reveal_counter,
+            task.winner_counter,
+        );
         task.contributors.push(w);
         task.contributions.push(Contribution {
             status: ContributionStatus::Contributed,
@@ -181,15 +275,37 @@ impl<E: Extension> Poco<E> {
     /// `reveal(taskId, resultDigest)` (§7.6).
     pub fn reveal(&mut self, env: &Env, tid: B256, digest: B256) -> Result<()> {
         let w = env.sender;
-        let task = self.state.tasks.get_mut(&tid).ok_or(PocoError::Empty(Check::TaskNotRevealing))?;
-        require(task.status == TaskStatus::Revealing, Check::TaskNotRevealing)?;
-        require(env.now() < task.reveal_deadline, Check::RevealDeadlineReached)?;
+        let task = self
+            .state
+            .tasks
+            .get_mut(&tid)
+            .ok_or(PocoError::Empty(Check::TaskNotRevealing))?;
+        require(
+            task.status == TaskStatus::Revealing,
+            Check::TaskNotRevealing,
+        )?;
+        require(
+            env.now() < task.reveal_deadline,
+            Check::RevealDeadlineReached,
+        )?;
         let i = task.position(w);
         let c = i.map(|i| task.contributions[i]).unwrap_or_default();
-        require(c.status == ContributionStatus::Contributed, Check::ContributionNotContributed)?;
-        require(c.result_hash == task.consensus_value, Check::NotConsensusValue)?;
-        require(c.result_hash == result_hash(tid, digest), Check::ResultHashMismatch)?;
-        require(c.result_seal == result_seal(w, tid, digest), Check::ResultSealMismatch)?;
+        require(
+            c.status == ContributionStatus::Contributed,
+            Check::ContributionNotContributed,
+        )?;
+        require(
+            c.result_hash == task.consensus_value,
+            Check::NotConsensusValue,
+        )?;
+        require(
+            c.result_hash == result_hash(tid, digest),
+            Check::ResultHashMismatch,
+        )?;
+        require(
+            c.result_seal == result_seal(w, tid, digest),
+            Check::ResultSealMismatch,
+        )?;
         let i = i.expect("status CONTRIBUTED implies a contribution");
         task.contributions[i].status = ContributionStatus::Proved;
         task.reveal_counter += u(1);
@@ -201,10 +317,19 @@ impl<E: Extension> Poco<E> {
     pub fn reopen(&mut self, env: &Env, tid: B256) -> Result<()> {
         let st = &self.state;
         let task = st.tasks.get(&tid).cloned().unwrap_or_default();
-        require(env.sender == st.deal_of(&task).workerpool.owner, Check::NotScheduler)?;
-        require(task.status == TaskStatus::Revealing, Check::TaskNotRevealing)?;
+        require(
+            env.sender == st.deal_of(&task).workerpool.owner,
+            Check::NotScheduler,
+        )?;
+        require(
+            task.status == TaskStatus::Revealing,
+            Check::TaskNotRevealing,
+        )?;
         require(env.now() < task.final_deadline, Check::FinalDeadlineReached)?;
-        require(task.reveal_deadline <= env.now(), Check::RevealDeadlineNotReached)?;
+        require(
+            task.reveal_deadline <= env.now(),
+            Check::RevealDeadlineNotReached,
+        )?;
         require(task.reveal_counter.is_zero(), Check::SomeoneRevealed)?;
         let task = self.state.tasks.get_mut(&tid).expect("status REVEALING");
         let cv = task.consensus_value;
@@ -224,28 +349,51 @@ impl<E: Extension> Poco<E> {
     }
 
     /// `finalize(taskId, results, resultsCallback)`, scheduler only (§7.8).
-    pub fn finalize(&mut self, env: &Env, tid: B256, results: &[u8], results_callback: &[u8]) -> Result<()> {
+    pub fn finalize(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        results: &[u8],
+        results_callback: &[u8],
+    ) -> Result<()> {
         self.atomic(|p| p.finalize_inner(env, tid, results, results_callback))
     }
 
-    fn finalize_inner(&mut self, env: &Env, tid: B256, results: &[u8], results_callback: &[u8]) -> Result<()> {
+    fn finalize_inner(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        results: &[u8],
+        results_callback: &[u8],
+    ) -> Result<()> {
         let st = &self.state;
         let task = st.tasks.get(&tid);
         let empty = Task::default();
         let task = task.unwrap_or(&empty);
         let deal = st.deal_of(task);
         require(env.sender == deal.workerpool.owner, Check::NotScheduler)?;
-        require(task.status == TaskStatus::Revealing, Check::TaskNotRevealing)?;
+        require(
+            task.status == TaskStatus::Revealing,
+            Check::TaskNotRevealing,
+        )?;
         require(env.now() < task.final_deadline, Check::FinalDeadlineReached)?;
         require(
-            task.reveal_counter == task.winner_counter || (task.reveal_counter > U256::ZERO && task.reveal_deadline <= env.now()),
+            task.reveal_counter == task.winner_counter
+                || (task.reveal_counter > U256::ZERO && task.reveal_deadline <= env.now()),
             Check::NotEnoughReveals,
         )?;
-        require(callback_ok(deal.callback, results_callback, task.result_digest), Check::CallbackDataMismatch)?;
+        require(
+            callback_ok(deal.callback, results_callback, task.result_digest),
+            Check::CallbackDataMismatch,
+        )?;
         let has_callback = deal.callback != Address::ZERO;
         // Payouts first (every fallible step), then the infallible task writes: a failed
         // call leaves the task untouched.
-        if self.ext.settle_success(&mut self.state, env, tid, SuccessPath::Finalize)? == Settlement::Baseline {
+        if self
+            .ext
+            .settle_success(&mut self.state, env, tid, SuccessPath::Finalize)?
+            == Settlement::Baseline
+        {
             self.state.success_work(tid)?;
             self.state.distribute_rewards(tid)?;
         }
@@ -262,31 +410,86 @@ impl<E: Extension> Poco<E> {
     /// `contributeAndFinalize(taskId, resultDigest, results, resultsCallback, enclaveChallenge,
     /// enclaveSign, authorizationSign)`: the τ = 1 fast path (§7.9).
     #[allow(clippy::too_many_arguments)]
-    pub fn contribute_and_finalize(&mut self, env: &Env, tid: B256, digest: B256, results: &[u8], results_callback: &[u8], enclave: Address, enclave_sign: &[u8], auth_sign: &[u8]) -> Result<()> {
-        self.atomic(|p| p.caf_inner(env, tid, digest, results, results_callback, enclave, enclave_sign, auth_sign))
+    pub fn contribute_and_finalize(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+        results: &[u8],
+        results_callback: &[u8],
+        enclave: Address,
+        enclave_sign: &[u8],
+        auth_sign: &[u8],
+    ) -> Result<()> {
+        self.atomic(|p| {
+            p.caf_inner(
+                env,
+                tid,
+                digest,
+                results,
+                results_callback,
+                enclave,
+                enclave_sign,
+                auth_sign,
+            )
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn caf_inner(&mut self, env: &Env, tid: B256, digest: B256, results: &[u8], results_callback: &[u8], enclave: Address, enclave_sign: &[u8], auth_sign: &[u8]) -> Result<()> {
+    fn caf_inner(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+        results: &[u8],
+        results_callback: &[u8],
+        enclave: Address,
+        enclave_sign: &[u8],
+        auth_sign: &[u8],
+    ) -> Result<()> {
         let w = env.sender;
         let st = &self.state;
-        let task = st.tasks.get(&tid).ok_or(PocoError::Empty(Check::TaskNotActive))?;
+        let task = st
+            .tasks
+            .get(&tid)
+            .ok_or(PocoError::Empty(Check::TaskNotActive))?;
         require(task.status == TaskStatus::Active, Check::TaskNotActive)?;
-        require(env.now() < task.contribution_deadline, Check::ContributionDeadlineReached)?;
+        require(
+            env.now() < task.contribution_deadline,
+            Check::ContributionDeadlineReached,
+        )?;
         require(task.contributors.is_empty(), Check::HasContributors)?;
         let deal = st.deal_of(task);
         require(deal.trust == u(1), Check::TrustNotOne)?;
         let rh = result_hash(tid, digest);
         let rs = result_seal(w, tid, digest);
-        require(callback_ok(deal.callback, results_callback, digest), Check::CallbackDataMismatch)?;
-        require(enclave != Address::ZERO || !deal.is_tee(), Check::EnclaveRequired)?;
-        require(st.check_authorization(deal.workerpool.owner, w, tid, enclave, auth_sign)?, Check::InvalidAuthorization)?;
+        require(
+            callback_ok(deal.callback, results_callback, digest),
+            Check::CallbackDataMismatch,
+        )?;
+        require(
+            enclave != Address::ZERO || !deal.is_tee(),
+            Check::EnclaveRequired,
+        )?;
+        require(
+            st.check_authorization(deal.workerpool.owner, w, tid, enclave, auth_sign)?,
+            Check::InvalidAuthorization,
+        )?;
         if enclave != Address::ZERO {
-            require(st.verify_eth_signed(enclave, enclave_hash(rh, rs), enclave_sign)?, Check::InvalidEnclaveSignature)?;
+            require(
+                st.verify_eth_signed(enclave, enclave_hash(rh, rs), enclave_sign)?,
+                Check::InvalidEnclaveSignature,
+            )?;
         }
-        let reveal_deadline = env.now().add_(task.timeref.mul_(u(REVEAL_DEADLINE_RATIO))?)?;
+        let reveal_deadline = env
+            .now()
+            .add_(task.timeref.mul_(u(REVEAL_DEADLINE_RATIO))?)?;
         let has_callback = deal.callback != Address::ZERO;
-        if self.ext.settle_success(&mut self.state, env, tid, SuccessPath::Fast(w))? == Settlement::Baseline {
+        if self
+            .ext
+            .settle_success(&mut self.state, env, tid, SuccessPath::Fast(w))?
+            == Settlement::Baseline
+        {
             self.state.success_work(tid)?;
             self.state.distribute_rewards_fast(tid, w)?;
         }
@@ -321,9 +524,19 @@ impl<E: Extension> Poco<E> {
     }
 
     fn claim_inner(&mut self, env: &Env, tid: B256) -> Result<()> {
-        let task = self.state.tasks.get(&tid).ok_or(PocoError::Empty(Check::TaskNotClaimable))?;
-        require(matches!(task.status, TaskStatus::Active | TaskStatus::Revealing), Check::TaskNotClaimable)?;
-        require(task.final_deadline <= env.now(), Check::FinalDeadlineNotReached)?;
+        let task = self
+            .state
+            .tasks
+            .get(&tid)
+            .ok_or(PocoError::Empty(Check::TaskNotClaimable))?;
+        require(
+            matches!(task.status, TaskStatus::Active | TaskStatus::Revealing),
+            Check::TaskNotClaimable,
+        )?;
+        require(
+            task.final_deadline <= env.now(),
+            Check::FinalDeadlineNotReached,
+        )?;
         if self.ext.settle_failure(&mut self.state, env, tid)? == Settlement::Baseline {
             self.state.failed_work(tid)?;
             self.state.release_contributor_stakes(tid)?;
@@ -334,13 +547,24 @@ impl<E: Extension> Poco<E> {
 
     /// `claimArray(taskIds)` (§7.11): atomic.
     pub fn claim_array(&mut self, env: &Env, tids: &[B256]) -> Result<()> {
-        self.all_or_nothing(tids, |p| tids.iter().try_for_each(|t| p.claim_inner(env, *t)))
+        self.all_or_nothing(tids, |p| {
+            tids.iter().try_for_each(|t| p.claim_inner(env, *t))
+        })
     }
 
     /// `initializeAndClaimArray(dealIds, idxs)` (§7.11): atomic.
-    pub fn initialize_and_claim_array(&mut self, env: &Env, deal_ids: &[B256], idxs: &[U256]) -> Result<()> {
+    pub fn initialize_and_claim_array(
+        &mut self,
+        env: &Env,
+        deal_ids: &[B256],
+        idxs: &[U256],
+    ) -> Result<()> {
         require(deal_ids.len() == idxs.len(), Check::ArrayLengthMismatch)?;
-        let touched: Vec<B256> = deal_ids.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
+        let touched: Vec<B256> = deal_ids
+            .iter()
+            .zip(idxs)
+            .map(|(d, i)| task_id(*d, *i))
+            .collect();
         self.all_or_nothing(&touched, |p| {
             deal_ids.iter().zip(idxs).try_for_each(|(d, i)| {
                 let t = p.initialize_inner(env, *d, *i)?;
@@ -352,8 +576,15 @@ impl<E: Extension> Poco<E> {
     /// Batch atomicity for helpers that touch several tasks: the tasks they can touch are
     /// known up front, so only those are snapshotted and restored on failure (ledger effects
     /// are rolled back by the journal).
-    fn all_or_nothing<R>(&mut self, touched: &[B256], f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
-        let saved: Vec<(B256, Option<Task>)> = touched.iter().map(|t| (*t, self.state.tasks.get(t).cloned())).collect();
+    fn all_or_nothing<R>(
+        &mut self,
+        touched: &[B256],
+        f: impl FnOnce(&mut Self) -> Result<R>,
+    ) -> Result<R> {
+        let saved: Vec<(B256, Option<Task>)> = touched
+            .iter()
+            .map(|t| (*t, self.state.tasks.get(t).cloned()))
+            .collect();
         let r = self.atomic(f);
         if r.is_err() {
             for (t, old) in saved.into_iter().rev() {
@@ -371,5 +602,6 @@ impl<E: Extension> Poco<E> {
 /// `keccak256(resultsCallback) == digest`.
 #[inline]
 fn callback_ok(callback: Address, results_callback: &[u8], digest: B256) -> bool {
-    (callback == Address::ZERO && results_callback.is_empty()) || keccak256(results_callback) == digest
+    (callback == Address::ZERO && results_callback.is_empty())
+        || keccak256(results_callback) == digest
 }

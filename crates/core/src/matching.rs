@@ -7,7 +7,9 @@ use alloy_primitives::{Address, B256, U256};
 use crate::constants::WORKERPOOL_STAKE_RATIO;
 use crate::deal::{Deal, Resource};
 use crate::error::{Checked, PocoError, Result, require_msg};
-use crate::orders::{AppOrder, DatasetOrder, Operation, Order, RequestOrder, WorkerpoolOrder, deal_id};
+use crate::orders::{
+    AppOrder, DatasetOrder, Operation, Order, RequestOrder, WorkerpoolOrder, deal_id,
+};
 use crate::registries::AssetKind;
 use crate::{Env, Extension, Poco, State, max, min};
 
@@ -107,27 +109,47 @@ impl State {
         // App (rows 21-23)
         let app_hash = app.hash(ds);
         let app_owner = if msgs.registry_before_owner {
-            require_msg(self.registries.is_registered(AssetKind::App, app.app), msgs.app_not_registered)?;
+            require_msg(
+                self.registries.is_registered(AssetKind::App, app.app),
+                msgs.app_not_registered,
+            )?;
             self.asset_owner(app.app)?
         } else {
             let o = self.asset_owner(app.app)?;
-            require_msg(self.registries.is_registered(AssetKind::App, app.app), msgs.app_not_registered)?;
+            require_msg(
+                self.registries.is_registered(AssetKind::App, app.app),
+                msgs.app_not_registered,
+            )?;
             o
         };
-        require_msg(self.verify_signed_or_presigned(app_owner, app_hash, &app.sign)?, msgs.app_bad_sig)?;
+        require_msg(
+            self.verify_signed_or_presigned(app_owner, app_hash, &app.sign)?,
+            msgs.app_bad_sig,
+        )?;
         // Dataset (rows 24-26)
         let has_dataset = dataset.dataset != Address::ZERO;
         let (dataset_hash, dataset_owner) = if has_dataset {
             let h = dataset.hash(ds);
             let o = if msgs.registry_before_owner {
-                require_msg(self.registries.is_registered(AssetKind::Dataset, dataset.dataset), msgs.dataset_not_registered)?;
+                require_msg(
+                    self.registries
+                        .is_registered(AssetKind::Dataset, dataset.dataset),
+                    msgs.dataset_not_registered,
+                )?;
                 self.asset_owner(dataset.dataset)?
             } else {
                 let o = self.asset_owner(dataset.dataset)?;
-                require_msg(self.registries.is_registered(AssetKind::Dataset, dataset.dataset), msgs.dataset_not_registered)?;
+                require_msg(
+                    self.registries
+                        .is_registered(AssetKind::Dataset, dataset.dataset),
+                    msgs.dataset_not_registered,
+                )?;
                 o
             };
-            require_msg(self.verify_signed_or_presigned(o, h, &dataset.sign)?, msgs.dataset_bad_sig)?;
+            require_msg(
+                self.verify_signed_or_presigned(o, h, &dataset.sign)?,
+                msgs.dataset_bad_sig,
+            )?;
             (h, o)
         } else {
             (B256::ZERO, Address::ZERO)
@@ -135,17 +157,31 @@ impl State {
         // Workerpool (rows 27-29)
         let workerpool_hash = wp.hash(ds);
         let workerpool_owner = if msgs.registry_before_owner {
-            require_msg(self.registries.is_registered(AssetKind::Workerpool, wp.workerpool), msgs.workerpool_not_registered)?;
+            require_msg(
+                self.registries
+                    .is_registered(AssetKind::Workerpool, wp.workerpool),
+                msgs.workerpool_not_registered,
+            )?;
             self.asset_owner(wp.workerpool)?
         } else {
             let o = self.asset_owner(wp.workerpool)?;
-            require_msg(self.registries.is_registered(AssetKind::Workerpool, wp.workerpool), msgs.workerpool_not_registered)?;
+            require_msg(
+                self.registries
+                    .is_registered(AssetKind::Workerpool, wp.workerpool),
+                msgs.workerpool_not_registered,
+            )?;
             o
         };
-        require_msg(self.verify_signed_or_presigned(workerpool_owner, workerpool_hash, &wp.sign)?, msgs.workerpool_bad_sig)?;
+        require_msg(
+            self.verify_signed_or_presigned(workerpool_owner, workerpool_hash, &wp.sign)?,
+            msgs.workerpool_bad_sig,
+        )?;
         // Request (row 30)
         let request_hash = req.hash(ds);
-        require_msg(self.verify_signed_or_presigned(req.requester, request_hash, &req.sign)?, msgs.request_bad_sig)?;
+        require_msg(
+            self.verify_signed_or_presigned(req.requester, request_hash, &req.sign)?,
+            msgs.request_bad_sig,
+        )?;
         // Volume (row 31)
         let mut volume = self.remaining(app.volume, app_hash)?;
         if has_dataset {
@@ -154,12 +190,26 @@ impl State {
         volume = min(volume, self.remaining(wp.volume, workerpool_hash)?);
         volume = min(volume, self.remaining(req.volume, request_hash)?);
         require_msg(volume > U256::ZERO, msgs.volume_zero)?;
-        Ok(Matched { app_hash, dataset_hash, workerpool_hash, request_hash, app_owner, dataset_owner, workerpool_owner, volume })
+        Ok(Matched {
+            app_hash,
+            dataset_hash,
+            workerpool_hash,
+            request_hash,
+            app_owner,
+            dataset_owner,
+            workerpool_owner,
+            volume,
+        })
     }
 
     /// §6.4: `consumed[h] += volume` for each order (dataset only if there is one).
     pub(crate) fn consume(&mut self, m: &Matched, has_dataset: bool) -> Result<()> {
-        let hashes = [Some(m.app_hash), has_dataset.then_some(m.dataset_hash), Some(m.workerpool_hash), Some(m.request_hash)];
+        let hashes = [
+            Some(m.app_hash),
+            has_dataset.then_some(m.dataset_hash),
+            Some(m.workerpool_hash),
+            Some(m.request_hash),
+        ];
         // compute first so that an overflow changes nothing
         let mut new = [(B256::ZERO, U256::ZERO); 4];
         let mut n = 0;
@@ -214,24 +264,55 @@ const RESTRICTION_CODES: [&str; 10] = [
 
 impl<E: Extension> Poco<E> {
     /// `matchOrders(app, dataset, workerpool, request)`: the requester pays (spec §6.1).
-    pub fn match_orders(&mut self, env: &Env, app: &AppOrder, dataset: &DatasetOrder, wp: &WorkerpoolOrder, req: &RequestOrder) -> Result<B256> {
+    pub fn match_orders(
+        &mut self,
+        env: &Env,
+        app: &AppOrder,
+        dataset: &DatasetOrder,
+        wp: &WorkerpoolOrder,
+        req: &RequestOrder,
+    ) -> Result<B256> {
         self.atomic(|p| p.match_inner(env, app, dataset, wp, req, req.requester))
     }
 
     /// `sponsorMatchOrders(…)`: `env.sender` pays (spec §6.1).
-    pub fn sponsor_match_orders(&mut self, env: &Env, app: &AppOrder, dataset: &DatasetOrder, wp: &WorkerpoolOrder, req: &RequestOrder) -> Result<B256> {
+    pub fn sponsor_match_orders(
+        &mut self,
+        env: &Env,
+        app: &AppOrder,
+        dataset: &DatasetOrder,
+        wp: &WorkerpoolOrder,
+        req: &RequestOrder,
+    ) -> Result<B256> {
         self.atomic(|p| p.match_inner(env, app, dataset, wp, req, env.sender))
     }
 
-    fn match_inner(&mut self, env: &Env, app: &AppOrder, dataset: &DatasetOrder, wp: &WorkerpoolOrder, req: &RequestOrder, sponsor: Address) -> Result<B256> {
+    fn match_inner(
+        &mut self,
+        env: &Env,
+        app: &AppOrder,
+        dataset: &DatasetOrder,
+        wp: &WorkerpoolOrder,
+        req: &RequestOrder,
+        sponsor: Address,
+    ) -> Result<B256> {
         let st = &self.state;
         // §6.2 rows 1-8
         require_msg(req.category == wp.category, CATEGORY_MISMATCH)?;
-        require_msg(req.category < U256::from(st.categories.len()), UNKNOWN_CATEGORY)?;
+        require_msg(
+            req.category < U256::from(st.categories.len()),
+            UNKNOWN_CATEGORY,
+        )?;
         require_msg(req.trust <= wp.trust, TRUST_TOO_HIGH)?;
         require_msg(req.appmaxprice >= app.appprice, APP_OVERPRICED)?;
-        require_msg(req.datasetmaxprice >= dataset.datasetprice, DATASET_OVERPRICED)?;
-        require_msg(req.workerpoolmaxprice >= wp.workerpoolprice, WORKERPOOL_OVERPRICED)?;
+        require_msg(
+            req.datasetmaxprice >= dataset.datasetprice,
+            DATASET_OVERPRICED,
+        )?;
+        require_msg(
+            req.workerpoolmaxprice >= wp.workerpoolprice,
+            WORKERPOOL_OVERPRICED,
+        )?;
         let tag = or(or(app.tag, dataset.tag), req.tag);
         require_msg((tag & !wp.tag) == B256::ZERO, TAG_NOT_OFFERED)?;
         require_msg((tag[31] ^ app.tag[31]) & 1 == 0, TEE_BIT_MISMATCH)?;
@@ -249,13 +330,34 @@ impl<E: Extension> Poco<E> {
         // §6.3 deal record
         let bot_first = st.consumed(m.request_hash);
         let id = deal_id(m.request_hash, bot_first);
-        let ratio = st.registries.workerpools.get(&wp.workerpool).map(|w| (w.worker_stake_ratio, w.scheduler_reward_ratio)).unwrap_or_default();
+        let ratio = st
+            .registries
+            .workerpools
+            .get(&wp.workerpool)
+            .map(|w| (w.worker_stake_ratio, w.scheduler_reward_ratio))
+            .unwrap_or_default();
         let worker_stake = wp.workerpoolprice.mul_(ratio.0)? / U256::from(100u8);
-        let dataset_price = if has_dataset { dataset.datasetprice } else { U256::ZERO };
+        let dataset_price = if has_dataset {
+            dataset.datasetprice
+        } else {
+            U256::ZERO
+        };
         let deal = Deal {
-            app: Resource { pointer: app.app, owner: m.app_owner, price: app.appprice },
-            dataset: Resource { pointer: dataset.dataset, owner: m.dataset_owner, price: dataset_price },
-            workerpool: Resource { pointer: wp.workerpool, owner: m.workerpool_owner, price: wp.workerpoolprice },
+            app: Resource {
+                pointer: app.app,
+                owner: m.app_owner,
+                price: app.appprice,
+            },
+            dataset: Resource {
+                pointer: dataset.dataset,
+                owner: m.dataset_owner,
+                price: dataset_price,
+            },
+            workerpool: Resource {
+                pointer: wp.workerpool,
+                owner: m.workerpool_owner,
+                price: wp.workerpoolprice,
+            },
             trust: max(req.trust, U256::from(1u8)),
             category: req.category,
             tag,
@@ -272,7 +374,11 @@ impl<E: Extension> Poco<E> {
         };
         // §6.5 locks (fallible; journaled) before any other write
         let deal_price = deal.task_price()?.mul_(m.volume)?;
-        let pool_stake = (wp.workerpoolprice.mul_(U256::from(WORKERPOOL_STAKE_RATIO))? / U256::from(100u8)).mul_(m.volume)?;
+        let pool_stake = (wp
+            .workerpoolprice
+            .mul_(U256::from(WORKERPOOL_STAKE_RATIO))?
+            / U256::from(100u8))
+        .mul_(m.volume)?;
         self.state.ledger.lock(sponsor, deal_price)?;
         self.state.ledger.lock(m.workerpool_owner, pool_stake)?;
         let orders = crate::extension::MatchedOrders {
@@ -282,8 +388,13 @@ impl<E: Extension> Poco<E> {
             request: m.request_hash,
             volume: m.volume,
         };
-        let saved = [Some(m.app_hash), orders.dataset, Some(m.workerpool_hash), Some(m.request_hash)]
-            .map(|h| h.map(|h| (h, self.state.consumed.get(&h).copied())));
+        let saved = [
+            Some(m.app_hash),
+            orders.dataset,
+            Some(m.workerpool_hash),
+            Some(m.request_hash),
+        ]
+        .map(|h| h.map(|h| (h, self.state.consumed.get(&h).copied())));
         self.state.consume(&m, has_dataset)?;
         self.state.deals.insert(id, deal);
         if let Err(e) = self.ext.on_match(&mut self.state, env, id, &orders) {
@@ -301,7 +412,13 @@ impl<E: Extension> Poco<E> {
     }
 
     /// `computeDealVolume(app, dataset, workerpool, request)` view (§5.8).
-    pub fn compute_deal_volume(&self, app: &AppOrder, dataset: &DatasetOrder, wp: &WorkerpoolOrder, req: &RequestOrder) -> Result<U256> {
+    pub fn compute_deal_volume(
+        &self,
+        app: &AppOrder,
+        dataset: &DatasetOrder,
+        wp: &WorkerpoolOrder,
+        req: &RequestOrder,
+    ) -> Result<U256> {
         let st = &self.state;
         let ds = st.settings.domain_separator;
         let mut v = st.remaining(app.volume, app.hash(ds))?;
@@ -314,11 +431,21 @@ impl<E: Extension> Poco<E> {
 
     // ------------------------------------------------------------ order management (§5.7)
 
-    fn manage<O: Order>(&mut self, env: &Env, order: &O, owner: Address, op: Operation, sign: &[u8]) -> Result<()> {
+    fn manage<O: Order>(
+        &mut self,
+        env: &Env,
+        order: &O,
+        owner: Address,
+        op: Operation,
+        sign: &[u8],
+    ) -> Result<()> {
         let ds = self.state.settings.domain_separator;
         if env.sender != owner {
             let oh = order.operation_hash(op, ds);
-            require_msg(self.state.verify(owner, oh, sign)?, "invalid-sender-or-signature")?;
+            require_msg(
+                self.state.verify(owner, oh, sign)?,
+                "invalid-sender-or-signature",
+            )?;
         }
         let h = order.hash(ds);
         match op {
@@ -333,30 +460,58 @@ impl<E: Extension> Poco<E> {
     }
 
     /// `manageAppOrder({order, operation, sign})`: presign (SIGN) or close (CLOSE) an app order.
-    pub fn manage_app_order(&mut self, env: &Env, order: &AppOrder, op: Operation, sign: &[u8]) -> Result<()> {
+    pub fn manage_app_order(
+        &mut self,
+        env: &Env,
+        order: &AppOrder,
+        op: Operation,
+        sign: &[u8],
+    ) -> Result<()> {
         let owner = self.state.asset_owner(order.app)?;
         self.manage(env, order, owner, op, sign)
     }
 
     /// `manageDatasetOrder`.
-    pub fn manage_dataset_order(&mut self, env: &Env, order: &DatasetOrder, op: Operation, sign: &[u8]) -> Result<()> {
+    pub fn manage_dataset_order(
+        &mut self,
+        env: &Env,
+        order: &DatasetOrder,
+        op: Operation,
+        sign: &[u8],
+    ) -> Result<()> {
         let owner = self.state.asset_owner(order.dataset)?;
         self.manage(env, order, owner, op, sign)
     }
 
     /// `manageWorkerpoolOrder`.
-    pub fn manage_workerpool_order(&mut self, env: &Env, order: &WorkerpoolOrder, op: Operation, sign: &[u8]) -> Result<()> {
+    pub fn manage_workerpool_order(
+        &mut self,
+        env: &Env,
+        order: &WorkerpoolOrder,
+        op: Operation,
+        sign: &[u8],
+    ) -> Result<()> {
         let owner = self.state.asset_owner(order.workerpool)?;
         self.manage(env, order, owner, op, sign)
     }
 
     /// `manageRequestOrder` (owner = `order.requester`).
-    pub fn manage_request_order(&mut self, env: &Env, order: &RequestOrder, op: Operation, sign: &[u8]) -> Result<()> {
+    pub fn manage_request_order(
+        &mut self,
+        env: &Env,
+        order: &RequestOrder,
+        op: Operation,
+        sign: &[u8],
+    ) -> Result<()> {
         self.manage(env, order, order.requester, op, sign)
     }
 
     /// `assertDatasetDealCompatibility(datasetOrder, dealId)` view (§5.8).
-    pub fn assert_dataset_deal_compatibility(&self, order: &DatasetOrder, deal_id: B256) -> Result<()> {
+    pub fn assert_dataset_deal_compatibility(
+        &self,
+        order: &DatasetOrder,
+        deal_id: B256,
+    ) -> Result<()> {
         let st = &self.state;
         let fail = |r| Err(PocoError::IncompatibleDatasetOrder(r));
         let h = order.hash(st.settings.domain_separator);

@@ -57,7 +57,10 @@ struct Words<const N: usize> {
 impl<const N: usize> Words<N> {
     #[inline]
     fn new() -> Self {
-        Self { buf: [0u8; N], at: 0 }
+        Self {
+            buf: [0u8; N],
+            at: 0,
+        }
     }
     #[inline]
     fn b256(mut self, w: B256) -> Self {

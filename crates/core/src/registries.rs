@@ -81,13 +81,39 @@ fn predict(kind: &str, fields: &[&[u8]], owner: Address) -> Address {
 
 impl Registries {
     /// `predictApp(owner, …)`.
-    pub fn predict_app(owner: Address, name: &str, app_type: &str, multiaddr: &[u8], checksum: B256, mrenclave: &[u8]) -> Address {
-        predict("app", &[name.as_bytes(), app_type.as_bytes(), multiaddr, checksum.as_slice(), mrenclave], owner)
+    pub fn predict_app(
+        owner: Address,
+        name: &str,
+        app_type: &str,
+        multiaddr: &[u8],
+        checksum: B256,
+        mrenclave: &[u8],
+    ) -> Address {
+        predict(
+            "app",
+            &[
+                name.as_bytes(),
+                app_type.as_bytes(),
+                multiaddr,
+                checksum.as_slice(),
+                mrenclave,
+            ],
+            owner,
+        )
     }
 
     /// `predictDataset(owner, …)`.
-    pub fn predict_dataset(owner: Address, name: &str, multiaddr: &[u8], checksum: B256) -> Address {
-        predict("dataset", &[name.as_bytes(), multiaddr, checksum.as_slice()], owner)
+    pub fn predict_dataset(
+        owner: Address,
+        name: &str,
+        multiaddr: &[u8],
+        checksum: B256,
+    ) -> Address {
+        predict(
+            "dataset",
+            &[name.as_bytes(), multiaddr, checksum.as_slice()],
+            owner,
+        )
     }
 
     /// `predictWorkerpool(owner, description)`.
@@ -124,18 +150,50 @@ impl Registries {
     }
 
     /// `createApp(owner, name, type, multiaddr, checksum, mrenclave)`.
-    pub fn create_app(&mut self, owner: Address, name: &str, app_type: &str, multiaddr: Bytes, checksum: B256, mrenclave: Bytes) -> Result<Address> {
+    pub fn create_app(
+        &mut self,
+        owner: Address,
+        name: &str,
+        app_type: &str,
+        multiaddr: Bytes,
+        checksum: B256,
+        mrenclave: Bytes,
+    ) -> Result<Address> {
         let a = Self::predict_app(owner, name, app_type, &multiaddr, checksum, &mrenclave);
         self.check_new(owner, a)?;
-        self.apps.insert(a, App { owner, name: name.into(), app_type: app_type.into(), multiaddr, checksum, mrenclave });
+        self.apps.insert(
+            a,
+            App {
+                owner,
+                name: name.into(),
+                app_type: app_type.into(),
+                multiaddr,
+                checksum,
+                mrenclave,
+            },
+        );
         Ok(a)
     }
 
     /// `createDataset(owner, name, multiaddr, checksum)`.
-    pub fn create_dataset(&mut self, owner: Address, name: &str, multiaddr: Bytes, checksum: B256) -> Result<Address> {
+    pub fn create_dataset(
+        &mut self,
+        owner: Address,
+        name: &str,
+        multiaddr: Bytes,
+        checksum: B256,
+    ) -> Result<Address> {
         let a = Self::predict_dataset(owner, name, &multiaddr, checksum);
         self.check_new(owner, a)?;
-        self.datasets.insert(a, Dataset { owner, name: name.into(), multiaddr, checksum });
+        self.datasets.insert(
+            a,
+            Dataset {
+                owner,
+                name: name.into(),
+                multiaddr,
+                checksum,
+            },
+        );
         Ok(a)
     }
 
@@ -156,8 +214,17 @@ impl Registries {
     }
 
     /// Workerpool `changePolicy(ρ, σ)`: owner only, `σ ≤ 100` (spec §2.3).
-    pub fn change_policy(&mut self, sender: Address, pool: Address, worker_stake_ratio: U256, scheduler_reward_ratio: U256) -> Result<()> {
-        let wp = self.workerpools.get_mut(&pool).ok_or(PocoError::Empty(Check::CallToNonContract))?;
+    pub fn change_policy(
+        &mut self,
+        sender: Address,
+        pool: Address,
+        worker_stake_ratio: U256,
+        scheduler_reward_ratio: U256,
+    ) -> Result<()> {
+        let wp = self
+            .workerpools
+            .get_mut(&pool)
+            .ok_or(PocoError::Empty(Check::CallToNonContract))?;
         if wp.owner != sender {
             return Err(PocoError::Revert("caller is not the owner"));
         }
@@ -170,15 +237,25 @@ impl Registries {
     }
 
     /// ERC-721 `transferFrom(owner, to, tokenId)` of an asset by its owner.
-    pub fn transfer(&mut self, sender: Address, kind: AssetKind, asset: Address, to: Address) -> Result<()> {
+    pub fn transfer(
+        &mut self,
+        sender: Address,
+        kind: AssetKind,
+        asset: Address,
+        to: Address,
+    ) -> Result<()> {
         let owner = match kind {
             AssetKind::App => self.apps.get_mut(&asset).map(|x| &mut x.owner),
             AssetKind::Dataset => self.datasets.get_mut(&asset).map(|x| &mut x.owner),
             AssetKind::Workerpool => self.workerpools.get_mut(&asset).map(|x| &mut x.owner),
         }
-        .ok_or(PocoError::Revert("ERC721: operator query for nonexistent token"))?;
+        .ok_or(PocoError::Revert(
+            "ERC721: operator query for nonexistent token",
+        ))?;
         if *owner != sender {
-            return Err(PocoError::Revert("ERC721: transfer caller is not owner nor approved"));
+            return Err(PocoError::Revert(
+                "ERC721: transfer caller is not owner nor approved",
+            ));
         }
         if to == Address::ZERO {
             return Err(PocoError::Revert("ERC721: transfer to the zero address"));

@@ -86,7 +86,11 @@ impl State {
     pub(crate) fn distribute_rewards(&mut self, tid: B256) -> Result<()> {
         let task = &self.tasks[&tid];
         let deal = &self.deals[&task.dealid];
-        let (s_w, sigma, pool_owner) = (deal.worker_stake, deal.scheduler_reward_ratio, deal.workerpool.owner);
+        let (s_w, sigma, pool_owner) = (
+            deal.worker_stake,
+            deal.scheduler_reward_ratio,
+            deal.workerpool.owner,
+        );
         let mut total_log_weight = U256::ZERO;
         let mut total_reward = deal.workerpool.price;
         for c in &task.contributions {
@@ -129,7 +133,11 @@ impl State {
     /// `distributeRewardsFast(taskId)` after contributeAndFinalize (§8.3).
     pub(crate) fn distribute_rewards_fast(&mut self, tid: B256, worker: Address) -> Result<()> {
         let deal = &self.deals[&self.tasks[&tid].dealid];
-        let (pw, sigma, pool_owner) = (deal.workerpool.price, deal.scheduler_reward_ratio, deal.workerpool.owner);
+        let (pw, sigma, pool_owner) = (
+            deal.workerpool.price,
+            deal.scheduler_reward_ratio,
+            deal.workerpool.owner,
+        );
         let worker_reward = pw.mul_(u(100).sub_(sigma)?)? / u(100);
         self.ledger.reward(worker, worker_reward)?;
         self.ledger.reward(pool_owner, pw - worker_reward)?;

@@ -35,7 +35,11 @@ pub fn eth_signed_message_hash(h: B256) -> B256 {
 /// signature of a valid length; `Err(invalid-signature-format)` for another length.
 pub fn recover(hash: B256, sig: &[u8]) -> Result<Address> {
     let (r, s, v) = match sig.len() {
-        65 => (B256::from_slice(&sig[..32]), B256::from_slice(&sig[32..64]), sig[64]),
+        65 => (
+            B256::from_slice(&sig[..32]),
+            B256::from_slice(&sig[32..64]),
+            sig[64],
+        ),
         64 => {
             let r = B256::from_slice(&sig[..32]);
             let mut vs = B256::from_slice(&sig[32..64]);
@@ -55,8 +59,12 @@ fn ecrecover(hash: B256, r: B256, s: B256, v: u8) -> Address {
     if v != 27 && v != 28 {
         return Address::ZERO;
     }
-    let Ok(sig) = Signature::from_scalars(r.0, s.0) else { return Address::ZERO };
-    let Some(recid) = RecoveryId::from_byte(v - 27) else { return Address::ZERO };
+    let Ok(sig) = Signature::from_scalars(r.0, s.0) else {
+        return Address::ZERO;
+    };
+    let Some(recid) = RecoveryId::from_byte(v - 27) else {
+        return Address::ZERO;
+    };
     match VerifyingKey::recover_from_prehash(hash.as_slice(), &sig, recid) {
         Ok(key) => pubkey_to_address(&key),
         Err(_) => Address::ZERO,
@@ -96,7 +104,9 @@ impl Wallet {
 
     /// Wallet from a 32-byte secret key.
     pub fn from_secret(secret: B256) -> Option<Self> {
-        SigningKey::from_slice(secret.as_slice()).ok().map(Self::from_key)
+        SigningKey::from_slice(secret.as_slice())
+            .ok()
+            .map(Self::from_key)
     }
 
     fn from_key(key: SigningKey) -> Self {
@@ -111,7 +121,10 @@ impl Wallet {
 
     /// 65-byte `r ‖ s ‖ v` signature of a prehashed message, low-s, `v ∈ {27, 28}`.
     pub fn sign_hash(&self, hash: B256) -> Bytes {
-        let (sig, recid) = self.key.sign_prehash_recoverable(hash.as_slice()).expect("valid prehash");
+        let (sig, recid) = self
+            .key
+            .sign_prehash_recoverable(hash.as_slice())
+            .expect("valid prehash");
         let (sig, recid) = match sig.normalize_s() {
             Some(n) => (n, RecoveryId::new(!recid.is_y_odd(), recid.is_x_reduced())),
             None => (sig, recid),

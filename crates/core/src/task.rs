@@ -82,12 +82,18 @@ impl Task {
 
     /// The contribution of `worker` (UNSET default if none).
     pub fn contribution(&self, worker: Address) -> Contribution {
-        self.position(worker).map(|i| self.contributions[i]).unwrap_or_default()
+        self.position(worker)
+            .map(|i| self.contributions[i])
+            .unwrap_or_default()
     }
 
     /// `consensus.group[h]`.
     pub fn group(&self, h: B256) -> U256 {
-        self.groups.iter().find(|(k, _)| *k == h).map(|(_, v)| *v).unwrap_or_default()
+        self.groups
+            .iter()
+            .find(|(k, _)| *k == h)
+            .map(|(_, v)| *v)
+            .unwrap_or_default()
     }
 
     pub(crate) fn set_group(&mut self, h: B256, v: U256) {

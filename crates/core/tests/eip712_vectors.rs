@@ -2,43 +2,77 @@
 //! asserted byte for byte against the core's hashing functions.
 
 use pocolab_core::orders::{
-    self, APPORDER_TYPEHASH, APPORDEROPERATION_TYPEHASH, DATASETORDER_TYPEHASH, DATASETORDEROPERATION_TYPEHASH,
-    EIP712_DOMAIN_TYPEHASH, Order, REQUESTORDER_TYPEHASH, REQUESTORDEROPERATION_TYPEHASH, WORKERPOOLORDER_TYPEHASH,
-    WORKERPOOLORDEROPERATION_TYPEHASH, domain_separator, type_strings, typed_data_hash,
+    self, APPORDER_TYPEHASH, APPORDEROPERATION_TYPEHASH, DATASETORDER_TYPEHASH,
+    DATASETORDEROPERATION_TYPEHASH, EIP712_DOMAIN_TYPEHASH, Order, REQUESTORDER_TYPEHASH,
+    REQUESTORDEROPERATION_TYPEHASH, WORKERPOOLORDER_TYPEHASH, WORKERPOOLORDEROPERATION_TYPEHASH,
+    domain_separator, type_strings, typed_data_hash,
 };
 use pocolab_core::signatures::recover;
 use pocolab_core::{
-    Address, AppOrder, B256, Bytes, Config, DatasetOrder, Env, Operation, Poco, RequestOrder, U256, WorkerpoolOrder,
-    address, b256, keccak256,
+    Address, AppOrder, B256, Bytes, Config, DatasetOrder, Env, Operation, Poco, RequestOrder, U256,
+    WorkerpoolOrder, address, b256, keccak256,
 };
 
 /// §C type hashes, recomputed from the type strings and compared with the core's constants.
 #[test]
 fn type_hashes() {
-    let domain = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)";
+    let domain =
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)";
     let cases: [(String, B256, B256); 9] = [
-        (domain.into(), EIP712_DOMAIN_TYPEHASH, b256!("8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f")),
-        (type_strings::APP.into(), APPORDER_TYPEHASH, b256!("60815a0eeec47dddf1615fe53b31d016c31444e01b9d796db365443a6445d008")),
-        (type_strings::DATASET.into(), DATASETORDER_TYPEHASH, b256!("6cfc932a5a3d22c4359295b9f433edff52b60703fa47690a04a83e40933dd47c")),
-        (type_strings::WORKERPOOL.into(), WORKERPOOLORDER_TYPEHASH, b256!("aa3429fb281b34691803133d3d978a75bb77c617ed6bc9aa162b9b30920022bb")),
-        (type_strings::REQUEST.into(), REQUESTORDER_TYPEHASH, b256!("f24e853034a3a450aba845a82914fbb564ad85accca6cf62be112a154520fae0")),
         (
-            format!("AppOrderOperation(AppOrder order,uint256 operation){}", type_strings::APP),
+            domain.into(),
+            EIP712_DOMAIN_TYPEHASH,
+            b256!("8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f"),
+        ),
+        (
+            type_strings::APP.into(),
+            APPORDER_TYPEHASH,
+            b256!("60815a0eeec47dddf1615fe53b31d016c31444e01b9d796db365443a6445d008"),
+        ),
+        (
+            type_strings::DATASET.into(),
+            DATASETORDER_TYPEHASH,
+            b256!("6cfc932a5a3d22c4359295b9f433edff52b60703fa47690a04a83e40933dd47c"),
+        ),
+        (
+            type_strings::WORKERPOOL.into(),
+            WORKERPOOLORDER_TYPEHASH,
+            b256!("aa3429fb281b34691803133d3d978a75bb77c617ed6bc9aa162b9b30920022bb"),
+        ),
+        (
+            type_strings::REQUEST.into(),
+            REQUESTORDER_TYPEHASH,
+            b256!("f24e853034a3a450aba845a82914fbb564ad85accca6cf62be112a154520fae0"),
+        ),
+        (
+            format!(
+                "AppOrderOperation(AppOrder order,uint256 operation){}",
+                type_strings::APP
+            ),
             APPORDEROPERATION_TYPEHASH,
             b256!("0638bb0702457e2b4b01be8a202579b8bf97e587fb4f2cc4d4aad01f21a06ee0"),
         ),
         (
-            format!("DatasetOrderOperation(DatasetOrder order,uint256 operation){}", type_strings::DATASET),
+            format!(
+                "DatasetOrderOperation(DatasetOrder order,uint256 operation){}",
+                type_strings::DATASET
+            ),
             DATASETORDEROPERATION_TYPEHASH,
             b256!("075eb6f7578ff4292c241bd2484cd5c1d5e6ecc2ddd3317e1d8176b5a45865ec"),
         ),
         (
-            format!("WorkerpoolOrderOperation(WorkerpoolOrder order,uint256 operation){}", type_strings::WORKERPOOL),
+            format!(
+                "WorkerpoolOrderOperation(WorkerpoolOrder order,uint256 operation){}",
+                type_strings::WORKERPOOL
+            ),
             WORKERPOOLORDEROPERATION_TYPEHASH,
             b256!("322d980b7d7a6a1f7c39ff0c5445da6ae1d8e0393ff0dd468c8be3e2c8644388"),
         ),
         (
-            format!("RequestOrderOperation(RequestOrder order,uint256 operation){}", type_strings::REQUEST),
+            format!(
+                "RequestOrderOperation(RequestOrder order,uint256 operation){}",
+                type_strings::REQUEST
+            ),
             REQUESTORDEROPERATION_TYPEHASH,
             b256!("0ded7b52c2d77595a40d242eca751df172b18e686326dbbed3f4748828af77c7"),
         ),
@@ -47,10 +81,22 @@ fn type_hashes() {
         assert_eq!(keccak256(s.as_bytes()), spec, "keccak of {s}");
         assert_eq!(constant, spec, "core constant for {s}");
     }
-    assert_eq!(<AppOrder as Order>::operation_typehash(), APPORDEROPERATION_TYPEHASH);
-    assert_eq!(<DatasetOrder as Order>::operation_typehash(), DATASETORDEROPERATION_TYPEHASH);
-    assert_eq!(<WorkerpoolOrder as Order>::operation_typehash(), WORKERPOOLORDEROPERATION_TYPEHASH);
-    assert_eq!(<RequestOrder as Order>::operation_typehash(), REQUESTORDEROPERATION_TYPEHASH);
+    assert_eq!(
+        <AppOrder as Order>::operation_typehash(),
+        APPORDEROPERATION_TYPEHASH
+    );
+    assert_eq!(
+        <DatasetOrder as Order>::operation_typehash(),
+        DATASETORDEROPERATION_TYPEHASH
+    );
+    assert_eq!(
+        <WorkerpoolOrder as Order>::operation_typehash(),
+        WORKERPOOLORDEROPERATION_TYPEHASH
+    );
+    assert_eq!(
+        <RequestOrder as Order>::operation_typehash(),
+        REQUESTORDEROPERATION_TYPEHASH
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -124,24 +170,39 @@ fn c1_request() -> RequestOrder {
 
 fn hex(s: &str) -> Vec<u8> {
     let s = s.trim_start_matches("0x");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 /// Struct hash, typed-data hash, and the published signature recovering to the test wallet.
 fn check<O: Order>(o: &O, struct_hash: B256, typed: B256, sig: &str) {
     assert_eq!(o.struct_hash(), struct_hash, "struct hash");
-    assert_eq!(typed_data_hash(C1_DOMAIN, o.struct_hash()), typed, "typed-data hash");
+    assert_eq!(
+        typed_data_hash(C1_DOMAIN, o.struct_hash()),
+        typed,
+        "typed-data hash"
+    );
     assert_eq!(o.hash(C1_DOMAIN), typed, "Order::hash");
     let sig = hex(sig);
     assert_eq!(sig.len(), 65);
-    assert_eq!(recover(typed, &sig).unwrap(), C1_SIGNER, "signature recovers to the test wallet");
+    assert_eq!(
+        recover(typed, &sig).unwrap(),
+        C1_SIGNER,
+        "signature recovers to the test wallet"
+    );
 }
 
 #[test]
 fn c1_domain_separator() {
     assert_eq!(domain_separator(C1_CHAIN, C1_VERIFYING), C1_DOMAIN);
     // the same through a configured Poco
-    let p = Poco::new(Config { chain_id: C1_CHAIN, proxy: C1_VERIFYING, ..Config::default() });
+    let p = Poco::new(Config {
+        chain_id: C1_CHAIN,
+        proxy: C1_VERIFYING,
+        ..Config::default()
+    });
     assert_eq!(p.domain_separator(), C1_DOMAIN);
 }
 
@@ -189,16 +250,28 @@ fn c1_request_order() {
 /// matchOrders-style check accepts them for their signer only.
 #[test]
 fn c1_signatures_verify_through_poco() {
-    let p = Poco::new(Config { chain_id: C1_CHAIN, proxy: C1_VERIFYING, ..Config::default() });
-    let sig = hex("0x82c2d8a5f59f1088eb0b9a627c367ae7dae1772c8bd98c394699ae24830611e1171026f4e28d2c60302c34a04c60c4fc2f1363e165072dca04a9f203734978671c");
+    let p = Poco::new(Config {
+        chain_id: C1_CHAIN,
+        proxy: C1_VERIFYING,
+        ..Config::default()
+    });
+    let sig = hex(
+        "0x82c2d8a5f59f1088eb0b9a627c367ae7dae1772c8bd98c394699ae24830611e1171026f4e28d2c60302c34a04c60c4fc2f1363e165072dca04a9f203734978671c",
+    );
     let h = c1_app().hash(p.domain_separator());
     assert_eq!(p.verify_signature(C1_SIGNER, h, &sig), Ok(true));
-    assert_eq!(p.verify_presignature_or_signature(C1_SIGNER, h, &sig), Ok(true));
+    assert_eq!(
+        p.verify_presignature_or_signature(C1_SIGNER, h, &sig),
+        Ok(true)
+    );
     assert_eq!(p.verify_signature(C1_VERIFYING, h, &sig), Ok(false));
     // a different salt is a different order
     let mut o = c1_app();
     o.salt = B256::ZERO;
-    assert_eq!(p.verify_signature(C1_SIGNER, o.hash(p.domain_separator()), &sig), Ok(false));
+    assert_eq!(
+        p.verify_signature(C1_SIGNER, o.hash(p.domain_separator()), &sig),
+        Ok(false)
+    );
 }
 
 /// `sign` is not part of the struct hash; every other field is.
@@ -267,7 +340,10 @@ fn c2_custom_domains() {
         b256!("c1ca0800eccc218e09b4b90ca3ba732ee9a923d115f880316caf56c466c0bc34")
     );
     // and agrees with the core for the iExecODB domain
-    assert_eq!(generic_domain("iExecODB", "5.0.0", C1_CHAIN, Some(C1_VERIFYING)), C1_DOMAIN);
+    assert_eq!(
+        generic_domain("iExecODB", "5.0.0", C1_CHAIN, Some(C1_VERIFYING)),
+        C1_DOMAIN
+    );
 }
 
 #[test]
@@ -285,9 +361,17 @@ fn c2_deployed_domains() {
 /// `updateDomainSeparator` recomputes from the chain id of the call (§1.2).
 #[test]
 fn update_domain_separator_follows_chain_id() {
-    let mut p = Poco::new(Config { chain_id: 1, proxy: C1_VERIFYING, ..Config::default() });
+    let mut p = Poco::new(Config {
+        chain_id: 1,
+        proxy: C1_VERIFYING,
+        ..Config::default()
+    });
     assert_ne!(p.domain_separator(), C1_DOMAIN);
-    let env = Env { sender: Address::repeat_byte(9), timestamp: 0, chain_id: C1_CHAIN };
+    let env = Env {
+        sender: Address::repeat_byte(9),
+        timestamp: 0,
+        chain_id: C1_CHAIN,
+    };
     p.update_domain_separator(&env).unwrap();
     assert_eq!(p.domain_separator(), C1_DOMAIN);
 }
@@ -303,7 +387,10 @@ fn operation_hash_layout() {
         buf.extend_from_slice(APPORDEROPERATION_TYPEHASH.as_slice());
         buf.extend_from_slice(o.struct_hash().as_slice());
         buf.extend_from_slice(&U256::from(n).to_be_bytes::<32>());
-        assert_eq!(o.operation_hash(op, C1_DOMAIN), typed_data_hash(C1_DOMAIN, keccak256(buf)));
+        assert_eq!(
+            o.operation_hash(op, C1_DOMAIN),
+            typed_data_hash(C1_DOMAIN, keccak256(buf))
+        );
     }
     let mut buf = vec![0x19, 0x01];
     buf.extend_from_slice(C1_DOMAIN.as_slice());
@@ -327,9 +414,21 @@ fn deal_and_task_ids_are_packed_keccak() {
     // worker messages (§7.4, evm-oracle §A.4)
     let w = address!("000a9c787a972f70f0903890e266f41c795c4dca");
     let (t, dg) = (keccak256("task"), keccak256("result"));
-    assert_eq!(orders::result_hash(t, dg), keccak256([t.as_slice(), dg.as_slice()].concat()));
-    assert_eq!(orders::result_seal(w, t, dg), keccak256([w.as_slice(), t.as_slice(), dg.as_slice()].concat()));
-    assert_eq!(orders::authorization_hash(w, t, Address::ZERO), keccak256([w.as_slice(), t.as_slice(), &[0u8; 20]].concat()));
+    assert_eq!(
+        orders::result_hash(t, dg),
+        keccak256([t.as_slice(), dg.as_slice()].concat())
+    );
+    assert_eq!(
+        orders::result_seal(w, t, dg),
+        keccak256([w.as_slice(), t.as_slice(), dg.as_slice()].concat())
+    );
+    assert_eq!(
+        orders::authorization_hash(w, t, Address::ZERO),
+        keccak256([w.as_slice(), t.as_slice(), &[0u8; 20]].concat())
+    );
     let (rh2, rs2) = (orders::result_hash(t, dg), orders::result_seal(w, t, dg));
-    assert_eq!(orders::enclave_hash(rh2, rs2), keccak256([rh2.as_slice(), rs2.as_slice()].concat()));
+    assert_eq!(
+        orders::enclave_hash(rh2, rs2),
+        keccak256([rh2.as_slice(), rs2.as_slice()].concat())
+    );
 }

@@ -27,8 +27,8 @@ use pocolab_core::constants::{KITTY_ADDRESS, RLC};
 use pocolab_core::fixtures::{OrderParams, Orders, World};
 use pocolab_core::orders::{Order, enclave_hash, result_hash, result_seal, task_id};
 use pocolab_core::{
-    Address, B256, Baseline, Bytes, Env, Extension, Operation, Poco, PocoError, Result, Settlement, State, SuccessPath, TaskStatus,
-    U256, keccak256,
+    Address, B256, Baseline, Bytes, Env, Extension, Operation, Poco, PocoError, Result, Settlement,
+    State, SuccessPath, TaskStatus, U256, keccak256,
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -39,7 +39,11 @@ fn u(x: u64) -> U256 {
 
 /// An amount: small values, RLC-scale values, and one huge value (`u64::MAX` ↦ 2²⁵⁵ − 1).
 fn amt(x: u64) -> U256 {
-    if x == u64::MAX { U256::MAX / u(2) } else { u(x) }
+    if x == u64::MAX {
+        U256::MAX / u(2)
+    } else {
+        u(x)
+    }
 }
 
 fn amount() -> impl Strategy<Value = u64> {
@@ -68,32 +72,114 @@ struct MatchArgs {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Deposit { who: usize, target: usize, amount: u64 },
-    Withdraw { who: usize, target: usize, amount: u64 },
-    Transfer { who: usize, to: usize, amount: u64 },
-    Approve { who: usize, spender: usize, amount: u64 },
-    TransferFrom { who: usize, from: usize, to: usize, amount: u64 },
+    Deposit {
+        who: usize,
+        target: usize,
+        amount: u64,
+    },
+    Withdraw {
+        who: usize,
+        target: usize,
+        amount: u64,
+    },
+    Transfer {
+        who: usize,
+        to: usize,
+        amount: u64,
+    },
+    Approve {
+        who: usize,
+        spender: usize,
+        amount: u64,
+    },
+    TransferFrom {
+        who: usize,
+        from: usize,
+        to: usize,
+        amount: u64,
+    },
     Match(MatchArgs),
     MatchBoost(MatchArgs),
-    Close { kind: u8, sender: usize },
-    Initialize { deal: usize, k: u8, sender: usize },
-    InitializeArray { deal: usize, k: u8, n: u8 },
-    InitializeAndClaim { deal: usize, k: u8, n: u8 },
-    Contribute { task: usize, worker: usize, result: u8, auth: u8 },
+    Close {
+        kind: u8,
+        sender: usize,
+    },
+    Initialize {
+        deal: usize,
+        k: u8,
+        sender: usize,
+    },
+    InitializeArray {
+        deal: usize,
+        k: u8,
+        n: u8,
+    },
+    InitializeAndClaim {
+        deal: usize,
+        k: u8,
+        n: u8,
+    },
+    Contribute {
+        task: usize,
+        worker: usize,
+        result: u8,
+        auth: u8,
+    },
     /// `honest`: the worker and digest of a winning contribution of the task
-    Reveal { task: usize, worker: usize, result: u8, honest: bool },
-    Reopen { task: usize, sender: usize },
+    Reveal {
+        task: usize,
+        worker: usize,
+        result: u8,
+        honest: bool,
+    },
+    Reopen {
+        task: usize,
+        sender: usize,
+    },
     /// `honest`: the callback data matching the revealed digest
-    Finalize { task: usize, sender: usize, cb: u8, honest: bool },
-    ContributeAndFinalize { task: usize, worker: usize, result: u8, auth: u8 },
-    Claim { task: usize, sender: usize },
-    ClaimArray { a: usize, b: usize },
-    PushBoost { deal: usize, idx: u8, worker: usize, auth: u8, cb: bool },
-    ClaimBoost { deal: usize, idx: u8 },
-    Advance { secs: u64 },
+    Finalize {
+        task: usize,
+        sender: usize,
+        cb: u8,
+        honest: bool,
+    },
+    ContributeAndFinalize {
+        task: usize,
+        worker: usize,
+        result: u8,
+        auth: u8,
+    },
+    Claim {
+        task: usize,
+        sender: usize,
+    },
+    ClaimArray {
+        a: usize,
+        b: usize,
+    },
+    PushBoost {
+        deal: usize,
+        idx: u8,
+        worker: usize,
+        auth: u8,
+        cb: bool,
+    },
+    ClaimBoost {
+        deal: usize,
+        idx: u8,
+    },
+    Advance {
+        secs: u64,
+    },
     /// resolved by [`Model::resolve`] into one of the calls above
-    Guided { seed: u8 },
-    ChangePolicy { sender: usize, rho: u8, sigma: u8 },
+    Guided {
+        seed: u8,
+    },
+    ChangePolicy {
+        sender: usize,
+        rho: u8,
+        sigma: u8,
+    },
 }
 
 /// Selector of the last element in [`Model::pick`].
@@ -130,11 +216,34 @@ fn match_args() -> impl Strategy<Value = MatchArgs> {
             prop_oneof![6 => Just(0u8), 2 => Just(1u8), 1 => 2u8..4],
             prop_oneof![8 => Just(0u8), 2 => 1u8..5, 1 => 5u8..7],
         ),
-        (any::<bool>(), prop::bool::weighted(0.2), prop::option::weighted(0.3, 0..N_SENDERS), prop_oneof![8 => Just(0u8), 3 => 6u8..12]),
+        (
+            any::<bool>(),
+            prop::bool::weighted(0.2),
+            prop::option::weighted(0.3, 0..N_SENDERS),
+            prop_oneof![8 => Just(0u8), 3 => 6u8..12],
+        ),
     )
-        .prop_map(|((app_price, ds_price, wp_price), (volume, trust, tag, category), (with_dataset, callback, sponsor, corrupt))| {
-            MatchArgs { app_price, ds_price, wp_price, volume, trust, tag, category, with_dataset, callback, sponsor, corrupt }
-        })
+        .prop_map(
+            |(
+                (app_price, ds_price, wp_price),
+                (volume, trust, tag, category),
+                (with_dataset, callback, sponsor, corrupt),
+            )| {
+                MatchArgs {
+                    app_price,
+                    ds_price,
+                    wp_price,
+                    volume,
+                    trust,
+                    tag,
+                    category,
+                    with_dataset,
+                    callback,
+                    sponsor,
+                    corrupt,
+                }
+            },
+        )
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -184,7 +293,10 @@ impl Flaky {
 
     fn bond_then_reject(st: &mut State, who: Address) -> Result<()> {
         st.ledger.lock(who, u(1))?;
-        Err(PocoError::Extension { extension: "flaky", reason: "coin" })
+        Err(PocoError::Extension {
+            extension: "flaky",
+            reason: "coin",
+        })
     }
 }
 
@@ -193,16 +305,44 @@ impl Extension for Flaky {
         "flaky"
     }
     fn after_match(&mut self, st: &mut State, env: &Env, deal_id: B256) -> Result<()> {
-        if Self::coin(deal_id, env.sender) { Self::bond_then_reject(st, env.sender) } else { Ok(()) }
+        if Self::coin(deal_id, env.sender) {
+            Self::bond_then_reject(st, env.sender)
+        } else {
+            Ok(())
+        }
     }
-    fn after_contribute(&mut self, st: &mut State, _env: &Env, task_id: B256, worker: Address) -> Result<()> {
-        if Self::coin(task_id, worker) { Self::bond_then_reject(st, worker) } else { Ok(()) }
+    fn after_contribute(
+        &mut self,
+        st: &mut State,
+        _env: &Env,
+        task_id: B256,
+        worker: Address,
+    ) -> Result<()> {
+        if Self::coin(task_id, worker) {
+            Self::bond_then_reject(st, worker)
+        } else {
+            Ok(())
+        }
     }
-    fn settle_success(&mut self, st: &mut State, env: &Env, task_id: B256, _path: SuccessPath) -> Result<Settlement> {
-        if Self::coin(task_id, env.sender) { Self::bond_then_reject(st, env.sender).map(|_| Settlement::Handled) } else { Ok(Settlement::Baseline) }
+    fn settle_success(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        task_id: B256,
+        _path: SuccessPath,
+    ) -> Result<Settlement> {
+        if Self::coin(task_id, env.sender) {
+            Self::bond_then_reject(st, env.sender).map(|_| Settlement::Handled)
+        } else {
+            Ok(Settlement::Baseline)
+        }
     }
     fn settle_failure(&mut self, st: &mut State, env: &Env, task_id: B256) -> Result<Settlement> {
-        if Self::coin(task_id, env.sender) { Self::bond_then_reject(st, env.sender).map(|_| Settlement::Handled) } else { Ok(Settlement::Baseline) }
+        if Self::coin(task_id, env.sender) {
+            Self::bond_then_reject(st, env.sender).map(|_| Settlement::Handled)
+        } else {
+            Ok(Settlement::Baseline)
+        }
     }
 }
 
@@ -256,7 +396,19 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
         }
         let supply = w.poco.state.ledger.total_supply();
         let rlc_total = w.poco.state.ledger.rlc_total();
-        Self { w, addrs, deals: vec![], boost_deals: vec![], tasks: vec![], last_orders: None, salt: 0, supply, proxy_excess: U256::ZERO, rlc_total, rlc_excess: U256::ZERO }
+        Self {
+            w,
+            addrs,
+            deals: vec![],
+            boost_deals: vec![],
+            tasks: vec![],
+            last_orders: None,
+            salt: 0,
+            supply,
+            proxy_excess: U256::ZERO,
+            rlc_total,
+            rlc_excess: U256::ZERO,
+        }
     }
 
     /// `v[i % n]` for `i < 16`, else one of the last four (`LAST` is the last one); a random
@@ -272,7 +424,9 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
     /// A guided step: the natural next call for the most recent deal / task, so that random
     /// sequences reach deep states (consensus, reveals, finalize, reopen, claims, pushes).
     fn resolve(&self, op: &Op) -> Op {
-        let Op::Guided { seed } = *op else { return op.clone() };
+        let Op::Guided { seed } = *op else {
+            return op.clone();
+        };
         let p = &self.w.poco;
         let good_match = |boost: bool| {
             let m = MatchArgs {
@@ -280,7 +434,11 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 ds_price: [0, 7, RLC / 2][(seed >> 4) as usize % 3],
                 wp_price: [0, 2 * RLC, 5 * RLC][(seed >> 5) as usize % 3],
                 volume: 1 + (seed >> 2) % 3,
-                trust: if boost { (seed >> 6) % 2 } else { (seed >> 5) % 5 },
+                trust: if boost {
+                    (seed >> 6) % 2
+                } else {
+                    (seed >> 5) % 5
+                },
                 tag: u8::from(seed % 7 == 0),
                 category: (seed % 3) / 2,
                 with_dataset: seed & 16 == 0,
@@ -288,59 +446,132 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 sponsor: (seed % 11 == 0).then_some(1),
                 corrupt: 0,
             };
-            if boost { Op::MatchBoost(m) } else { Op::Match(m) }
+            if boost {
+                Op::MatchBoost(m)
+            } else {
+                Op::Match(m)
+            }
         };
         let next_init = |d: B256| {
             let deal = p.view_deal(d);
             (0..deal.bot_size.to::<u64>().min(8))
-                .find(|k| p.view_task(task_id(d, deal.bot_first + u(*k))).status == TaskStatus::Unset)
-                .map(|k| Op::Initialize { deal: LAST, k: k as u8, sender: 3 })
+                .find(|k| {
+                    p.view_task(task_id(d, deal.bot_first + u(*k))).status == TaskStatus::Unset
+                })
+                .map(|k| Op::Initialize {
+                    deal: LAST,
+                    k: k as u8,
+                    sender: 3,
+                })
         };
         match seed % 8 {
             0 => good_match(seed & 64 != 0),
             6 => match self.boost_deals.last() {
                 Some(d) => {
                     let deal = p.view_deal_boost(*d);
-                    let idx = (0..deal.bot_size.to::<u64>()).find(|i| p.view_task(task_id(*d, u(*i))).status == TaskStatus::Unset);
+                    let idx = (0..deal.bot_size.to::<u64>())
+                        .find(|i| p.view_task(task_id(*d, u(*i))).status == TaskStatus::Unset);
                     match idx {
-                        Some(i) if seed & 8 == 0 => Op::PushBoost { deal: LAST, idx: i as u8, worker: (seed >> 4) as usize % 4, auth: 0, cb: true },
-                        Some(i) => Op::ClaimBoost { deal: LAST, idx: i as u8 },
+                        Some(i) if seed & 8 == 0 => Op::PushBoost {
+                            deal: LAST,
+                            idx: i as u8,
+                            worker: (seed >> 4) as usize % 4,
+                            auth: 0,
+                            cb: true,
+                        },
+                        Some(i) => Op::ClaimBoost {
+                            deal: LAST,
+                            idx: i as u8,
+                        },
                         None => good_match(true),
                     }
                 }
                 None => good_match(true),
             },
-            7 => Op::Advance { secs: [300, 600, 2_100, 3_000][(seed >> 3) as usize % 4] },
+            7 => Op::Advance {
+                secs: [300, 600, 2_100, 3_000][(seed >> 3) as usize % 4],
+            },
             _ => {
                 let Some(t) = self.tasks.last() else {
-                    return self.deals.last().and_then(|d| next_init(*d)).unwrap_or_else(|| good_match(false));
+                    return self
+                        .deals
+                        .last()
+                        .and_then(|d| next_init(*d))
+                        .unwrap_or_else(|| good_match(false));
                 };
                 let task = p.view_task(*t);
                 let deal = p.view_deal(task.dealid);
                 let now = u(self.w.now);
                 match task.status {
-                    TaskStatus::Active | TaskStatus::Revealing if now >= task.final_deadline && seed & 16 != 0 => {
+                    TaskStatus::Active | TaskStatus::Revealing
+                        if now >= task.final_deadline && seed & 16 != 0 =>
+                    {
                         Op::ClaimArray { a: LAST, b: LAST }
                     }
-                    TaskStatus::Active if now >= task.final_deadline => Op::Claim { task: LAST, sender: 3 },
-                    TaskStatus::Active if deal.trust == u(1) && task.contributors.is_empty() && seed & 8 != 0 => {
-                        Op::ContributeAndFinalize { task: LAST, worker: (seed >> 4) as usize % 4, result: 0, auth: 0 }
+                    TaskStatus::Active if now >= task.final_deadline => Op::Claim {
+                        task: LAST,
+                        sender: 3,
+                    },
+                    TaskStatus::Active
+                        if deal.trust == u(1) && task.contributors.is_empty() && seed & 8 != 0 =>
+                    {
+                        Op::ContributeAndFinalize {
+                            task: LAST,
+                            worker: (seed >> 4) as usize % 4,
+                            result: 0,
+                            auth: 0,
+                        }
                     }
                     TaskStatus::Active => {
                         let free = (0..4).find(|i| !task.contributors.contains(&self.addrs[6 + i]));
                         match free {
-                            Some(i) => Op::Contribute { task: LAST, worker: i, result: u8::from(seed % 5 == 1), auth: 0 },
+                            Some(i) => Op::Contribute {
+                                task: LAST,
+                                worker: i,
+                                result: u8::from(seed % 5 == 1),
+                                auth: 0,
+                            },
                             None => Op::Advance { secs: 3_000 },
                         }
                     }
-                    TaskStatus::Revealing if now >= task.final_deadline => Op::Claim { task: LAST, sender: 3 },
-                    TaskStatus::Revealing if now < task.reveal_deadline && task.reveal_counter < task.winner_counter && seed & 8 == 0 => {
-                        Op::Reveal { task: LAST, worker: 0, result: 0, honest: true }
+                    TaskStatus::Revealing if now >= task.final_deadline => Op::Claim {
+                        task: LAST,
+                        sender: 3,
+                    },
+                    TaskStatus::Revealing
+                        if now < task.reveal_deadline
+                            && task.reveal_counter < task.winner_counter
+                            && seed & 8 == 0 =>
+                    {
+                        Op::Reveal {
+                            task: LAST,
+                            worker: 0,
+                            result: 0,
+                            honest: true,
+                        }
                     }
-                    TaskStatus::Revealing if task.reveal_counter.is_zero() && now >= task.reveal_deadline => Op::Reopen { task: LAST, sender: 2 },
-                    TaskStatus::Revealing if task.reveal_counter.is_zero() => Op::Advance { secs: 600 },
-                    TaskStatus::Revealing => Op::Finalize { task: LAST, sender: 2, cb: 0, honest: true },
-                    _ => self.deals.last().and_then(|d| next_init(*d)).unwrap_or_else(|| good_match(false)),
+                    TaskStatus::Revealing
+                        if task.reveal_counter.is_zero() && now >= task.reveal_deadline =>
+                    {
+                        Op::Reopen {
+                            task: LAST,
+                            sender: 2,
+                        }
+                    }
+                    TaskStatus::Revealing if task.reveal_counter.is_zero() => {
+                        Op::Advance { secs: 600 }
+                    }
+                    TaskStatus::Revealing => Op::Finalize {
+                        task: LAST,
+                        sender: 2,
+                        cb: 0,
+                        honest: true,
+                    },
+                    _ => self
+                        .deals
+                        .last()
+                        .and_then(|d| next_init(*d))
+                        .unwrap_or_else(|| good_match(false)),
                 }
             }
         }
@@ -370,7 +601,11 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
             category: u(m.category.min(5) as u64),
             tag,
             with_dataset: m.with_dataset,
-            callback: if m.callback { Address::repeat_byte(0xcb) } else { Address::ZERO },
+            callback: if m.callback {
+                Address::repeat_byte(0xcb)
+            } else {
+                Address::ZERO
+            },
             salt: B256::from(U256::from(self.salt)),
         };
         let mut o = self.w.orders(&p);
@@ -400,10 +635,18 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
     fn apply(&mut self, op: &Op) -> Result<()> {
         let a = self.addrs.clone();
         match op {
-            Op::Deposit { who, target, amount } => {
+            Op::Deposit {
+                who,
+                target,
+                amount,
+            } => {
                 let env = self.env(*who);
                 let v = amt(*amount);
-                let r = if who == target { self.w.poco.deposit(&env, v) } else { self.w.poco.deposit_for(&env, v, a[*target]) };
+                let r = if who == target {
+                    self.w.poco.deposit(&env, v)
+                } else {
+                    self.w.poco.deposit_for(&env, v, a[*target])
+                };
                 if r.is_ok() {
                     self.supply += v;
                     if *target == N_TARGETS - 1 {
@@ -412,10 +655,18 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 }
                 r
             }
-            Op::Withdraw { who, target, amount } => {
+            Op::Withdraw {
+                who,
+                target,
+                amount,
+            } => {
                 let env = self.env(*who);
                 let v = amt(*amount);
-                let r = if who == target { self.w.poco.withdraw(&env, v) } else { self.w.poco.withdraw_to(&env, v, a[*target]) };
+                let r = if who == target {
+                    self.w.poco.withdraw(&env, v)
+                } else {
+                    self.w.poco.withdraw_to(&env, v, a[*target])
+                };
                 if r.is_ok() {
                     self.supply -= v;
                     if *target == N_TARGETS - 1 {
@@ -433,11 +684,20 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 }
                 r
             }
-            Op::Approve { who, spender, amount } => {
+            Op::Approve {
+                who,
+                spender,
+                amount,
+            } => {
                 let env = self.env(*who);
                 self.w.poco.approve(&env, a[*spender], amt(*amount))
             }
-            Op::TransferFrom { who, from, to, amount } => {
+            Op::TransferFrom {
+                who,
+                from,
+                to,
+                amount,
+            } => {
                 let env = self.env(*who);
                 let v = amt(*amount);
                 let r = self.w.poco.transfer_from(&env, a[*from], a[*to], v);
@@ -452,7 +712,13 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                     None => self.w.match_orders(&o),
                     Some(s) => {
                         let env = self.env(s);
-                        self.w.poco.sponsor_match_orders(&env, &o.app, &o.dataset, &o.workerpool, &o.request)
+                        self.w.poco.sponsor_match_orders(
+                            &env,
+                            &o.app,
+                            &o.dataset,
+                            &o.workerpool,
+                            &o.request,
+                        )
                     }
                 };
                 self.last_orders = Some(o);
@@ -464,14 +730,28 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 let o = self.orders(&m);
                 let env = self.env(m.sponsor.unwrap_or(3));
                 let r = match m.sponsor {
-                    None => self.w.poco.match_orders_boost(&env, &o.app, &o.dataset, &o.workerpool, &o.request),
-                    Some(_) => self.w.poco.sponsor_match_orders_boost(&env, &o.app, &o.dataset, &o.workerpool, &o.request),
+                    None => self.w.poco.match_orders_boost(
+                        &env,
+                        &o.app,
+                        &o.dataset,
+                        &o.workerpool,
+                        &o.request,
+                    ),
+                    Some(_) => self.w.poco.sponsor_match_orders_boost(
+                        &env,
+                        &o.app,
+                        &o.dataset,
+                        &o.workerpool,
+                        &o.request,
+                    ),
                 };
                 self.last_orders = Some(o);
                 r.map(|d| self.boost_deals.push(d))
             }
             Op::Close { kind, sender } => {
-                let Some(o) = self.last_orders.clone() else { return Ok(()) };
+                let Some(o) = self.last_orders.clone() else {
+                    return Ok(());
+                };
                 // the owner closes with no signature; anyone else with an empty one (format error)
                 let owner = [4usize, 5, 2, 0][*kind as usize];
                 let who = if *sender % 2 == 0 { owner } else { *sender };
@@ -488,21 +768,36 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 let d = Self::pick(&self.deals, *deal);
                 let first = self.w.poco.view_deal(d).bot_first;
                 let env = self.env(*sender);
-                self.w.poco.initialize(&env, d, first + u(*k as u64)).map(|t| self.tasks.push(t))
+                self.w
+                    .poco
+                    .initialize(&env, d, first + u(*k as u64))
+                    .map(|t| self.tasks.push(t))
             }
             Op::InitializeArray { deal, k, n } => {
                 let (ds, is) = self.batch(*deal, *k, *n);
                 let env = self.env(3);
-                self.w.poco.initialize_array(&env, &ds, &is).map(|ts| self.tasks.extend(ts))
+                self.w
+                    .poco
+                    .initialize_array(&env, &ds, &is)
+                    .map(|ts| self.tasks.extend(ts))
             }
             Op::InitializeAndClaim { deal, k, n } => {
                 let (ds, is) = self.batch(*deal, *k, *n);
                 let env = self.env(3);
-                self.w.poco.initialize_and_claim_array(&env, &ds, &is).map(|_| {
-                    self.tasks.extend(ds.iter().zip(&is).map(|(d, i)| task_id(*d, *i)));
-                })
+                self.w
+                    .poco
+                    .initialize_and_claim_array(&env, &ds, &is)
+                    .map(|_| {
+                        self.tasks
+                            .extend(ds.iter().zip(&is).map(|(d, i)| task_id(*d, *i)));
+                    })
             }
-            Op::Contribute { task, worker, result, auth } => {
+            Op::Contribute {
+                task,
+                worker,
+                result,
+                auth,
+            } => {
                 let t = Self::pick(&self.tasks, *task);
                 let wi = 6 + *worker;
                 let wk = a[wi];
@@ -510,55 +805,101 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 let (rh, rs) = (result_hash(t, dg), result_seal(wk, t, dg));
                 let (enclave, esig, auth) = self.credentials(t, wi, *auth, enclave_hash(rh, rs));
                 let env = self.env(wi);
-                self.w.poco.contribute(&env, t, rh, rs, enclave, &esig, &auth)
+                self.w
+                    .poco
+                    .contribute(&env, t, rh, rs, enclave, &esig, &auth)
             }
-            Op::Reveal { task, worker, result, honest } => {
+            Op::Reveal {
+                task,
+                worker,
+                result,
+                honest,
+            } => {
                 let t = Self::pick(&self.tasks, *task);
                 let (mut wi, mut r) = (6 + *worker, *result);
                 if *honest {
                     let task = self.w.poco.view_task(t);
-                    let winner = task.contributors.iter().zip(&task.contributions).find(|(_, c)| {
-                        c.status == pocolab_core::ContributionStatus::Contributed && c.result_hash == task.consensus_value
-                    });
+                    let winner =
+                        task.contributors
+                            .iter()
+                            .zip(&task.contributions)
+                            .find(|(_, c)| {
+                                c.status == pocolab_core::ContributionStatus::Contributed
+                                    && c.result_hash == task.consensus_value
+                            });
                     if let Some((w, c)) = winner {
                         wi = a.iter().position(|x| x == w).expect("a worker");
-                        r = (0..3).find(|r| result_hash(t, keccak256(Self::result_bytes(*r))) == c.result_hash).unwrap_or(r);
+                        r = (0..3)
+                            .find(|r| {
+                                result_hash(t, keccak256(Self::result_bytes(*r))) == c.result_hash
+                            })
+                            .unwrap_or(r);
                     }
                 }
                 let env = self.env(wi);
-                self.w.poco.reveal(&env, t, keccak256(Self::result_bytes(r)))
+                self.w
+                    .poco
+                    .reveal(&env, t, keccak256(Self::result_bytes(r)))
             }
             Op::Reopen { task, sender } => {
                 let t = Self::pick(&self.tasks, *task);
                 let env = self.env(*sender);
                 self.w.poco.reopen(&env, t)
             }
-            Op::Finalize { task, sender, cb, honest } => {
+            Op::Finalize {
+                task,
+                sender,
+                cb,
+                honest,
+            } => {
                 let t = Self::pick(&self.tasks, *task);
                 let env = self.env(*sender);
-                let mut cb = if *cb == 0 { vec![] } else { Self::result_bytes(*cb - 1) };
+                let mut cb = if *cb == 0 {
+                    vec![]
+                } else {
+                    Self::result_bytes(*cb - 1)
+                };
                 if *honest {
                     let task = self.w.poco.view_task(t);
                     cb = if self.w.poco.view_deal(task.dealid).callback == Address::ZERO {
                         vec![]
                     } else {
-                        (0..3).map(Self::result_bytes).find(|b| keccak256(b) == task.result_digest).unwrap_or_default()
+                        (0..3)
+                            .map(Self::result_bytes)
+                            .find(|b| keccak256(b) == task.result_digest)
+                            .unwrap_or_default()
                     };
                 }
                 self.w.poco.finalize(&env, t, b"results", &cb)
             }
-            Op::ContributeAndFinalize { task, worker, result, auth } => {
+            Op::ContributeAndFinalize {
+                task,
+                worker,
+                result,
+                auth,
+            } => {
                 let t = Self::pick(&self.tasks, *task);
                 let wi = 6 + *worker;
                 let wk = a[wi];
                 let bytes = Self::result_bytes(*result);
                 let dg = keccak256(&bytes);
-                let (enclave, esig, auth) = self.credentials(t, wi, *auth, enclave_hash(result_hash(t, dg), result_seal(wk, t, dg)));
+                let (enclave, esig, auth) = self.credentials(
+                    t,
+                    wi,
+                    *auth,
+                    enclave_hash(result_hash(t, dg), result_seal(wk, t, dg)),
+                );
                 // callback deals need the callback data, others an empty one
                 let deal = self.w.poco.view_deal(self.w.poco.view_task(t).dealid);
-                let cb = if deal.callback != Address::ZERO { bytes } else { vec![] };
+                let cb = if deal.callback != Address::ZERO {
+                    bytes
+                } else {
+                    vec![]
+                };
                 let env = self.env(wi);
-                self.w.poco.contribute_and_finalize(&env, t, dg, b"results", &cb, enclave, &esig, &auth)
+                self.w
+                    .poco
+                    .contribute_and_finalize(&env, t, dg, b"results", &cb, enclave, &esig, &auth)
             }
             Op::Claim { task, sender } => {
                 let t = Self::pick(&self.tasks, *task);
@@ -573,18 +914,38 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
                 let env = self.env(3);
                 self.w.poco.claim_array(&env, &ts)
             }
-            Op::PushBoost { deal, idx, worker, auth, cb } => {
+            Op::PushBoost {
+                deal,
+                idx,
+                worker,
+                auth,
+                cb,
+            } => {
                 let d = Self::pick(&self.boost_deals, *deal);
                 let wi = 6 + *worker;
                 let wk = a[wi];
                 let tid = task_id(d, u(*idx as u64));
                 let results = b"results".to_vec();
                 let cbd = if *cb { b"callback".to_vec() } else { vec![] };
-                let data = if self.w.poco.view_deal_boost(d).callback != Address::ZERO { &cbd } else { &results };
-                let msg = keccak256([wk.as_slice(), tid.as_slice(), keccak256(data).as_slice()].concat());
+                let data = if self.w.poco.view_deal_boost(d).callback != Address::ZERO {
+                    &cbd
+                } else {
+                    &results
+                };
+                let msg =
+                    keccak256([wk.as_slice(), tid.as_slice(), keccak256(data).as_slice()].concat());
                 let (enclave, esig, auth) = self.credentials_boost(d, tid, wi, *auth, msg);
                 let env = self.env(wi);
-                self.w.poco.push_result_boost(&env, d, u(*idx as u64), &results, &cbd, &auth, enclave, &esig)
+                self.w.poco.push_result_boost(
+                    &env,
+                    d,
+                    u(*idx as u64),
+                    &results,
+                    &cbd,
+                    &auth,
+                    enclave,
+                    &esig,
+                )
             }
             Op::ClaimBoost { deal, idx } => {
                 let d = Self::pick(&self.boost_deals, *deal);
@@ -599,7 +960,9 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
             Op::ChangePolicy { sender, rho, sigma } => {
                 let env = self.env(*sender);
                 let pool = self.w.workerpool;
-                self.w.poco.change_policy(&env, pool, u(*rho as u64), u(*sigma as u64))
+                self.w
+                    .poco
+                    .change_policy(&env, pool, u(*rho as u64), u(*sigma as u64))
             }
         }
     }
@@ -618,12 +981,25 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
     /// (enclave, enclave signature, authorization) for a classic task: modes 0–2 valid
     /// (with an enclave when the deal is TEE), 3 signed by a worker, 4 empty, 5 enclave signs
     /// the wrong message.
-    fn credentials(&self, t: B256, wi: usize, mode: u8, enclave_msg: B256) -> (Address, Bytes, Bytes) {
+    fn credentials(
+        &self,
+        t: B256,
+        wi: usize,
+        mode: u8,
+        enclave_msg: B256,
+    ) -> (Address, Bytes, Bytes) {
         let deal = self.w.poco.view_deal(self.w.poco.view_task(t).dealid);
         self.creds(deal.is_tee(), t, wi, mode, enclave_msg)
     }
 
-    fn credentials_boost(&self, d: B256, tid: B256, wi: usize, mode: u8, msg: B256) -> (Address, Bytes, Bytes) {
+    fn credentials_boost(
+        &self,
+        d: B256,
+        tid: B256,
+        wi: usize,
+        mode: u8,
+        msg: B256,
+    ) -> (Address, Bytes, Bytes) {
         let tee = self.w.poco.view_deal_boost(d).short_tag[2] & 1 == 1;
         self.creds(tee, tid, wi, mode, msg)
     }
@@ -631,7 +1007,11 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
     fn creds(&self, tee: bool, t: B256, wi: usize, mode: u8, msg: B256) -> (Address, Bytes, Bytes) {
         let a = &self.w.actors;
         let wk = self.addrs[wi];
-        let enclave = if tee { a.enclave.address() } else { Address::ZERO };
+        let enclave = if tee {
+            a.enclave.address()
+        } else {
+            Address::ZERO
+        };
         let auth = match mode {
             3 => self.w.authorize_with(&a.workers[0], wk, t, enclave),
             4 => Bytes::new(),
@@ -658,17 +1038,39 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
         assert_eq!(l.total_supply(), self.supply, "totalSupply after {op:?}");
         assert_eq!(l.total_balance(), self.supply, "Σ balance after {op:?}");
         let proxy = l.balance_of(l.proxy());
-        assert_eq!(proxy - l.total_frozen(), self.proxy_excess, "balance[PROXY] − Σ frozen after {op:?} ({r:?})");
-        assert_eq!(l.rlc_total(), self.rlc_total, "RLC in existence after {op:?}");
-        assert_eq!(l.rlc_balance(l.proxy()), self.supply + self.rlc_excess, "RLC held by the proxy after {op:?}");
-        assert_eq!(l.balance_of(KITTY_ADDRESS), U256::ZERO, "kitty balance after {op:?}");
+        assert_eq!(
+            proxy - l.total_frozen(),
+            self.proxy_excess,
+            "balance[PROXY] − Σ frozen after {op:?} ({r:?})"
+        );
+        assert_eq!(
+            l.rlc_total(),
+            self.rlc_total,
+            "RLC in existence after {op:?}"
+        );
+        assert_eq!(
+            l.rlc_balance(l.proxy()),
+            self.supply + self.rlc_excess,
+            "RLC held by the proxy after {op:?}"
+        );
+        assert_eq!(
+            l.balance_of(KITTY_ADDRESS),
+            U256::ZERO,
+            "kitty balance after {op:?}"
+        );
         // §7.2: allowed status moves
         for (id, t0) in &before.state.tasks {
             let t1 = &p.state.tasks[id];
             let ok = match (t0.status, t1.status) {
                 (a, b) if a == b => true,
-                (TaskStatus::Active, TaskStatus::Revealing | TaskStatus::Completed | TaskStatus::Failed) => true,
-                (TaskStatus::Revealing, TaskStatus::Active | TaskStatus::Completed | TaskStatus::Failed) => true,
+                (
+                    TaskStatus::Active,
+                    TaskStatus::Revealing | TaskStatus::Completed | TaskStatus::Failed,
+                ) => true,
+                (
+                    TaskStatus::Revealing,
+                    TaskStatus::Active | TaskStatus::Completed | TaskStatus::Failed,
+                ) => true,
                 _ => false,
             };
             assert!(ok, "task {id}: {:?} → {:?} by {op:?}", t0.status, t1.status);
@@ -684,15 +1086,27 @@ impl<E: Extension + Clone + PartialEq + std::fmt::Debug> Model<E> {
         // consumed never exceeds an order's volume for the last orders
         if let Some(o) = &self.last_orders {
             let ds = p.domain_separator();
-            assert!(p.view_consumed(o.app.hash(ds)) <= o.app.volume, "app consumed > volume after {op:?}");
-            assert!(p.view_consumed(o.workerpool.hash(ds)) <= o.workerpool.volume, "workerpool consumed > volume after {op:?}");
-            assert!(p.view_consumed(o.request.hash(ds)) <= o.request.volume, "request consumed > volume after {op:?}");
+            assert!(
+                p.view_consumed(o.app.hash(ds)) <= o.app.volume,
+                "app consumed > volume after {op:?}"
+            );
+            assert!(
+                p.view_consumed(o.workerpool.hash(ds)) <= o.workerpool.volume,
+                "workerpool consumed > volume after {op:?}"
+            );
+            assert!(
+                p.view_consumed(o.request.hash(ds)) <= o.request.volume,
+                "request consumed > volume after {op:?}"
+            );
         }
     }
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
 }
 
 proptest! {
@@ -742,18 +1156,56 @@ fn happy_path_reaches_every_status() {
     };
     let ops = [
         Op::Match(mk(2, 10 * RLC)),
-        Op::Initialize { deal: 0, k: 0, sender: 3 },
-        Op::Initialize { deal: 0, k: 1, sender: 3 },
-        Op::Contribute { task: 0, worker: 0, result: 0, auth: 0 },
-        Op::Reveal { task: 0, worker: 0, result: 0, honest: false },
-        Op::Finalize { task: 0, sender: 2, cb: 0, honest: false },
+        Op::Initialize {
+            deal: 0,
+            k: 0,
+            sender: 3,
+        },
+        Op::Initialize {
+            deal: 0,
+            k: 1,
+            sender: 3,
+        },
+        Op::Contribute {
+            task: 0,
+            worker: 0,
+            result: 0,
+            auth: 0,
+        },
+        Op::Reveal {
+            task: 0,
+            worker: 0,
+            result: 0,
+            honest: false,
+        },
+        Op::Finalize {
+            task: 0,
+            sender: 2,
+            cb: 0,
+            honest: false,
+        },
         Op::Advance { secs: 3_000 },
         Op::Claim { task: 1, sender: 3 },
         Op::Match(mk(1, 20 * RLC)),
-        Op::Initialize { deal: 1, k: 0, sender: 3 },
-        Op::ContributeAndFinalize { task: 2, worker: 1, result: 1, auth: 0 },
+        Op::Initialize {
+            deal: 1,
+            k: 0,
+            sender: 3,
+        },
+        Op::ContributeAndFinalize {
+            task: 2,
+            worker: 1,
+            result: 1,
+            auth: 0,
+        },
         Op::MatchBoost(mk(1, 5 * RLC)),
-        Op::PushBoost { deal: 0, idx: 0, worker: 2, auth: 0, cb: false },
+        Op::PushBoost {
+            deal: 0,
+            idx: 0,
+            worker: 2,
+            auth: 0,
+            cb: false,
+        },
         Op::Advance { secs: 2_100 },
         Op::ClaimBoost { deal: 0, idx: 1 },
     ];
@@ -764,7 +1216,14 @@ fn happy_path_reaches_every_status() {
         r.unwrap_or_else(|e| panic!("{op:?}: {e}"));
     }
     let st = |i: usize| m.w.poco.view_task(m.tasks[i]).status;
-    assert_eq!((st(0), st(1), st(2)), (TaskStatus::Completed, TaskStatus::Failed, TaskStatus::Completed));
+    assert_eq!(
+        (st(0), st(1), st(2)),
+        (
+            TaskStatus::Completed,
+            TaskStatus::Failed,
+            TaskStatus::Completed
+        )
+    );
     assert!(m.w.poco.view_account(KITTY_ADDRESS).frozen > U256::ZERO);
 }
 
@@ -786,16 +1245,37 @@ fn random_sequences_reach_every_transition() {
             let before = m.w.poco.clone();
             let r = m.apply(op);
             m.check(op, &before, &r);
-            let name = format!("{op:?}").split([' ', '(']).next().unwrap().to_string();
+            let name = format!("{op:?}")
+                .split([' ', '('])
+                .next()
+                .unwrap()
+                .to_string();
             let e = stats.entry(name).or_default();
             if r.is_ok() { e.0 += 1 } else { e.1 += 1 }
         }
     }
     println!("{stats:#?}");
     for kind in [
-        "Deposit", "Withdraw", "Transfer", "TransferFrom", "Match", "MatchBoost", "Close", "Initialize", "InitializeArray",
-        "InitializeAndClaim", "Contribute", "Reveal", "Reopen", "Finalize", "ContributeAndFinalize", "Claim", "ClaimArray",
-        "PushBoost", "ClaimBoost", "ChangePolicy",
+        "Deposit",
+        "Withdraw",
+        "Transfer",
+        "TransferFrom",
+        "Match",
+        "MatchBoost",
+        "Close",
+        "Initialize",
+        "InitializeArray",
+        "InitializeAndClaim",
+        "Contribute",
+        "Reveal",
+        "Reopen",
+        "Finalize",
+        "ContributeAndFinalize",
+        "Claim",
+        "ClaimArray",
+        "PushBoost",
+        "ClaimBoost",
+        "ChangePolicy",
     ] {
         let (ok, err) = stats.get(kind).copied().unwrap_or_default();
         assert!(ok > 0, "{kind} never succeeded ({err} failures): {stats:?}");

@@ -22,8 +22,15 @@ fn example_a_documentation() {
     let mut w = World::new(3, true);
     let sched = w.actors.scheduler.address();
     let env = w.env(sched);
-    w.poco.change_policy(&env, w.workerpool, u(35), u(5)).unwrap();
-    let p = OrderParams { dataset_price: u(RLC), workerpool_price: u(20 * RLC), trust: u(100), ..Default::default() };
+    w.poco
+        .change_policy(&env, w.workerpool, u(35), u(5))
+        .unwrap();
+    let p = OrderParams {
+        dataset_price: u(RLC),
+        workerpool_price: u(20 * RLC),
+        trust: u(100),
+        ..Default::default()
+    };
     let o = w.orders(&p);
     let req = w.actors.requester.address();
     w.fund(req, u(21 * RLC)).unwrap();
@@ -43,14 +50,32 @@ fn example_a_documentation() {
     let (v17, v42) = (digest("17"), digest("42"));
     w.contribute(0, t, v17).unwrap();
     let task = w.poco.view_task(t);
-    assert_eq!((task.group(pocolab_core::orders::result_hash(t, v17)), task.total), (u(3), u(4)));
+    assert_eq!(
+        (
+            task.group(pocolab_core::orders::result_hash(t, v17)),
+            task.total
+        ),
+        (u(3), u(4))
+    );
     w.contribute(1, t, v42).unwrap();
     let task = w.poco.view_task(t);
-    assert_eq!((task.group(pocolab_core::orders::result_hash(t, v42)), task.total), (u(32), u(36)));
+    assert_eq!(
+        (
+            task.group(pocolab_core::orders::result_hash(t, v42)),
+            task.total
+        ),
+        (u(32), u(36))
+    );
     assert_eq!(task.status, TaskStatus::Active);
     w.contribute(2, t, v42).unwrap();
     let task = w.poco.view_task(t);
-    assert_eq!((task.group(pocolab_core::orders::result_hash(t, v42)), task.total), (u(3168), u(3172)));
+    assert_eq!(
+        (
+            task.group(pocolab_core::orders::result_hash(t, v42)),
+            task.total
+        ),
+        (u(3168), u(3172))
+    );
     assert_eq!(task.status, TaskStatus::Revealing);
     assert_eq!(task.winner_counter, u(2));
     // log weights 1, 5, 6
@@ -60,16 +85,39 @@ fn example_a_documentation() {
     w.reveal(2, t, v42).unwrap();
     w.finalize(t, b"result").unwrap();
     assert_eq!(w.poco.view_task(t).status, TaskStatus::Completed);
-    assert_eq!(w.poco.view_account(w.worker(0)), pocolab_core::Account { balance: u(0), frozen: u(0) });
-    assert_eq!(w.poco.view_account(w.worker(1)).balance, u(7 * RLC + 11_659_090_909));
-    assert_eq!(w.poco.view_account(w.worker(2)).balance, u(7 * RLC + 13_990_909_090));
-    assert_eq!(w.poco.view_account(sched).balance, u(6 * RLC + 1_350_000_001));
-    assert_eq!(w.poco.view_account(w.actors.dataset_provider.address()).balance, u(RLC));
+    assert_eq!(
+        w.poco.view_account(w.worker(0)),
+        pocolab_core::Account {
+            balance: u(0),
+            frozen: u(0)
+        }
+    );
+    assert_eq!(
+        w.poco.view_account(w.worker(1)).balance,
+        u(7 * RLC + 11_659_090_909)
+    );
+    assert_eq!(
+        w.poco.view_account(w.worker(2)).balance,
+        u(7 * RLC + 13_990_909_090)
+    );
+    assert_eq!(
+        w.poco.view_account(sched).balance,
+        u(6 * RLC + 1_350_000_001)
+    );
+    assert_eq!(
+        w.poco
+            .view_account(w.actors.dataset_provider.address())
+            .balance,
+        u(RLC)
+    );
     assert_eq!(w.poco.view_account(req), pocolab_core::Account::default());
     assert_eq!(w.poco.view_score(w.worker(0)), u(8));
     assert_eq!(w.poco.view_score(w.worker(1)), u(101));
     assert_eq!(w.poco.view_score(w.worker(2)), u(301));
-    assert_eq!(w.poco.view_contribution(t, w.worker(0)).status, ContributionStatus::Contributed);
+    assert_eq!(
+        w.poco.view_contribution(t, w.worker(0)).status,
+        ContributionStatus::Contributed
+    );
     assert_conserved(&w, supply);
 }
 
@@ -78,7 +126,13 @@ fn example_a_documentation() {
 fn example_b_fullchain_five_workers() {
     let mut w = World::new(5, true);
     let sched = w.actors.scheduler.address();
-    let p = OrderParams { app_price: u(1_000), dataset_price: u(1_000_000), workerpool_price: u(1_000_000_000), trust: u(4), ..Default::default() };
+    let p = OrderParams {
+        app_price: u(1_000),
+        dataset_price: u(1_000_000),
+        workerpool_price: u(1_000_000_000),
+        trust: u(4),
+        ..Default::default()
+    };
     let o = w.orders(&p);
     let req = w.actors.requester.address();
     w.fund(req, u(1_000 + 1_000_000 + 1_000_000_000)).unwrap();
@@ -96,26 +150,46 @@ fn example_b_fullchain_five_workers() {
         w.contribute(i, t, d).unwrap();
         let task = w.poco.view_task(t);
         let g = task.group(pocolab_core::orders::result_hash(t, d));
-        assert_eq!((g, task.total), (u(trace[i].0), u(trace[i].1)), "after contribution {i}");
+        assert_eq!(
+            (g, task.total),
+            (u(trace[i].0), u(trace[i].1)),
+            "after contribution {i}"
+        );
         assert_eq!(task.status == TaskStatus::Revealing, i == 4);
     }
     assert_eq!(w.poco.view_task(t).winner_counter, u(4));
-    let before: Vec<U256> = (0..5).map(|i| w.poco.view_account(w.worker(i)).balance).collect();
+    let before: Vec<U256> = (0..5)
+        .map(|i| w.poco.view_account(w.worker(i)).balance)
+        .collect();
     let sched_before = w.poco.view_account(sched).balance;
     for i in 1..5 {
         w.reveal(i, t, good).unwrap();
     }
     w.finalize(t, b"result").unwrap();
     for i in 1..5 {
-        assert_eq!(w.poco.view_account(w.worker(i)).balance - before[i], u(621_750_000));
+        assert_eq!(
+            w.poco.view_account(w.worker(i)).balance - before[i],
+            u(621_750_000)
+        );
         assert_eq!(w.poco.view_score(w.worker(i)), u(1));
     }
     assert_eq!(w.poco.view_account(w.worker(0)).balance - before[0], u(0));
     assert_eq!(w.poco.view_account(w.worker(0)).frozen, u(0));
     assert_eq!(w.poco.view_score(w.worker(0)), u(0));
-    assert_eq!(w.poco.view_account(sched).balance - sched_before, u(313_000_000));
-    assert_eq!(w.poco.view_account(w.actors.app_provider.address()).balance, u(1_000));
-    assert_eq!(w.poco.view_account(w.actors.dataset_provider.address()).balance, u(1_000_000));
+    assert_eq!(
+        w.poco.view_account(sched).balance - sched_before,
+        u(313_000_000)
+    );
+    assert_eq!(
+        w.poco.view_account(w.actors.app_provider.address()).balance,
+        u(1_000)
+    );
+    assert_eq!(
+        w.poco
+            .view_account(w.actors.dataset_provider.address())
+            .balance,
+        u(1_000_000)
+    );
     assert_eq!(w.poco.view_account(KITTY_ADDRESS).frozen, u(0));
     assert_conserved(&w, supply);
 }

@@ -20,7 +20,8 @@ fn bench(c: &mut Criterion) {
         return;
     }
     let d = Deployment::deploy_default().expect("deploy");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/conformance/01-classic-consensus.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/conformance/01-classic-consensus.toml");
     let sc = Scenario::from_toml(&std::fs::read_to_string(path).expect("scenario")).expect("parse");
     // sanity: both backends agree on the outcomes
     let (_, a) = play_only(&sc, core_for(&d));
@@ -28,9 +29,15 @@ fn bench(c: &mut Criterion) {
     assert_eq!(a, b);
 
     let mut g = c.benchmark_group("lifecycle");
-    g.bench_function("native core (signatures verified)", |bch| bch.iter(|| play_only(&sc, core_for(&d))));
-    g.bench_function("EVM bytecode (revm, from snapshot)", |bch| bch.iter(|| play_only(&sc, EvmPoco::new(&d))));
-    g.bench_function("EVM deployment (all contracts + configure)", |bch| bch.iter(Deployment::deploy_default));
+    g.bench_function("native core (signatures verified)", |bch| {
+        bch.iter(|| play_only(&sc, core_for(&d)))
+    });
+    g.bench_function("EVM bytecode (revm, from snapshot)", |bch| {
+        bch.iter(|| play_only(&sc, EvmPoco::new(&d)))
+    });
+    g.bench_function("EVM deployment (all contracts + configure)", |bch| {
+        bch.iter(Deployment::deploy_default)
+    });
     g.finish();
 }
 

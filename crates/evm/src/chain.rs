@@ -46,7 +46,12 @@ impl Clone for Chain {
 
 impl std::fmt::Debug for Chain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Chain(chain_id={}, timestamp={})", self.chain_id, self.timestamp())
+        write!(
+            f,
+            "Chain(chain_id={}, timestamp={})",
+            self.chain_id,
+            self.timestamp()
+        )
     }
 }
 
@@ -71,7 +76,10 @@ impl Chain {
                 b.timestamp = U256::from(timestamp);
             })
             .with_db(db);
-        Self { vm: ctx.build_mainnet(), chain_id }
+        Self {
+            vm: ctx.build_mainnet(),
+            chain_id,
+        }
     }
 
     /// The database (clone it to snapshot the chain).
@@ -98,24 +106,40 @@ impl Chain {
     /// Set the ETH balance of `a`.
     pub fn set_eth_balance(&mut self, a: Address, wei: U256) {
         let db = self.db_mut();
-        let mut info = db.cache.accounts.get(&a).map(|acc| acc.info.clone()).unwrap_or_default();
+        let mut info = db
+            .cache
+            .accounts
+            .get(&a)
+            .map(|acc| acc.info.clone())
+            .unwrap_or_default();
         info.balance = wei;
         db.insert_account_info(a, info);
     }
 
     /// ETH balance of `a`.
     pub fn eth_balance(&self, a: Address) -> U256 {
-        self.db().cache.accounts.get(&a).map(|acc| acc.info.balance).unwrap_or_default()
+        self.db()
+            .cache
+            .accounts
+            .get(&a)
+            .map(|acc| acc.info.balance)
+            .unwrap_or_default()
     }
 
     /// Write a storage slot directly (what PoCo's tests do for worker scores).
     pub fn poke_storage(&mut self, a: Address, slot: U256, value: U256) {
-        self.db_mut().insert_account_storage(a, slot, value).expect("in-memory db");
+        self.db_mut()
+            .insert_account_storage(a, slot, value)
+            .expect("in-memory db");
     }
 
     /// Has `a` code?
     pub fn has_code(&self, a: Address) -> bool {
-        self.db().cache.accounts.get(&a).is_some_and(|acc| acc.info.code.as_ref().is_some_and(|c| !c.is_empty()))
+        self.db()
+            .cache
+            .accounts
+            .get(&a)
+            .is_some_and(|acc| acc.info.code.as_ref().is_some_and(|c| !c.is_empty()))
     }
 
     fn tx(&self, from: Address, kind: TxKind, data: Bytes, value: U256) -> TxEnv {
@@ -159,11 +183,27 @@ fn outcome(r: ExecutionResult) -> TxOutcome {
     let gas_used = r.tx_gas_used();
     match r {
         ExecutionResult::Success { output, .. } => match output {
-            Output::Call(b) => TxOutcome { result: Ok(b), gas_used, created: None },
-            Output::Create(b, a) => TxOutcome { result: Ok(b), gas_used, created: a },
+            Output::Call(b) => TxOutcome {
+                result: Ok(b),
+                gas_used,
+                created: None,
+            },
+            Output::Create(b, a) => TxOutcome {
+                result: Ok(b),
+                gas_used,
+                created: a,
+            },
         },
-        ExecutionResult::Revert { output, .. } => TxOutcome { result: Err(decode_revert(&output)), gas_used, created: None },
-        ExecutionResult::Halt { reason, .. } => TxOutcome { result: Err(RevertReason::Halt(format!("{reason:?}"))), gas_used, created: None },
+        ExecutionResult::Revert { output, .. } => TxOutcome {
+            result: Err(decode_revert(&output)),
+            gas_used,
+            created: None,
+        },
+        ExecutionResult::Halt { reason, .. } => TxOutcome {
+            result: Err(RevertReason::Halt(format!("{reason:?}"))),
+            gas_used,
+            created: None,
+        },
     }
 }
 

@@ -75,7 +75,11 @@ pub fn request_order(o: &core::RequestOrder) -> abi::RequestOrder {
 
 /// ABI → core Deal.
 pub fn deal(d: abi::Deal) -> core::Deal {
-    let r = |r: abi::Resource| core::Resource { pointer: r.pointer, owner: r.owner, price: r.price };
+    let r = |r: abi::Resource| core::Resource {
+        pointer: r.pointer,
+        owner: r.owner,
+        price: r.price,
+    };
     core::Deal {
         app: r(d.app),
         dataset: r(d.dataset),

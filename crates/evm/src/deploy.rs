@@ -22,7 +22,9 @@ const LIB_PLACEHOLDER: &str = "__$9d824026d0515d8abd681f0f0f4707f16a$__";
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     /// The npm artifacts are missing.
-    #[error("PoCo 6.1.0 artifacts not found at {0}: run `scripts/fetch-poco.sh` (or set {ARTIFACTS_ENV} to the unpacked @iexec/poco@6.1.0 package root)")]
+    #[error(
+        "PoCo 6.1.0 artifacts not found at {0}: run `scripts/fetch-poco.sh` (or set {ARTIFACTS_ENV} to the unpacked @iexec/poco@6.1.0 package root)"
+    )]
     MissingArtifacts(PathBuf),
     /// An artifact could not be read or parsed.
     #[error("artifact {path}: {msg}")]
@@ -53,7 +55,9 @@ impl Artifacts {
     pub fn locate() -> Result<Self, SetupError> {
         let root = match std::env::var_os(ARTIFACTS_ENV) {
             Some(p) => PathBuf::from(p),
-            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(DEFAULT_ARTIFACTS),
+            None => Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(DEFAULT_ARTIFACTS),
         };
         Self::at(root)
     }
@@ -61,7 +65,10 @@ impl Artifacts {
     /// Artifacts at `root`.
     pub fn at(root: impl Into<PathBuf>) -> Result<Self, SetupError> {
         let root = root.into();
-        if !root.join("artifacts/contracts/Diamond.sol/Diamond.json").is_file() {
+        if !root
+            .join("artifacts/contracts/Diamond.sol/Diamond.json")
+            .is_file()
+        {
             return Err(SetupError::MissingArtifacts(root));
         }
         Ok(Self { root })
@@ -74,15 +81,28 @@ impl Artifacts {
 
     fn json(&self, rel: &str) -> Result<Value, SetupError> {
         let path = self.root.join(rel);
-        let s = std::fs::read_to_string(&path).map_err(|e| SetupError::BadArtifact { path: path.clone(), msg: e.to_string() })?;
-        serde_json::from_str(&s).map_err(|e| SetupError::BadArtifact { path, msg: e.to_string() })
+        let s = std::fs::read_to_string(&path).map_err(|e| SetupError::BadArtifact {
+            path: path.clone(),
+            msg: e.to_string(),
+        })?;
+        serde_json::from_str(&s).map_err(|e| SetupError::BadArtifact {
+            path,
+            msg: e.to_string(),
+        })
     }
 
     /// Creation code of an artifact, with IexecLibOrders_v5 linked at `lib` if given.
     pub fn creation_code(&self, rel: &str, lib: Option<Address>) -> Result<Vec<u8>, SetupError> {
         let j = self.json(rel)?;
-        let bad = |msg: &str| SetupError::BadArtifact { path: self.root.join(rel), msg: msg.into() };
-        let mut code = j["bytecode"].as_str().ok_or_else(|| bad("no bytecode"))?.trim_start_matches("0x").to_string();
+        let bad = |msg: &str| SetupError::BadArtifact {
+            path: self.root.join(rel),
+            msg: msg.into(),
+        };
+        let mut code = j["bytecode"]
+            .as_str()
+            .ok_or_else(|| bad("no bytecode"))?
+            .trim_start_matches("0x")
+            .to_string();
         if code.contains("__$") {
             let lib = lib.ok_or_else(|| bad("unlinked library placeholder"))?;
             code = code.replace(LIB_PLACEHOLDER, &hex::encode(lib));
@@ -97,13 +117,23 @@ impl Artifacts {
     /// `0xffffffff` for `fallback` (§A.2 step 5).
     pub fn selectors(&self, rel: &str) -> Result<Vec<FixedBytes<4>>, SetupError> {
         let j = self.json(rel)?;
-        let abi = j["abi"].as_array().ok_or_else(|| SetupError::BadArtifact { path: self.root.join(rel), msg: "no abi".into() })?;
+        let abi = j["abi"].as_array().ok_or_else(|| SetupError::BadArtifact {
+            path: self.root.join(rel),
+            msg: "no abi".into(),
+        })?;
         let mut out = Vec::new();
         for e in abi {
             match e["type"].as_str() {
                 Some("function") => {
-                    let inputs = e["inputs"].as_array().map(|v| v.iter().map(canonical_type).collect::<Vec<_>>()).unwrap_or_default();
-                    let sig = format!("{}({})", e["name"].as_str().unwrap_or_default(), inputs.join(","));
+                    let inputs = e["inputs"]
+                        .as_array()
+                        .map(|v| v.iter().map(canonical_type).collect::<Vec<_>>())
+                        .unwrap_or_default();
+                    let sig = format!(
+                        "{}({})",
+                        e["name"].as_str().unwrap_or_default(),
+                        inputs.join(",")
+                    );
                     out.push(FixedBytes::<4>::from_slice(&keccak256(sig.as_bytes())[..4]));
                 }
                 Some("receive") => out.push(FixedBytes::ZERO),
@@ -118,7 +148,10 @@ impl Artifacts {
 fn canonical_type(p: &Value) -> String {
     let t = p["type"].as_str().unwrap_or_default();
     if let Some(suffix) = t.strip_prefix("tuple") {
-        let comps = p["components"].as_array().map(|v| v.iter().map(canonical_type).collect::<Vec<_>>()).unwrap_or_default();
+        let comps = p["components"]
+            .as_array()
+            .map(|v| v.iter().map(canonical_type).collect::<Vec<_>>())
+            .unwrap_or_default();
         format!("({}){}", comps.join(","), suffix)
     } else {
         t.to_string()
@@ -224,13 +257,19 @@ impl Deployer<'_> {
         self.gas.push((step.to_string(), o.gas_used));
         match &o.result {
             Ok(_) => Ok(o),
-            Err(r) => Err(SetupError::Deploy { step: step.into(), reason: r.class() }),
+            Err(r) => Err(SetupError::Deploy {
+                step: step.into(),
+                reason: r.class(),
+            }),
         }
     }
     fn create(&mut self, step: &str, code: Vec<u8>) -> Result<Address, SetupError> {
         let o = self.chain.create(self.admin, code.into());
         let o = self.check(step, o)?;
-        o.created.ok_or_else(|| SetupError::Deploy { step: step.into(), reason: "no address".into() })
+        o.created.ok_or_else(|| SetupError::Deploy {
+            step: step.into(),
+            reason: "no address".into(),
+        })
     }
     fn send(&mut self, step: &str, to: Address, data: Vec<u8>) -> Result<Bytes, SetupError> {
         let o = self.chain.send(self.admin, to, data.into(), U256::ZERO);
@@ -249,7 +288,11 @@ impl Deployment {
         let mut chain = Chain::new(opts.chain_id);
         chain.set_timestamp(opts.timestamp);
         let admin = opts.admin;
-        let mut d = Deployer { chain: &mut chain, admin, gas: Vec::new() };
+        let mut d = Deployer {
+            chain: &mut chain,
+            admin,
+            gas: Vec::new(),
+        };
 
         // 1-3: mudgen diamond
         let dep = |n: &str| format!("deployments/arbitrum/{n}.json");
@@ -257,16 +300,30 @@ impl Deployment {
         let mut cuts = Vec::new();
         for n in ["DiamondCutFacet", "DiamondLoupeFacet", "OwnershipFacet"] {
             let a = d.create(n, art.creation_code(&dep(n), None)?)?;
-            cuts.push(abi::FacetCut { facetAddress: a, action: 0, functionSelectors: art.selectors(&dep(n))? });
+            cuts.push(abi::FacetCut {
+                facetAddress: a,
+                action: 0,
+                functionSelectors: art.selectors(&dep(n))?,
+            });
         }
         let mut selector_count: usize = cuts.iter().map(|c| c.functionSelectors.len()).sum();
-        let args = abi::DiamondArgs { owner: admin, init, initCalldata: Bytes::from(vec![0xe1, 0xc7, 0x39, 0x2a]) };
+        let args = abi::DiamondArgs {
+            owner: admin,
+            init,
+            initCalldata: Bytes::from(vec![0xe1, 0xc7, 0x39, 0x2a]),
+        };
         let mut code = art.creation_code("artifacts/contracts/Diamond.sol/Diamond.json", None)?;
         code.extend_from_slice(&(cuts, args).abi_encode_params());
         let proxy = d.create("Diamond", code)?;
 
         // 4: library
-        let lib = d.create("IexecLibOrders_v5", art.creation_code("artifacts/contracts/libs/IexecLibOrders_v5.sol/IexecLibOrders_v5.json", None)?)?;
+        let lib = d.create(
+            "IexecLibOrders_v5",
+            art.creation_code(
+                "artifacts/contracts/libs/IexecLibOrders_v5.sol/IexecLibOrders_v5.json",
+                None,
+            )?,
+        )?;
 
         // 5: PoCo facets
         for (name, _linked) in FACETS {
@@ -282,7 +339,11 @@ impl Deployment {
             let sels = art.selectors(&rel)?;
             selector_count += sels.len();
             let cut = abi::diamondCutCall {
-                _diamondCut: vec![abi::FacetCut { facetAddress: facet, action: 0, functionSelectors: sels }],
+                _diamondCut: vec![abi::FacetCut {
+                    facetAddress: facet,
+                    action: 0,
+                    functionSelectors: sels,
+                }],
                 _init: Address::ZERO,
                 _calldata: Bytes::new(),
             };
@@ -293,8 +354,16 @@ impl Deployment {
         let rlc = match opts.mode {
             EscrowMode::Token => {
                 let j = art.json("deployments/arbitrum/RLC.json")?;
-                let code = hex::decode(j["bytecode"].as_str().unwrap_or_default().trim_start_matches("0x"))
-                    .map_err(|e| SetupError::BadArtifact { path: "RLC.json".into(), msg: e.to_string() })?;
+                let code = hex::decode(
+                    j["bytecode"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .trim_start_matches("0x"),
+                )
+                .map_err(|e| SetupError::BadArtifact {
+                    path: "RLC.json".into(),
+                    msg: e.to_string(),
+                })?;
                 d.create("RLC", code)?
             }
             EscrowMode::Native => Address::ZERO,
@@ -302,12 +371,34 @@ impl Deployment {
 
         // 7: registries
         let mut regs = [Address::ZERO; 3];
-        for (i, (kind, name)) in [("apps", "AppRegistry"), ("datasets", "DatasetRegistry"), ("workerpools", "WorkerpoolRegistry")].iter().enumerate() {
+        for (i, (kind, name)) in [
+            ("apps", "AppRegistry"),
+            ("datasets", "DatasetRegistry"),
+            ("workerpools", "WorkerpoolRegistry"),
+        ]
+        .iter()
+        .enumerate()
+        {
             let rel = format!("artifacts/contracts/registries/{kind}/{name}.sol/{name}.json");
             let r = d.create(name, art.creation_code(&rel, None)?)?;
-            d.send(&format!("{name}.initialize"), r, abi::initialize_1Call { _previous: Address::ZERO }.abi_encode())?;
-            let uri = format!("https://nfts-metadata.iex.ec/{}/{}/", &kind[..kind.len() - 1], opts.chain_id);
-            d.send(&format!("{name}.setBaseURI"), r, abi::setBaseURICall { _baseURI: uri }.abi_encode())?;
+            d.send(
+                &format!("{name}.initialize"),
+                r,
+                abi::initialize_1Call {
+                    _previous: Address::ZERO,
+                }
+                .abi_encode(),
+            )?;
+            let uri = format!(
+                "https://nfts-metadata.iex.ec/{}/{}/",
+                &kind[..kind.len() - 1],
+                opts.chain_id
+            );
+            d.send(
+                &format!("{name}.setBaseURI"),
+                r,
+                abi::setBaseURICall { _baseURI: uri }.abi_encode(),
+            )?;
             regs[i] = r;
         }
 
@@ -326,13 +417,25 @@ impl Deployment {
 
         // 9: categories
         for (name, desc, r) in &opts.categories {
-            let c = abi::createCategoryCall { name: name.clone(), description: desc.clone(), workClockTimeRef: U256::from(*r) };
+            let c = abi::createCategoryCall {
+                name: name.clone(),
+                description: desc.clone(),
+                workClockTimeRef: U256::from(*r),
+            };
             d.send("createCategory", proxy, c.abi_encode())?;
         }
         let gas = d.gas;
         Ok(Self {
             chain,
-            addrs: Addresses { admin, proxy, rlc, lib_orders: lib, app_registry: regs[0], dataset_registry: regs[1], workerpool_registry: regs[2] },
+            addrs: Addresses {
+                admin,
+                proxy,
+                rlc,
+                lib_orders: lib,
+                app_registry: regs[0],
+                dataset_registry: regs[1],
+                workerpool_registry: regs[2],
+            },
             mode: opts.mode,
             gas,
             selector_count,

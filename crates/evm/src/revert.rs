@@ -62,7 +62,10 @@ pub fn decode_revert(data: &[u8]) -> RevertReason {
         return RevertReason::SafeCast(e.bits);
     }
     if let Ok(e) = abi::FunctionNotFound::abi_decode(data) {
-        return RevertReason::Custom(format!("FunctionNotFound(0x{})", alloy_primitives::hex::encode(e._functionSelector)));
+        return RevertReason::Custom(format!(
+            "FunctionNotFound(0x{})",
+            alloy_primitives::hex::encode(e._functionSelector)
+        ));
     }
     RevertReason::Custom(format!("0x{}", alloy_primitives::hex::encode(data)))
 }

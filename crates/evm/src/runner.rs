@@ -14,11 +14,16 @@ use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use pocolab_core::constants::KITTY_ADDRESS;
 use pocolab_core::orders::{authorization_hash, enclave_hash, result_hash, result_seal, task_id};
 use pocolab_core::signatures::Wallet;
-use pocolab_core::{self as core, AppOrder, Config, DatasetOrder, Env, Operation, Order, Poco, RequestOrder, WorkerpoolOrder};
+use pocolab_core::{
+    self as core, AppOrder, Config, DatasetOrder, Env, Operation, Order, Poco, RequestOrder,
+    WorkerpoolOrder,
+};
 
 use crate::backend::EvmPoco;
 use crate::deploy::Deployment;
-use crate::scenario::{AssetKindSpec, BatchKind, Call, Num, Op, OpKind, OrderSpec, Scenario, Which};
+use crate::scenario::{
+    AssetKindSpec, BatchKind, Call, Num, Op, OpKind, OrderSpec, Scenario, Which,
+};
 
 type Res<T> = Result<T, String>;
 
@@ -58,15 +63,38 @@ pub trait Backend {
     /// `withdraw`
     fn withdraw(&mut self, env: &Env, v: U256) -> Res<()>;
     /// Create an asset through its registry.
-    fn create_asset(&mut self, env: &Env, kind: AssetKindSpec, owner: Address, name: &str, mrenclave: &[u8]) -> Res<Address>;
+    fn create_asset(
+        &mut self,
+        env: &Env,
+        kind: AssetKindSpec,
+        owner: Address,
+        name: &str,
+        mrenclave: &[u8],
+    ) -> Res<Address>;
     /// classic / boost, sponsored or not
     fn match_orders(&mut self, env: &Env, boost: bool, sponsored: bool, o: &Orders) -> Res<B256>;
     /// `manage*Order`
-    fn manage(&mut self, env: &Env, which: Which, op: Operation, o: &Orders, sign: &[u8]) -> Res<()>;
+    fn manage(
+        &mut self,
+        env: &Env,
+        which: Which,
+        op: Operation,
+        o: &Orders,
+        sign: &[u8],
+    ) -> Res<()>;
     /// `initialize`
     fn initialize(&mut self, env: &Env, deal: B256, idx: U256) -> Res<B256>;
     /// `contribute`
-    fn contribute(&mut self, env: &Env, tid: B256, rh: B256, seal: B256, enclave: Address, esign: &[u8], auth: &[u8]) -> Res<()>;
+    fn contribute(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        rh: B256,
+        seal: B256,
+        enclave: Address,
+        esign: &[u8],
+        auth: &[u8],
+    ) -> Res<()>;
     /// `reveal`
     fn reveal(&mut self, env: &Env, tid: B256, digest: B256) -> Res<()>;
     /// `reopen`
@@ -75,12 +103,32 @@ pub trait Backend {
     fn finalize(&mut self, env: &Env, tid: B256, results: &[u8], cb: &[u8]) -> Res<()>;
     /// `contributeAndFinalize`
     #[allow(clippy::too_many_arguments)]
-    fn contribute_and_finalize(&mut self, env: &Env, tid: B256, digest: B256, results: &[u8], cb: &[u8], enclave: Address, esign: &[u8], auth: &[u8]) -> Res<()>;
+    fn contribute_and_finalize(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+        results: &[u8],
+        cb: &[u8],
+        enclave: Address,
+        esign: &[u8],
+        auth: &[u8],
+    ) -> Res<()>;
     /// `claim`
     fn claim(&mut self, env: &Env, tid: B256) -> Res<()>;
     /// `pushResultBoost`
     #[allow(clippy::too_many_arguments)]
-    fn push_result_boost(&mut self, env: &Env, deal: B256, idx: U256, results: &[u8], cb: &[u8], auth: &[u8], enclave: Address, esign: &[u8]) -> Res<()>;
+    fn push_result_boost(
+        &mut self,
+        env: &Env,
+        deal: B256,
+        idx: U256,
+        results: &[u8],
+        cb: &[u8],
+        auth: &[u8],
+        enclave: Address,
+        esign: &[u8],
+    ) -> Res<()>;
     /// `claimBoost`
     fn claim_boost(&mut self, env: &Env, deal: B256, idx: U256) -> Res<()>;
     /// set a worker score
@@ -146,22 +194,53 @@ impl Backend for Poco {
     fn withdraw(&mut self, env: &Env, v: U256) -> Res<()> {
         cls(Poco::withdraw(self, env, v))
     }
-    fn create_asset(&mut self, _env: &Env, kind: AssetKindSpec, owner: Address, name: &str, mrenclave: &[u8]) -> Res<Address> {
+    fn create_asset(
+        &mut self,
+        _env: &Env,
+        kind: AssetKindSpec,
+        owner: Address,
+        name: &str,
+        mrenclave: &[u8],
+    ) -> Res<Address> {
         cls(match kind {
-            AssetKindSpec::App => self.create_app(owner, name, "APP_TYPE_0", asset_multiaddr(name), asset_checksum(name), Bytes::copy_from_slice(mrenclave)),
-            AssetKindSpec::Dataset => self.create_dataset(owner, name, asset_multiaddr(name), asset_checksum(name)),
+            AssetKindSpec::App => self.create_app(
+                owner,
+                name,
+                "APP_TYPE_0",
+                asset_multiaddr(name),
+                asset_checksum(name),
+                Bytes::copy_from_slice(mrenclave),
+            ),
+            AssetKindSpec::Dataset => {
+                self.create_dataset(owner, name, asset_multiaddr(name), asset_checksum(name))
+            }
             AssetKindSpec::Workerpool => self.create_workerpool(owner, name),
         })
     }
     fn match_orders(&mut self, env: &Env, boost: bool, sponsored: bool, o: &Orders) -> Res<B256> {
         cls(match (boost, sponsored) {
-            (false, false) => Poco::match_orders(self, env, &o.app, &o.dataset, &o.workerpool, &o.request),
-            (false, true) => self.sponsor_match_orders(env, &o.app, &o.dataset, &o.workerpool, &o.request),
-            (true, false) => self.match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request),
-            (true, true) => self.sponsor_match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request),
+            (false, false) => {
+                Poco::match_orders(self, env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
+            (false, true) => {
+                self.sponsor_match_orders(env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
+            (true, false) => {
+                self.match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
+            (true, true) => {
+                self.sponsor_match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
         })
     }
-    fn manage(&mut self, env: &Env, which: Which, op: Operation, o: &Orders, sign: &[u8]) -> Res<()> {
+    fn manage(
+        &mut self,
+        env: &Env,
+        which: Which,
+        op: Operation,
+        o: &Orders,
+        sign: &[u8],
+    ) -> Res<()> {
         cls(match which {
             Which::App => self.manage_app_order(env, &o.app, op, sign),
             Which::Dataset => self.manage_dataset_order(env, &o.dataset, op, sign),
@@ -172,8 +251,19 @@ impl Backend for Poco {
     fn initialize(&mut self, env: &Env, deal: B256, idx: U256) -> Res<B256> {
         cls(Poco::initialize(self, env, deal, idx))
     }
-    fn contribute(&mut self, env: &Env, tid: B256, rh: B256, seal: B256, enclave: Address, esign: &[u8], auth: &[u8]) -> Res<()> {
-        cls(Poco::contribute(self, env, tid, rh, seal, enclave, esign, auth))
+    fn contribute(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        rh: B256,
+        seal: B256,
+        enclave: Address,
+        esign: &[u8],
+        auth: &[u8],
+    ) -> Res<()> {
+        cls(Poco::contribute(
+            self, env, tid, rh, seal, enclave, esign, auth,
+        ))
     }
     fn reveal(&mut self, env: &Env, tid: B256, digest: B256) -> Res<()> {
         cls(Poco::reveal(self, env, tid, digest))
@@ -184,14 +274,38 @@ impl Backend for Poco {
     fn finalize(&mut self, env: &Env, tid: B256, results: &[u8], cb: &[u8]) -> Res<()> {
         cls(Poco::finalize(self, env, tid, results, cb))
     }
-    fn contribute_and_finalize(&mut self, env: &Env, tid: B256, digest: B256, results: &[u8], cb: &[u8], enclave: Address, esign: &[u8], auth: &[u8]) -> Res<()> {
-        cls(Poco::contribute_and_finalize(self, env, tid, digest, results, cb, enclave, esign, auth))
+    fn contribute_and_finalize(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+        results: &[u8],
+        cb: &[u8],
+        enclave: Address,
+        esign: &[u8],
+        auth: &[u8],
+    ) -> Res<()> {
+        cls(Poco::contribute_and_finalize(
+            self, env, tid, digest, results, cb, enclave, esign, auth,
+        ))
     }
     fn claim(&mut self, env: &Env, tid: B256) -> Res<()> {
         cls(Poco::claim(self, env, tid))
     }
-    fn push_result_boost(&mut self, env: &Env, deal: B256, idx: U256, results: &[u8], cb: &[u8], auth: &[u8], enclave: Address, esign: &[u8]) -> Res<()> {
-        cls(Poco::push_result_boost(self, env, deal, idx, results, cb, auth, enclave, esign))
+    fn push_result_boost(
+        &mut self,
+        env: &Env,
+        deal: B256,
+        idx: U256,
+        results: &[u8],
+        cb: &[u8],
+        auth: &[u8],
+        enclave: Address,
+        esign: &[u8],
+    ) -> Res<()> {
+        cls(Poco::push_result_boost(
+            self, env, deal, idx, results, cb, auth, enclave, esign,
+        ))
     }
     fn claim_boost(&mut self, env: &Env, deal: B256, idx: U256) -> Res<()> {
         cls(Poco::claim_boost(self, env, deal, idx))
@@ -227,7 +341,11 @@ impl Backend for Poco {
         cls(match kind {
             BatchKind::Initialize => self.initialize_array(env, deals, idxs).map(|_| ()),
             BatchKind::Claim => {
-                let tids: Vec<B256> = deals.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
+                let tids: Vec<B256> = deals
+                    .iter()
+                    .zip(idxs)
+                    .map(|(d, i)| task_id(*d, *i))
+                    .collect();
                 self.claim_array(env, &tids)
             }
             BatchKind::InitializeAndClaim => self.initialize_and_claim_array(env, deals, idxs),
@@ -288,22 +406,58 @@ impl Backend for EvmPoco {
     fn withdraw(&mut self, env: &Env, v: U256) -> Res<()> {
         ecls(EvmPoco::withdraw(self, env, v))
     }
-    fn create_asset(&mut self, env: &Env, kind: AssetKindSpec, owner: Address, name: &str, mrenclave: &[u8]) -> Res<Address> {
+    fn create_asset(
+        &mut self,
+        env: &Env,
+        kind: AssetKindSpec,
+        owner: Address,
+        name: &str,
+        mrenclave: &[u8],
+    ) -> Res<Address> {
         ecls(match kind {
-            AssetKindSpec::App => self.create_app(env, owner, name, "APP_TYPE_0", asset_multiaddr(name), asset_checksum(name), Bytes::copy_from_slice(mrenclave)),
-            AssetKindSpec::Dataset => self.create_dataset(env, owner, name, asset_multiaddr(name), asset_checksum(name)),
+            AssetKindSpec::App => self.create_app(
+                env,
+                owner,
+                name,
+                "APP_TYPE_0",
+                asset_multiaddr(name),
+                asset_checksum(name),
+                Bytes::copy_from_slice(mrenclave),
+            ),
+            AssetKindSpec::Dataset => self.create_dataset(
+                env,
+                owner,
+                name,
+                asset_multiaddr(name),
+                asset_checksum(name),
+            ),
             AssetKindSpec::Workerpool => self.create_workerpool(env, owner, name),
         })
     }
     fn match_orders(&mut self, env: &Env, boost: bool, sponsored: bool, o: &Orders) -> Res<B256> {
         ecls(match (boost, sponsored) {
-            (false, false) => EvmPoco::match_orders(self, env, &o.app, &o.dataset, &o.workerpool, &o.request),
-            (false, true) => self.sponsor_match_orders(env, &o.app, &o.dataset, &o.workerpool, &o.request),
-            (true, false) => self.match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request),
-            (true, true) => self.sponsor_match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request),
+            (false, false) => {
+                EvmPoco::match_orders(self, env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
+            (false, true) => {
+                self.sponsor_match_orders(env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
+            (true, false) => {
+                self.match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
+            (true, true) => {
+                self.sponsor_match_orders_boost(env, &o.app, &o.dataset, &o.workerpool, &o.request)
+            }
         })
     }
-    fn manage(&mut self, env: &Env, which: Which, op: Operation, o: &Orders, sign: &[u8]) -> Res<()> {
+    fn manage(
+        &mut self,
+        env: &Env,
+        which: Which,
+        op: Operation,
+        o: &Orders,
+        sign: &[u8],
+    ) -> Res<()> {
         ecls(match which {
             Which::App => self.manage_app_order(env, &o.app, op, sign),
             Which::Dataset => self.manage_dataset_order(env, &o.dataset, op, sign),
@@ -314,8 +468,19 @@ impl Backend for EvmPoco {
     fn initialize(&mut self, env: &Env, deal: B256, idx: U256) -> Res<B256> {
         ecls(EvmPoco::initialize(self, env, deal, idx))
     }
-    fn contribute(&mut self, env: &Env, tid: B256, rh: B256, seal: B256, enclave: Address, esign: &[u8], auth: &[u8]) -> Res<()> {
-        ecls(EvmPoco::contribute(self, env, tid, rh, seal, enclave, esign, auth))
+    fn contribute(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        rh: B256,
+        seal: B256,
+        enclave: Address,
+        esign: &[u8],
+        auth: &[u8],
+    ) -> Res<()> {
+        ecls(EvmPoco::contribute(
+            self, env, tid, rh, seal, enclave, esign, auth,
+        ))
     }
     fn reveal(&mut self, env: &Env, tid: B256, digest: B256) -> Res<()> {
         ecls(EvmPoco::reveal(self, env, tid, digest))
@@ -326,14 +491,38 @@ impl Backend for EvmPoco {
     fn finalize(&mut self, env: &Env, tid: B256, results: &[u8], cb: &[u8]) -> Res<()> {
         ecls(EvmPoco::finalize(self, env, tid, results, cb))
     }
-    fn contribute_and_finalize(&mut self, env: &Env, tid: B256, digest: B256, results: &[u8], cb: &[u8], enclave: Address, esign: &[u8], auth: &[u8]) -> Res<()> {
-        ecls(EvmPoco::contribute_and_finalize(self, env, tid, digest, results, cb, enclave, esign, auth))
+    fn contribute_and_finalize(
+        &mut self,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+        results: &[u8],
+        cb: &[u8],
+        enclave: Address,
+        esign: &[u8],
+        auth: &[u8],
+    ) -> Res<()> {
+        ecls(EvmPoco::contribute_and_finalize(
+            self, env, tid, digest, results, cb, enclave, esign, auth,
+        ))
     }
     fn claim(&mut self, env: &Env, tid: B256) -> Res<()> {
         ecls(EvmPoco::claim(self, env, tid))
     }
-    fn push_result_boost(&mut self, env: &Env, deal: B256, idx: U256, results: &[u8], cb: &[u8], auth: &[u8], enclave: Address, esign: &[u8]) -> Res<()> {
-        ecls(EvmPoco::push_result_boost(self, env, deal, idx, results, cb, auth, enclave, esign))
+    fn push_result_boost(
+        &mut self,
+        env: &Env,
+        deal: B256,
+        idx: U256,
+        results: &[u8],
+        cb: &[u8],
+        auth: &[u8],
+        enclave: Address,
+        esign: &[u8],
+    ) -> Res<()> {
+        ecls(EvmPoco::push_result_boost(
+            self, env, deal, idx, results, cb, auth, enclave, esign,
+        ))
     }
     fn claim_boost(&mut self, env: &Env, deal: B256, idx: U256) -> Res<()> {
         ecls(EvmPoco::claim_boost(self, env, deal, idx))
@@ -369,7 +558,11 @@ impl Backend for EvmPoco {
         ecls(match kind {
             BatchKind::Initialize => self.initialize_array(env, deals, idxs),
             BatchKind::Claim => {
-                let tids: Vec<B256> = deals.iter().zip(idxs).map(|(d, i)| task_id(*d, *i)).collect();
+                let tids: Vec<B256> = deals
+                    .iter()
+                    .zip(idxs)
+                    .map(|(d, i)| task_id(*d, *i))
+                    .collect();
                 self.claim_array(env, &tids)
             }
             BatchKind::InitializeAndClaim => self.initialize_and_claim_array(env, deals, idxs),
@@ -431,7 +624,18 @@ pub struct ActorSet {
 }
 
 /// Role names (besides `worker1` … `workerN`).
-pub const ROLES: [&str; 10] = ["admin", "requester", "sponsor", "beneficiary", "appProvider", "datasetProvider", "scheduler", "enclave", "sms", "anyone"];
+pub const ROLES: [&str; 10] = [
+    "admin",
+    "requester",
+    "sponsor",
+    "beneficiary",
+    "appProvider",
+    "datasetProvider",
+    "scheduler",
+    "enclave",
+    "sms",
+    "anyone",
+];
 
 impl ActorSet {
     /// The roles and `n` workers.
@@ -452,7 +656,12 @@ impl ActorSet {
     }
     /// Worker names.
     pub fn workers(&self) -> Vec<String> {
-        let mut w: Vec<String> = self.wallets.keys().filter(|k| k.starts_with("worker")).cloned().collect();
+        let mut w: Vec<String> = self
+            .wallets
+            .keys()
+            .filter(|k| k.starts_with("worker"))
+            .cloned()
+            .collect();
         w.sort_by_key(|k| k[6..].parse::<u32>().unwrap_or(0));
         w
     }
@@ -502,10 +711,19 @@ fn bytes32(s: &Option<String>) -> B256 {
 
 /// The default signer of each order: its asset's owner / the requester.
 fn owner_of(sc: &Scenario, asset: &str) -> String {
-    sc.assets.iter().find(|a| a.name == asset).map(|a| a.owner.clone()).unwrap_or_else(|| "none".into())
+    sc.assets
+        .iter()
+        .find(|a| a.name == asset)
+        .map(|a| a.owner.clone())
+        .unwrap_or_else(|| "none".into())
 }
 
-fn build_orders<B: Backend>(sc: &Scenario, spec: &OrderSpec, actors: &ActorSet, side: &Side<B>) -> Orders {
+fn build_orders<B: Backend>(
+    sc: &Scenario,
+    spec: &OrderSpec,
+    actors: &ActorSet,
+    side: &Side<B>,
+) -> Orders {
     let r = |w: &str| side.resolve(actors, w);
     let restrict = |k: &str| spec.restrict.get(k).map(|w| r(w)).unwrap_or(Address::ZERO);
     let vol = spec.volume.clone().unwrap_or(Num::Int(1)).value();
@@ -540,7 +758,11 @@ fn build_orders<B: Backend>(sc: &Scenario, spec: &OrderSpec, actors: &ActorSet, 
     let workerpool = WorkerpoolOrder {
         workerpool: r(&spec.workerpool),
         workerpoolprice: spec.workerpool_price.value(),
-        volume: spec.workerpool_volume.as_ref().map(Num::value).unwrap_or(vol),
+        volume: spec
+            .workerpool_volume
+            .as_ref()
+            .map(Num::value)
+            .unwrap_or(vol),
         tag,
         category: spec.category.value(),
         trust: spec.trust.value(),
@@ -552,15 +774,35 @@ fn build_orders<B: Backend>(sc: &Scenario, spec: &OrderSpec, actors: &ActorSet, 
     };
     let request = RequestOrder {
         app: app.app,
-        appmaxprice: spec.app_max_price.as_ref().map(Num::value).unwrap_or(app.appprice),
+        appmaxprice: spec
+            .app_max_price
+            .as_ref()
+            .map(Num::value)
+            .unwrap_or(app.appprice),
         dataset: dataset.dataset,
-        datasetmaxprice: spec.dataset_max_price.as_ref().map(Num::value).unwrap_or(dataset.datasetprice),
+        datasetmaxprice: spec
+            .dataset_max_price
+            .as_ref()
+            .map(Num::value)
+            .unwrap_or(dataset.datasetprice),
         workerpool: workerpool.workerpool,
-        workerpoolmaxprice: spec.workerpool_max_price.as_ref().map(Num::value).unwrap_or(workerpool.workerpoolprice),
+        workerpoolmaxprice: spec
+            .workerpool_max_price
+            .as_ref()
+            .map(Num::value)
+            .unwrap_or(workerpool.workerpoolprice),
         requester: r(spec.requester.as_deref().unwrap_or("requester")),
         volume: spec.request_volume.as_ref().map(Num::value).unwrap_or(vol),
-        tag: if spec.request_tag.is_some() { bytes32(&spec.request_tag) } else { tag },
-        category: spec.request_category.as_ref().map(Num::value).unwrap_or(workerpool.category),
+        tag: if spec.request_tag.is_some() {
+            bytes32(&spec.request_tag)
+        } else {
+            tag
+        },
+        category: spec
+            .request_category
+            .as_ref()
+            .map(Num::value)
+            .unwrap_or(workerpool.category),
         trust: workerpool.trust,
         beneficiary: r(spec.beneficiary.as_deref().unwrap_or("beneficiary")),
         callback: spec.callback.as_deref().map(r).unwrap_or(Address::ZERO),
@@ -568,7 +810,12 @@ fn build_orders<B: Backend>(sc: &Scenario, spec: &OrderSpec, actors: &ActorSet, 
         salt,
         sign: Bytes::new(),
     };
-    let mut o = Orders { app, dataset, workerpool, request };
+    let mut o = Orders {
+        app,
+        dataset,
+        workerpool,
+        request,
+    };
     let ds = side.ds;
     let signer = |which: &str, default: String| -> Option<&Wallet> {
         let who = spec.signer.get(which).cloned().unwrap_or(default);
@@ -585,7 +832,10 @@ fn build_orders<B: Backend>(sc: &Scenario, spec: &OrderSpec, actors: &ActorSet, 
     if let Some(w) = signer("workerpool", owner_of(sc, &spec.workerpool)) {
         o.workerpool.sign = w.sign_hash(o.workerpool.hash(ds));
     }
-    if let Some(w) = signer("request", spec.requester.clone().unwrap_or_else(|| "requester".into())) {
+    if let Some(w) = signer(
+        "request",
+        spec.requester.clone().unwrap_or_else(|| "requester".into()),
+    ) {
         o.request.sign = w.sign_hash(o.request.hash(ds));
     }
     o
@@ -609,8 +859,16 @@ pub struct Divergence {
 impl std::fmt::Display for Divergence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.call {
-            Some(i) => write!(f, "call #{i} {}: {}: core={} evm={}", self.label, self.field, self.core, self.evm),
-            None => write!(f, "setup {}: {}: core={} evm={}", self.label, self.field, self.core, self.evm),
+            Some(i) => write!(
+                f,
+                "call #{i} {}: {}: core={} evm={}",
+                self.label, self.field, self.core, self.evm
+            ),
+            None => write!(
+                f,
+                "setup {}: {}: core={} evm={}",
+                self.label, self.field, self.core, self.evm
+            ),
         }
     }
 }
@@ -652,11 +910,22 @@ impl Report {
     /// Human-readable summary.
     pub fn render(&self, verbose: bool) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "scenario {:?}: {} calls, {} divergences, {} failed expectations", self.name, self.calls.len(), self.divergences.len(), self.expectation_failures.len());
+        let _ = writeln!(
+            s,
+            "scenario {:?}: {} calls, {} divergences, {} failed expectations",
+            self.name,
+            self.calls.len(),
+            self.divergences.len(),
+            self.expectation_failures.len()
+        );
         if verbose {
             for (i, c) in self.calls.iter().enumerate() {
                 let gas = c.gas.map(|g| format!(" gas={g}")).unwrap_or_default();
-                let _ = writeln!(s, "  #{i:<3} {:<55} core={:<28} evm={}{gas}", c.label, c.core, c.evm);
+                let _ = writeln!(
+                    s,
+                    "  #{i:<3} {:<55} core={:<28} evm={}{gas}",
+                    c.label, c.core, c.evm
+                );
             }
         }
         for d in &self.divergences {
@@ -677,7 +946,10 @@ fn outcome<T>(r: &Res<T>) -> String {
 }
 
 fn equivalent(core: &str, evm: &str) -> bool {
-    core == evm || KNOWN_EQUIVALENT.iter().any(|(c, e)| *c == core && *e == evm)
+    core == evm
+        || KNOWN_EQUIVALENT
+            .iter()
+            .any(|(c, e)| *c == core && *e == evm)
 }
 
 /// Canonical names of addresses and hashes on one side.
@@ -688,10 +960,16 @@ struct Canon {
 
 impl Canon {
     fn a(&self, a: Address) -> String {
-        self.addrs.get(&a).cloned().unwrap_or_else(|| format!("{a}"))
+        self.addrs
+            .get(&a)
+            .cloned()
+            .unwrap_or_else(|| format!("{a}"))
     }
     fn h(&self, h: B256) -> String {
-        self.hashes.get(&h).cloned().unwrap_or_else(|| format!("{h}"))
+        self.hashes
+            .get(&h)
+            .cloned()
+            .unwrap_or_else(|| format!("{h}"))
     }
 }
 
@@ -705,7 +983,10 @@ pub struct Runner<'a> {
 impl<'a> Runner<'a> {
     /// A runner over `deployment`.
     pub fn new(deployment: &'a Deployment) -> Self {
-        Self { deployment, check_every_call: true }
+        Self {
+            deployment,
+            check_every_call: true,
+        }
     }
 
     /// Play `sc` on both backends.
@@ -713,18 +994,48 @@ impl<'a> Runner<'a> {
         let d = self.deployment;
         let actors = ActorSet::new(sc.workers);
         let admin = actors.addr("admin").expect("admin");
-        assert_eq!(admin, d.addrs.admin, "the deployment must be made by the runner's admin");
-        let cfg = Config { owner: admin, proxy: d.addrs.proxy, ..Config::default() };
-        let mut core_side = Side { b: Poco::new(cfg), assets: BTreeMap::new(), deals: BTreeMap::new(), ds: B256::ZERO };
-        let mut evm_side = Side { b: EvmPoco::new(d), assets: BTreeMap::new(), deals: BTreeMap::new(), ds: B256::ZERO };
+        assert_eq!(
+            admin, d.addrs.admin,
+            "the deployment must be made by the runner's admin"
+        );
+        let cfg = Config {
+            owner: admin,
+            proxy: d.addrs.proxy,
+            ..Config::default()
+        };
+        let mut core_side = Side {
+            b: Poco::new(cfg),
+            assets: BTreeMap::new(),
+            deals: BTreeMap::new(),
+            ds: B256::ZERO,
+        };
+        let mut evm_side = Side {
+            b: EvmPoco::new(d),
+            assets: BTreeMap::new(),
+            deals: BTreeMap::new(),
+            ds: B256::ZERO,
+        };
         core_side.ds = core_side.b.domain_separator();
         evm_side.ds = evm_side.b.domain_separator();
-        let mut rep = Report { name: sc.name.clone(), ..Default::default() };
+        let mut rep = Report {
+            name: sc.name.clone(),
+            ..Default::default()
+        };
         if core_side.ds != evm_side.ds {
-            rep.divergences.push(Divergence { call: None, label: "deploy".into(), field: "eip712domain_separator".into(), core: format!("{}", core_side.ds), evm: format!("{}", evm_side.ds) });
+            rep.divergences.push(Divergence {
+                call: None,
+                label: "deploy".into(),
+                field: "eip712domain_separator".into(),
+                core: format!("{}", core_side.ds),
+                evm: format!("{}", evm_side.ds),
+            });
         }
         let mut now = sc.start;
-        let env = |who: Address, now: u64| Env { sender: who, timestamp: now, chain_id: 31337 };
+        let env = |who: Address, now: u64| Env {
+            sender: who,
+            timestamp: now,
+            chain_id: 31337,
+        };
 
         // setup: assets, deposits
         for a in &sc.assets {
@@ -734,7 +1045,13 @@ impl<'a> Runner<'a> {
             let rc = core_side.b.create_asset(&e, a.kind, owner, &a.name, mr);
             let re = evm_side.b.create_asset(&e, a.kind, owner, &a.name, mr);
             if outcome(&rc) != outcome(&re) {
-                rep.divergences.push(Divergence { call: None, label: format!("create {}", a.name), field: "outcome".into(), core: outcome(&rc), evm: outcome(&re) });
+                rep.divergences.push(Divergence {
+                    call: None,
+                    label: format!("create {}", a.name),
+                    field: "outcome".into(),
+                    core: outcome(&rc),
+                    evm: outcome(&re),
+                });
             }
             if let Ok(x) = rc {
                 core_side.assets.insert(a.name.clone(), x);
@@ -747,10 +1064,18 @@ impl<'a> Runner<'a> {
             let who = actors.addr(&dep.actor).unwrap_or_default();
             let v = dep.amount.value();
             let e = env(who, now);
-            let rc = Backend::mint(&mut core_side.b, who, v).and_then(|_| Backend::deposit(&mut core_side.b, &e, v));
-            let re = Backend::mint(&mut evm_side.b, who, v).and_then(|_| Backend::deposit(&mut evm_side.b, &e, v));
+            let rc = Backend::mint(&mut core_side.b, who, v)
+                .and_then(|_| Backend::deposit(&mut core_side.b, &e, v));
+            let re = Backend::mint(&mut evm_side.b, who, v)
+                .and_then(|_| Backend::deposit(&mut evm_side.b, &e, v));
             if !equivalent(&outcome(&rc), &outcome(&re)) {
-                rep.divergences.push(Divergence { call: None, label: format!("deposit {}", dep.actor), field: "outcome".into(), core: outcome(&rc), evm: outcome(&re) });
+                rep.divergences.push(Divergence {
+                    call: None,
+                    label: format!("deposit {}", dep.actor),
+                    field: "outcome".into(),
+                    core: outcome(&rc),
+                    evm: outcome(&re),
+                });
             }
         }
 
@@ -761,12 +1086,26 @@ impl<'a> Runner<'a> {
                 Op::Contribute { result, .. } | Op::Reveal { result, .. } => {
                     words.insert(result.clone());
                 }
-                Op::ContributeAndFinalize { result, results, callback_data, .. } => {
+                Op::ContributeAndFinalize {
+                    result,
+                    results,
+                    callback_data,
+                    ..
+                } => {
                     words.insert(result.clone());
                     words.insert(results.clone());
                     words.insert(callback_data.clone());
                 }
-                Op::Finalize { results, callback_data, .. } | Op::PushResultBoost { results, callback_data, .. } => {
+                Op::Finalize {
+                    results,
+                    callback_data,
+                    ..
+                }
+                | Op::PushResultBoost {
+                    results,
+                    callback_data,
+                    ..
+                } => {
                     words.insert(results.clone());
                     words.insert(callback_data.clone());
                 }
@@ -776,9 +1115,22 @@ impl<'a> Runner<'a> {
         let mut tasks: BTreeSet<(String, u64)> = BTreeSet::new();
         let mut boost_deals: BTreeSet<String> = BTreeSet::new();
 
-        let ctx = Ctx { sc, actors: &actors, words: &words };
+        let ctx = Ctx {
+            sc,
+            actors: &actors,
+            words: &words,
+        };
         if self.check_every_call || sc.calls.is_empty() {
-            let _ = self.compare(&ctx, &mut core_side, &mut evm_side, &tasks, &boost_deals, None, "setup", &mut rep);
+            let _ = self.compare(
+                &ctx,
+                &mut core_side,
+                &mut evm_side,
+                &tasks,
+                &boost_deals,
+                None,
+                "setup",
+                &mut rep,
+            );
         }
 
         for (i, call) in sc.calls.iter().enumerate() {
@@ -787,7 +1139,15 @@ impl<'a> Runner<'a> {
                 now = at.max(now - call.dt);
             }
             match &call.op {
-                Op::Initialize { deal, idx } | Op::Contribute { deal, idx, .. } | Op::Reveal { deal, idx, .. } | Op::Reopen { deal, idx } | Op::Finalize { deal, idx, .. } | Op::ContributeAndFinalize { deal, idx, .. } | Op::Claim { deal, idx } | Op::PushResultBoost { deal, idx, .. } | Op::ClaimBoost { deal, idx } => {
+                Op::Initialize { deal, idx }
+                | Op::Contribute { deal, idx, .. }
+                | Op::Reveal { deal, idx, .. }
+                | Op::Reopen { deal, idx }
+                | Op::Finalize { deal, idx, .. }
+                | Op::ContributeAndFinalize { deal, idx, .. }
+                | Op::Claim { deal, idx }
+                | Op::PushResultBoost { deal, idx, .. }
+                | Op::ClaimBoost { deal, idx } => {
                     tasks.insert((deal.clone(), *idx));
                 }
                 Op::MatchBoost { deal, .. } => {
@@ -807,23 +1167,48 @@ impl<'a> Runner<'a> {
             let (oc, oe) = (outcome(&rc), outcome(&re));
             let label = call.op.label();
             if !equivalent(&oc, &oe) {
-                rep.divergences.push(Divergence { call: Some(i), label: label.clone(), field: "outcome".into(), core: oc.clone(), evm: oe.clone() });
+                rep.divergences.push(Divergence {
+                    call: Some(i),
+                    label: label.clone(),
+                    field: "outcome".into(),
+                    core: oc.clone(),
+                    evm: oe.clone(),
+                });
             }
             if let Some(exp) = &call.expect {
                 for (side, o) in [("core", &oc), ("evm", &oe)] {
                     if exp != o {
-                        rep.expectation_failures.push(format!("call #{i} {label}: expected {exp}, {side} gave {o}"));
+                        rep.expectation_failures.push(format!(
+                            "call #{i} {label}: expected {exp}, {side} gave {o}"
+                        ));
                     }
                 }
             }
-            rep.calls.push(CallRecord { label: label.clone(), op: op_name, core: oc, evm: oe, gas });
+            rep.calls.push(CallRecord {
+                label: label.clone(),
+                op: op_name,
+                core: oc,
+                evm: oe,
+                gas,
+            });
             if self.check_every_call || i + 1 == sc.calls.len() || !call.check.is_empty() {
-                let (a, b) = self.compare(&ctx, &mut core_side, &mut evm_side, &tasks, &boost_deals, Some(i), &label, &mut rep);
+                let (a, b) = self.compare(
+                    &ctx,
+                    &mut core_side,
+                    &mut evm_side,
+                    &tasks,
+                    &boost_deals,
+                    Some(i),
+                    &label,
+                    &mut rep,
+                );
                 for (field, want) in &call.check {
                     for (side, m) in [("core", &a), ("evm", &b)] {
                         let got = m.get(field).map(String::as_str).unwrap_or("<absent>");
                         if got != want {
-                            rep.expectation_failures.push(format!("call #{i} {label}: {field}: expected {want}, {side} has {got}"));
+                            rep.expectation_failures.push(format!(
+                                "call #{i} {label}: {field}: expected {want}, {side} has {got}"
+                            ));
                         }
                     }
                 }
@@ -833,7 +1218,17 @@ impl<'a> Runner<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn compare(&self, ctx: &Ctx, c: &mut Side<Poco>, e: &mut Side<EvmPoco>, tasks: &BTreeSet<(String, u64)>, boost: &BTreeSet<String>, call: Option<usize>, label: &str, rep: &mut Report) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    fn compare(
+        &self,
+        ctx: &Ctx,
+        c: &mut Side<Poco>,
+        e: &mut Side<EvmPoco>,
+        tasks: &BTreeSet<(String, u64)>,
+        boost: &BTreeSet<String>,
+        call: Option<usize>,
+        label: &str,
+        rep: &mut Report,
+    ) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
         let sc = ctx.sc;
         let a = observe(ctx, c, tasks, boost);
         let b = observe(ctx, e, tasks, boost);
@@ -842,7 +1237,13 @@ impl<'a> Runner<'a> {
         for k in keys {
             let (x, y) = (a.get(k).unwrap_or(&none), b.get(k).unwrap_or(&none));
             if x != y {
-                rep.divergences.push(Divergence { call, label: label.to_string(), field: k.clone(), core: x.clone(), evm: y.clone() });
+                rep.divergences.push(Divergence {
+                    call,
+                    label: label.to_string(),
+                    field: k.clone(),
+                    core: x.clone(),
+                    evm: y.clone(),
+                });
             }
         }
         let _ = sc;
@@ -854,23 +1255,44 @@ impl<'a> Runner<'a> {
 /// the backend and the outcome of every call (`ok` or the error class).
 pub fn play_only<B: Backend>(sc: &Scenario, backend: B) -> (B, Vec<String>) {
     let actors = ActorSet::new(sc.workers);
-    let mut s = Side { b: backend, assets: BTreeMap::new(), deals: BTreeMap::new(), ds: B256::ZERO };
+    let mut s = Side {
+        b: backend,
+        assets: BTreeMap::new(),
+        deals: BTreeMap::new(),
+        ds: B256::ZERO,
+    };
     s.ds = s.b.domain_separator();
     let now = sc.start;
     for a in &sc.assets {
         let owner = actors.addr(&a.owner).unwrap_or_default();
-        let e = Env { sender: owner, timestamp: now, chain_id: 31337 };
-        if let Ok(x) = s.b.create_asset(&e, a.kind, owner, &a.name, a.mrenclave.as_bytes()) {
+        let e = Env {
+            sender: owner,
+            timestamp: now,
+            chain_id: 31337,
+        };
+        if let Ok(x) =
+            s.b.create_asset(&e, a.kind, owner, &a.name, a.mrenclave.as_bytes())
+        {
             s.assets.insert(a.name.clone(), x);
         }
     }
     for dep in &sc.deposits {
         let who = actors.addr(&dep.actor).unwrap_or_default();
-        let e = Env { sender: who, timestamp: now, chain_id: 31337 };
-        let _ = s.b.mint(who, dep.amount.value()).and_then(|_| s.b.deposit(&e, dep.amount.value()));
+        let e = Env {
+            sender: who,
+            timestamp: now,
+            chain_id: 31337,
+        };
+        let _ =
+            s.b.mint(who, dep.amount.value())
+                .and_then(|_| s.b.deposit(&e, dep.amount.value()));
     }
     let words = BTreeSet::new();
-    let ctx = Ctx { sc, actors: &actors, words: &words };
+    let ctx = Ctx {
+        sc,
+        actors: &actors,
+        words: &words,
+    };
     let mut now = sc.start;
     let mut out = Vec::with_capacity(sc.calls.len());
     for call in &sc.calls {
@@ -886,7 +1308,11 @@ pub fn play_only<B: Backend>(sc: &Scenario, backend: B) -> (B, Vec<String>) {
 
 /// A core configured like the deployment (owner, proxy, chain 31337, signatures verified).
 pub fn core_for(d: &Deployment) -> Poco {
-    Poco::new(Config { owner: d.addrs.admin, proxy: d.addrs.proxy, ..Config::default() })
+    Poco::new(Config {
+        owner: d.addrs.admin,
+        proxy: d.addrs.proxy,
+        ..Config::default()
+    })
 }
 
 struct Ctx<'a> {
@@ -922,14 +1348,22 @@ fn canon<B: Backend>(ctx: &Ctx, s: &Side<B>, tasks: &BTreeSet<(String, u64)>) ->
             let dg = keccak256(w.as_bytes());
             hashes.insert(result_hash(tid, dg), format!("rh({w})"));
             for (wn, wal) in &ctx.actors.wallets {
-                hashes.insert(result_seal(wal.address(), tid, dg), format!("seal({wn},{w})"));
+                hashes.insert(
+                    result_seal(wal.address(), tid, dg),
+                    format!("seal({wn},{w})"),
+                );
             }
         }
     }
     Canon { addrs, hashes }
 }
 
-fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64)>, boost: &BTreeSet<String>) -> BTreeMap<String, String> {
+fn observe<B: Backend>(
+    ctx: &Ctx,
+    s: &mut Side<B>,
+    tasks: &BTreeSet<(String, u64)>,
+    boost: &BTreeSet<String>,
+) -> BTreeMap<String, String> {
     let cn = canon(ctx, s, tasks);
     let mut m = BTreeMap::new();
     let mut put = |k: String, v: String| {
@@ -948,12 +1382,24 @@ fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64
     }
     for c in &ctx.sc.calls {
         let (owner, spender) = match (&c.op, &c.sender) {
-            (Op::Approve { spender, .. }, snd) => (snd.clone().unwrap_or_else(|| "requester".into()), spender.clone()),
-            (Op::TransferFrom { from, .. }, snd) => (from.clone(), snd.clone().unwrap_or_else(|| "requester".into())),
+            (Op::Approve { spender, .. }, snd) => (
+                snd.clone().unwrap_or_else(|| "requester".into()),
+                spender.clone(),
+            ),
+            (Op::TransferFrom { from, .. }, snd) => (
+                from.clone(),
+                snd.clone().unwrap_or_else(|| "requester".into()),
+            ),
             _ => continue,
         };
-        let (o, sp) = (s.resolve(ctx.actors, &owner), s.resolve(ctx.actors, &spender));
-        put(format!("allowance.{owner}.{spender}"), s.b.allowance(o, sp).to_string());
+        let (o, sp) = (
+            s.resolve(ctx.actors, &owner),
+            s.resolve(ctx.actors, &spender),
+        );
+        put(
+            format!("allowance.{owner}.{spender}"),
+            s.b.allowance(o, sp).to_string(),
+        );
     }
     let k = s.b.account(KITTY_ADDRESS);
     put("account.kitty.balance".into(), k.balance.to_string());
@@ -962,13 +1408,24 @@ fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64
     for spec in &ctx.sc.orders {
         let o = build_orders(ctx.sc, spec, ctx.actors, s);
         let ds = s.ds;
-        let hs = [("app", o.app.hash(ds)), ("dataset", o.dataset.hash(ds)), ("workerpool", o.workerpool.hash(ds)), ("request", o.request.hash(ds))];
+        let hs = [
+            ("app", o.app.hash(ds)),
+            ("dataset", o.dataset.hash(ds)),
+            ("workerpool", o.workerpool.hash(ds)),
+            ("request", o.request.hash(ds)),
+        ];
         for (w, h) in hs {
             if w == "dataset" && spec.dataset.is_empty() {
                 continue;
             }
-            put(format!("consumed.{}.{w}", spec.name), s.b.consumed(h).to_string());
-            put(format!("presigned.{}.{w}", spec.name), cn.a(s.b.presigned(h)));
+            put(
+                format!("consumed.{}.{w}", spec.name),
+                s.b.consumed(h).to_string(),
+            );
+            put(
+                format!("presigned.{}.{w}", spec.name),
+                cn.a(s.b.presigned(h)),
+            );
         }
     }
     let deals: Vec<(String, B256)> = s.deals.iter().map(|(k, v)| (k.clone(), *v)).collect();
@@ -981,19 +1438,29 @@ fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64
             put(format!("{p}.datasetOwner"), cn.a(d.dataset_owner));
             put(format!("{p}.datasetPrice"), d.dataset_price.to_string());
             put(format!("{p}.workerpoolOwner"), cn.a(d.workerpool_owner));
-            put(format!("{p}.workerpoolPrice"), d.workerpool_price.to_string());
+            put(
+                format!("{p}.workerpoolPrice"),
+                d.workerpool_price.to_string(),
+            );
             put(format!("{p}.requester"), cn.a(d.requester));
             put(format!("{p}.workerReward"), d.worker_reward.to_string());
             put(format!("{p}.callback"), cn.a(d.callback));
             put(format!("{p}.deadline"), d.deadline.to_string());
             put(format!("{p}.botFirst"), d.bot_first.to_string());
             put(format!("{p}.botSize"), d.bot_size.to_string());
-            put(format!("{p}.shortTag"), alloy_primitives::hex::encode(d.short_tag));
+            put(
+                format!("{p}.shortTag"),
+                alloy_primitives::hex::encode(d.short_tag),
+            );
             put(format!("{p}.sponsor"), cn.a(d.sponsor));
         } else {
             let d = s.b.deal(id);
             let p = format!("deal.{n}");
-            for (r, res) in [("app", &d.app), ("dataset", &d.dataset), ("workerpool", &d.workerpool)] {
+            for (r, res) in [
+                ("app", &d.app),
+                ("dataset", &d.dataset),
+                ("workerpool", &d.workerpool),
+            ] {
                 put(format!("{p}.{r}.pointer"), cn.a(res.pointer));
                 put(format!("{p}.{r}.owner"), cn.a(res.owner));
                 put(format!("{p}.{r}.price"), res.price.to_string());
@@ -1009,11 +1476,19 @@ fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64
             put(format!("{p}.botFirst"), d.bot_first.to_string());
             put(format!("{p}.botSize"), d.bot_size.to_string());
             put(format!("{p}.workerStake"), d.worker_stake.to_string());
-            put(format!("{p}.schedulerRewardRatio"), d.scheduler_reward_ratio.to_string());
+            put(
+                format!("{p}.schedulerRewardRatio"),
+                d.scheduler_reward_ratio.to_string(),
+            );
             put(format!("{p}.sponsor"), cn.a(d.sponsor));
         }
     }
-    let workers: Vec<(String, Address)> = ctx.actors.workers().into_iter().map(|n| (n.clone(), ctx.actors.addr(&n).unwrap_or_default())).collect();
+    let workers: Vec<(String, Address)> = ctx
+        .actors
+        .workers()
+        .into_iter()
+        .map(|n| (n.clone(), ctx.actors.addr(&n).unwrap_or_default()))
+        .collect();
     for (dn, idx) in tasks {
         let tid = task_id(s.deal(dn), U256::from(*idx));
         let t = s.b.task(tid);
@@ -1022,17 +1497,36 @@ fn observe<B: Backend>(ctx: &Ctx, s: &mut Side<B>, tasks: &BTreeSet<(String, u64
         put(format!("{p}.dealid"), cn.h(t.dealid));
         put(format!("{p}.idx"), t.idx.to_string());
         put(format!("{p}.timeref"), t.timeref.to_string());
-        put(format!("{p}.contributionDeadline"), t.contribution_deadline.to_string());
+        put(
+            format!("{p}.contributionDeadline"),
+            t.contribution_deadline.to_string(),
+        );
         put(format!("{p}.revealDeadline"), t.reveal_deadline.to_string());
         put(format!("{p}.finalDeadline"), t.final_deadline.to_string());
         put(format!("{p}.consensusValue"), cn.h(t.consensus_value));
         put(format!("{p}.revealCounter"), t.reveal_counter.to_string());
         put(format!("{p}.winnerCounter"), t.winner_counter.to_string());
-        put(format!("{p}.contributors"), t.contributors.iter().map(|a| cn.a(*a)).collect::<Vec<_>>().join(","));
+        put(
+            format!("{p}.contributors"),
+            t.contributors
+                .iter()
+                .map(|a| cn.a(*a))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         put(format!("{p}.resultDigest"), cn.h(t.result_digest));
-        put(format!("{p}.results"), alloy_primitives::hex::encode(&t.results));
-        put(format!("{p}.resultsTimestamp"), t.results_timestamp.to_string());
-        put(format!("{p}.resultsCallback"), alloy_primitives::hex::encode(&t.results_callback));
+        put(
+            format!("{p}.results"),
+            alloy_primitives::hex::encode(&t.results),
+        );
+        put(
+            format!("{p}.resultsTimestamp"),
+            t.results_timestamp.to_string(),
+        );
+        put(
+            format!("{p}.resultsCallback"),
+            alloy_primitives::hex::encode(&t.results_callback),
+        );
         for (wn, w) in &workers {
             let c = s.b.contribution(tid, *w);
             let q = format!("contribution.{dn}#{idx}.{wn}");
@@ -1056,27 +1550,58 @@ fn split_task(t: &str) -> (&str, u64) {
 
 fn default_sender(op: &Op) -> &'static str {
     match op {
-        Op::Deposit { .. } | Op::Withdraw { .. } | Op::DepositFor { .. } | Op::WithdrawTo { .. } | Op::Transfer { .. } | Op::Approve { .. } | Op::TransferFrom { .. } => "requester",
-        Op::Match { sponsored: true, .. } | Op::MatchBoost { sponsored: true, .. } => "sponsor",
+        Op::Deposit { .. }
+        | Op::Withdraw { .. }
+        | Op::DepositFor { .. }
+        | Op::WithdrawTo { .. }
+        | Op::Transfer { .. }
+        | Op::Approve { .. }
+        | Op::TransferFrom { .. } => "requester",
+        Op::Match {
+            sponsored: true, ..
+        }
+        | Op::MatchBoost {
+            sponsored: true, ..
+        } => "sponsor",
         Op::Finalize { .. } | Op::Reopen { .. } | Op::ChangePolicy { .. } => "scheduler",
         Op::SetTeeBroker { .. } => "admin",
-        Op::Contribute { .. } | Op::Reveal { .. } | Op::ContributeAndFinalize { .. } | Op::PushResultBoost { .. } => "worker1",
+        Op::Contribute { .. }
+        | Op::Reveal { .. }
+        | Op::ContributeAndFinalize { .. }
+        | Op::PushResultBoost { .. } => "worker1",
         _ => "anyone",
     }
 }
 
 /// Play one call on one side: (EVM op name, outcome, gas).
-fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'static str, Res<()>, Option<u64>) {
+fn play<B: Backend>(
+    ctx: &Ctx,
+    call: &Call,
+    now: u64,
+    s: &mut Side<B>,
+) -> (&'static str, Res<()>, Option<u64>) {
     let actors = ctx.actors;
-    let sender_name = call.sender.clone().unwrap_or_else(|| default_sender(&call.op).to_string());
+    let sender_name = call
+        .sender
+        .clone()
+        .unwrap_or_else(|| default_sender(&call.op).to_string());
     let sender = s.resolve(actors, &sender_name);
-    let env = Env { sender, timestamp: now, chain_id: 31337 };
+    let env = Env {
+        sender,
+        timestamp: now,
+        chain_id: 31337,
+    };
     let wallet = |n: &str| actors.wallets.get(n);
     let find_orders = |n: &str| ctx.sc.orders.iter().find(|o| o.name == n);
     // the scheduler of a deal: the owner actor of its workerpool asset (authorization signer)
     let scheduler_of = |deal: &str| -> String {
         for c in &ctx.sc.calls {
-            if let Op::Match { orders, deal: d, .. } | Op::MatchBoost { orders, deal: d, .. } = &c.op
+            if let Op::Match {
+                orders, deal: d, ..
+            }
+            | Op::MatchBoost {
+                orders, deal: d, ..
+            } = &c.op
                 && d == deal
                 && let Some(spec) = find_orders(orders)
             {
@@ -1085,12 +1610,23 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
         }
         "scheduler".into()
     };
-    let auth = |deal: &str, authorizer: &Option<String>, worker: Address, tid: B256, enclave: Address| -> Bytes {
+    let auth = |deal: &str,
+                authorizer: &Option<String>,
+                worker: Address,
+                tid: B256,
+                enclave: Address|
+     -> Bytes {
         let who = authorizer.clone().unwrap_or_else(|| scheduler_of(deal));
-        wallet(&who).map(|w| w.sign_eth_message(authorization_hash(worker, tid, enclave))).unwrap_or_default()
+        wallet(&who)
+            .map(|w| w.sign_eth_message(authorization_hash(worker, tid, enclave)))
+            .unwrap_or_default()
     };
     let tid_of = |s: &Side<B>, deal: &str, idx: u64| task_id(s.deal(deal), U256::from(idx));
-    let enclave_of = |e: &Option<String>| e.as_deref().map(|n| s.resolve(actors, n)).unwrap_or(Address::ZERO);
+    let enclave_of = |e: &Option<String>| {
+        e.as_deref()
+            .map(|n| s.resolve(actors, n))
+            .unwrap_or(Address::ZERO)
+    };
 
     let (name, r): (&'static str, Res<()>) = match &call.op {
         Op::Mint { actor, amount } => {
@@ -1099,7 +1635,16 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
         }
         Op::Deposit { amount } => ("deposit", s.b.deposit(&env, amount.value())),
         Op::Withdraw { amount } => ("withdraw", s.b.withdraw(&env, amount.value())),
-        Op::Match { orders, deal, sponsored } | Op::MatchBoost { orders, deal, sponsored } => {
+        Op::Match {
+            orders,
+            deal,
+            sponsored,
+        }
+        | Op::MatchBoost {
+            orders,
+            deal,
+            sponsored,
+        } => {
             let boost = matches!(call.op, Op::MatchBoost { .. });
             let name = match (boost, sponsored) {
                 (false, false) => "matchOrders",
@@ -1136,18 +1681,40 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
                     };
                     let ds = s.ds;
                     let (owner, h) = match which {
-                        Which::App => (owner_of(ctx.sc, &spec.app), o.app.operation_hash(operation, ds)),
-                        Which::Dataset => (owner_of(ctx.sc, &spec.dataset), o.dataset.operation_hash(operation, ds)),
-                        Which::Workerpool => (owner_of(ctx.sc, &spec.workerpool), o.workerpool.operation_hash(operation, ds)),
-                        Which::Request => (spec.requester.clone().unwrap_or_else(|| "requester".into()), o.request.operation_hash(operation, ds)),
+                        Which::App => (
+                            owner_of(ctx.sc, &spec.app),
+                            o.app.operation_hash(operation, ds),
+                        ),
+                        Which::Dataset => (
+                            owner_of(ctx.sc, &spec.dataset),
+                            o.dataset.operation_hash(operation, ds),
+                        ),
+                        Which::Workerpool => (
+                            owner_of(ctx.sc, &spec.workerpool),
+                            o.workerpool.operation_hash(operation, ds),
+                        ),
+                        Which::Request => (
+                            spec.requester.clone().unwrap_or_else(|| "requester".into()),
+                            o.request.operation_hash(operation, ds),
+                        ),
                     };
                     let sign = wallet(&owner).map(|w| w.sign_hash(h)).unwrap_or_default();
                     (name, s.b.manage(&env, *which, operation, &o, &sign))
                 }
             }
         }
-        Op::Initialize { deal, idx } => ("initialize", s.b.initialize(&env, s.deal(deal), U256::from(*idx)).map(|_| ())),
-        Op::Contribute { deal, idx, result, authorizer, enclave } => {
+        Op::Initialize { deal, idx } => (
+            "initialize",
+            s.b.initialize(&env, s.deal(deal), U256::from(*idx))
+                .map(|_| ()),
+        ),
+        Op::Contribute {
+            deal,
+            idx,
+            result,
+            authorizer,
+            enclave,
+        } => {
             let tid = tid_of(s, deal, *idx);
             let dg = keccak256(result.as_bytes());
             let (rh, seal) = (result_hash(tid, dg), result_seal(sender, tid, dg));
@@ -1157,12 +1724,39 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
                 None => Bytes::new(),
             };
             let a = auth(deal, authorizer, sender, tid, enc);
-            ("contribute", s.b.contribute(&env, tid, rh, seal, enc, &esign, &a))
+            (
+                "contribute",
+                s.b.contribute(&env, tid, rh, seal, enc, &esign, &a),
+            )
         }
-        Op::Reveal { deal, idx, result } => ("reveal", s.b.reveal(&env, tid_of(s, deal, *idx), keccak256(result.as_bytes()))),
+        Op::Reveal { deal, idx, result } => (
+            "reveal",
+            s.b.reveal(&env, tid_of(s, deal, *idx), keccak256(result.as_bytes())),
+        ),
         Op::Reopen { deal, idx } => ("reopen", s.b.reopen(&env, tid_of(s, deal, *idx))),
-        Op::Finalize { deal, idx, results, callback_data } => ("finalize", s.b.finalize(&env, tid_of(s, deal, *idx), results.as_bytes(), callback_data.as_bytes())),
-        Op::ContributeAndFinalize { deal, idx, result, results, callback_data, authorizer, enclave } => {
+        Op::Finalize {
+            deal,
+            idx,
+            results,
+            callback_data,
+        } => (
+            "finalize",
+            s.b.finalize(
+                &env,
+                tid_of(s, deal, *idx),
+                results.as_bytes(),
+                callback_data.as_bytes(),
+            ),
+        ),
+        Op::ContributeAndFinalize {
+            deal,
+            idx,
+            result,
+            results,
+            callback_data,
+            authorizer,
+            enclave,
+        } => {
             let tid = tid_of(s, deal, *idx);
             let dg = keccak256(result.as_bytes());
             let (rh, seal) = (result_hash(tid, dg), result_seal(sender, tid, dg));
@@ -1172,16 +1766,39 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
                 None => Bytes::new(),
             };
             let a = auth(deal, authorizer, sender, tid, enc);
-            ("contributeAndFinalize", s.b.contribute_and_finalize(&env, tid, dg, results.as_bytes(), callback_data.as_bytes(), enc, &esign, &a))
+            (
+                "contributeAndFinalize",
+                s.b.contribute_and_finalize(
+                    &env,
+                    tid,
+                    dg,
+                    results.as_bytes(),
+                    callback_data.as_bytes(),
+                    enc,
+                    &esign,
+                    &a,
+                ),
+            )
         }
         Op::Claim { deal, idx } => ("claim", s.b.claim(&env, tid_of(s, deal, *idx))),
-        Op::PushResultBoost { deal, idx, results, callback_data, authorizer, enclave } => {
+        Op::PushResultBoost {
+            deal,
+            idx,
+            results,
+            callback_data,
+            authorizer,
+            enclave,
+        } => {
             let tid = tid_of(s, deal, *idx);
             let enc = enclave_of(enclave);
             let a = auth(deal, authorizer, sender, tid, enc);
             let esign = match enclave.as_deref().and_then(wallet) {
                 Some(w) => {
-                    let data = if callback_data.is_empty() { results } else { callback_data };
+                    let data = if callback_data.is_empty() {
+                        results
+                    } else {
+                        callback_data
+                    };
                     let mut buf = Vec::with_capacity(84);
                     buf.extend_from_slice(sender.as_slice());
                     buf.extend_from_slice(tid.as_slice());
@@ -1190,9 +1807,24 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
                 }
                 None => Bytes::new(),
             };
-            ("pushResultBoost", s.b.push_result_boost(&env, s.deal(deal), U256::from(*idx), results.as_bytes(), callback_data.as_bytes(), &a, enc, &esign))
+            (
+                "pushResultBoost",
+                s.b.push_result_boost(
+                    &env,
+                    s.deal(deal),
+                    U256::from(*idx),
+                    results.as_bytes(),
+                    callback_data.as_bytes(),
+                    &a,
+                    enc,
+                    &esign,
+                ),
+            )
         }
-        Op::ClaimBoost { deal, idx } => ("claimBoost", s.b.claim_boost(&env, s.deal(deal), U256::from(*idx))),
+        Op::ClaimBoost { deal, idx } => (
+            "claimBoost",
+            s.b.claim_boost(&env, s.deal(deal), U256::from(*idx)),
+        ),
         Op::SetScore { worker, score } => {
             let w = s.resolve(actors, worker);
             s.b.set_score(w, U256::from(*score));
@@ -1216,13 +1848,19 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
         }
         Op::TransferFrom { from, to, amount } => {
             let (f, t) = (s.resolve(actors, from), s.resolve(actors, to));
-            ("transferFrom", s.b.transfer_from(&env, f, t, amount.value()))
+            (
+                "transferFrom",
+                s.b.transfer_from(&env, f, t, amount.value()),
+            )
         }
         Op::Batch { kind, tasks } => {
-            let (deals, idxs): (Vec<B256>, Vec<U256>) = tasks.iter().map(|t| {
-                let (d, i) = split_task(t);
-                (s.deal(d), U256::from(i))
-            }).unzip();
+            let (deals, idxs): (Vec<B256>, Vec<U256>) = tasks
+                .iter()
+                .map(|t| {
+                    let (d, i) = split_task(t);
+                    (s.deal(d), U256::from(i))
+                })
+                .unzip();
             let name = match kind {
                 BatchKind::Initialize => "initializeArray",
                 BatchKind::Claim => "claimArray",
@@ -1254,9 +1892,21 @@ fn play<B: Backend>(ctx: &Ctx, call: &Call, now: u64, s: &mut Side<B>) -> (&'sta
             let b = s.resolve(actors, broker);
             ("setTeeBroker", s.b.set_tee_broker(&env, b))
         }
-        Op::ChangePolicy { pool, worker_stake_ratio, scheduler_reward_ratio } => {
+        Op::ChangePolicy {
+            pool,
+            worker_stake_ratio,
+            scheduler_reward_ratio,
+        } => {
             let p = s.resolve(actors, pool);
-            ("changePolicy", s.b.change_policy(&env, p, worker_stake_ratio.value(), scheduler_reward_ratio.value()))
+            (
+                "changePolicy",
+                s.b.change_policy(
+                    &env,
+                    p,
+                    worker_stake_ratio.value(),
+                    scheduler_reward_ratio.value(),
+                ),
+            )
         }
     };
     let gas = match &call.op {

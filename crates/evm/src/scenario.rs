@@ -484,29 +484,69 @@ impl Op {
             Op::Mint { actor, amount } => format!("mint({actor}, {})", amount.value()),
             Op::Deposit { amount } => format!("deposit({})", amount.value()),
             Op::Withdraw { amount } => format!("withdraw({})", amount.value()),
-            Op::Match { orders, deal, sponsored } => format!("{}({orders}) -> {deal}", if *sponsored { "sponsorMatchOrders" } else { "matchOrders" }),
-            Op::MatchBoost { orders, deal, sponsored } => format!("{}({orders}) -> {deal}", if *sponsored { "sponsorMatchOrdersBoost" } else { "matchOrdersBoost" }),
+            Op::Match {
+                orders,
+                deal,
+                sponsored,
+            } => format!(
+                "{}({orders}) -> {deal}",
+                if *sponsored {
+                    "sponsorMatchOrders"
+                } else {
+                    "matchOrders"
+                }
+            ),
+            Op::MatchBoost {
+                orders,
+                deal,
+                sponsored,
+            } => format!(
+                "{}({orders}) -> {deal}",
+                if *sponsored {
+                    "sponsorMatchOrdersBoost"
+                } else {
+                    "matchOrdersBoost"
+                }
+            ),
             Op::Manage { orders, which, op } => format!("manage{which:?}Order({orders}, {op:?})"),
             Op::Initialize { deal, idx } => format!("initialize({deal}#{idx})"),
-            Op::Contribute { deal, idx, result, .. } => format!("contribute({deal}#{idx}, {result:?})"),
+            Op::Contribute {
+                deal, idx, result, ..
+            } => format!("contribute({deal}#{idx}, {result:?})"),
             Op::Reveal { deal, idx, result } => format!("reveal({deal}#{idx}, {result:?})"),
             Op::Reopen { deal, idx } => format!("reopen({deal}#{idx})"),
             Op::Finalize { deal, idx, .. } => format!("finalize({deal}#{idx})"),
-            Op::ContributeAndFinalize { deal, idx, result, .. } => format!("contributeAndFinalize({deal}#{idx}, {result:?})"),
+            Op::ContributeAndFinalize {
+                deal, idx, result, ..
+            } => format!("contributeAndFinalize({deal}#{idx}, {result:?})"),
             Op::Claim { deal, idx } => format!("claim({deal}#{idx})"),
             Op::PushResultBoost { deal, idx, .. } => format!("pushResultBoost({deal}#{idx})"),
             Op::ClaimBoost { deal, idx } => format!("claimBoost({deal}#{idx})"),
             Op::SetScore { worker, score } => format!("setScore({worker}, {score})"),
-            Op::DepositFor { amount, target } => format!("depositFor({}, {target})", amount.value()),
-            Op::WithdrawTo { amount, target } => format!("withdrawTo({}, {target})", amount.value()),
+            Op::DepositFor { amount, target } => {
+                format!("depositFor({}, {target})", amount.value())
+            }
+            Op::WithdrawTo { amount, target } => {
+                format!("withdrawTo({}, {target})", amount.value())
+            }
             Op::Transfer { to, amount } => format!("transfer({to}, {})", amount.value()),
             Op::Approve { spender, amount } => format!("approve({spender}, {})", amount.value()),
-            Op::TransferFrom { from, to, amount } => format!("transferFrom({from}, {to}, {})", amount.value()),
+            Op::TransferFrom { from, to, amount } => {
+                format!("transferFrom({from}, {to}, {})", amount.value())
+            }
             Op::Batch { kind, tasks } => format!("{kind:?}Array({})", tasks.join(",")),
             Op::CreateAsset { kind, name, owner } => format!("create{kind:?}({name}, {owner})"),
             Op::SetTeeBroker { broker } => format!("setTeeBroker({broker})"),
-            Op::ChangePolicy { pool, worker_stake_ratio, scheduler_reward_ratio } => {
-                format!("changePolicy({pool}, {}, {})", worker_stake_ratio.value(), scheduler_reward_ratio.value())
+            Op::ChangePolicy {
+                pool,
+                worker_stake_ratio,
+                scheduler_reward_ratio,
+            } => {
+                format!(
+                    "changePolicy({pool}, {}, {})",
+                    worker_stake_ratio.value(),
+                    scheduler_reward_ratio.value()
+                )
             }
         }
     }

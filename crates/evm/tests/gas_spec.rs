@@ -35,21 +35,66 @@ use pocolab_evm::{Artifacts, Deployment, EvmPoco, abi, convert};
 /// Hardhat's default accounts #0–#14 (mnemonic "test test … junk"): the signers of PoCo's
 /// tests (§A.4), so that addresses in calldata have the same bytes as in the published runs.
 const HARDHAT_KEYS: [(&str, &str); 15] = [
-    ("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
-    ("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d", "70997970C51812dc3A010C7d01b50e0d17dc79C8"),
-    ("5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a", "3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"),
-    ("7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6", "90F79bf6EB2c4f870365E785982E1f101E93b906"),
-    ("47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a", "15d34AAf54267DB7D7c367839AAf71A00a2C6A65"),
-    ("8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba", "9965507D1a55bcC2695C58ba16FB37d819B0A4dc"),
-    ("92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e", "976EA74026E726554dB657fA54763abd0C3a0aa9"),
-    ("4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356", "14dC79964da2C08b23698B3D3cc7Ca32193d9955"),
-    ("dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97", "23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"),
-    ("2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6", "a0Ee7A142d267C1f36714E4a8F75612F20a79720"),
-    ("f214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897", "Bcd4042DE499D14e55001CcbB24a551F3b954096"),
-    ("701b615bbdfb9de65240bc28bd21bbc0d996645a3dd57e7b12bc2bdf6f192c82", "71bE63f3384f5fb98995898A86B02Fb2426c5788"),
-    ("a267530f49f8280200edf313ee7af6b827f2a8bce2897751d06a843f644967b1", "FABB0ac9d68B0B445fB7357272Ff202C5651694a"),
-    ("47c99abed3324a2707c28affff1267e45918ec8c3f20b8aa892e8b065d2942dd", "1CBd3b2770909D4e10f157cABC84C7264073C9Ec"),
-    ("c526ee95bf44d8fc405a158bb884d9d1238d99f0612e9f33d006bb0789009aaa", "dF3e18d64BC6A983f673Ab319CCaE4f1a57C7097"),
+    (
+        "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        "f39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    ),
+    (
+        "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        "70997970C51812dc3A010C7d01b50e0d17dc79C8",
+    ),
+    (
+        "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+        "3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+    ),
+    (
+        "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+        "90F79bf6EB2c4f870365E785982E1f101E93b906",
+    ),
+    (
+        "47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+        "15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
+    ),
+    (
+        "8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+        "9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+    ),
+    (
+        "92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+        "976EA74026E726554dB657fA54763abd0C3a0aa9",
+    ),
+    (
+        "4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+        "14dC79964da2C08b23698B3D3cc7Ca32193d9955",
+    ),
+    (
+        "dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+        "23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f",
+    ),
+    (
+        "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+        "a0Ee7A142d267C1f36714E4a8F75612F20a79720",
+    ),
+    (
+        "f214f2b2cd398c806f84e317254e0f0b801d0643303237d97a22a48e01628897",
+        "Bcd4042DE499D14e55001CcbB24a551F3b954096",
+    ),
+    (
+        "701b615bbdfb9de65240bc28bd21bbc0d996645a3dd57e7b12bc2bdf6f192c82",
+        "71bE63f3384f5fb98995898A86B02Fb2426c5788",
+    ),
+    (
+        "a267530f49f8280200edf313ee7af6b827f2a8bce2897751d06a843f644967b1",
+        "FABB0ac9d68B0B445fB7357272Ff202C5651694a",
+    ),
+    (
+        "47c99abed3324a2707c28affff1267e45918ec8c3f20b8aa892e8b065d2942dd",
+        "1CBd3b2770909D4e10f157cABC84C7264073C9Ec",
+    ),
+    (
+        "c526ee95bf44d8fc405a158bb884d9d1238d99f0612e9f33d006bb0789009aaa",
+        "dF3e18d64BC6A983f673Ab319CCaE4f1a57C7097",
+    ),
 ];
 
 struct Who {
@@ -67,7 +112,11 @@ fn hardhat() -> Who {
         .iter()
         .map(|(k, a)| {
             let w = Wallet::from_secret(B256::from_slice(&hex::decode(k).unwrap())).unwrap();
-            assert_eq!(w.address(), a.parse::<Address>().unwrap(), "hardhat key table");
+            assert_eq!(
+                w.address(),
+                a.parse::<Address>().unwrap(),
+                "hardhat key table"
+            );
             w
         })
         .collect();
@@ -121,8 +170,15 @@ impl Flow {
         let env = self.env(w);
         let zeros = data.iter().filter(|b| **b == 0).count();
         let p = self.e.proxy();
-        let out = self.e.send_raw(&env, "gas_spec", p, data, U256::ZERO).unwrap_or_else(|r| panic!("{what}: {r:?}"));
-        self.log.push(Measure { what: what.into(), gas: self.e.last_gas(), zeros });
+        let out = self
+            .e
+            .send_raw(&env, "gas_spec", p, data, U256::ZERO)
+            .unwrap_or_else(|r| panic!("{what}: {r:?}"));
+        self.log.push(Measure {
+            what: what.into(),
+            gas: self.e.last_gas(),
+            zeros,
+        });
         out
     }
     fn fund(&mut self, w: &Wallet, amount: u64) {
@@ -149,14 +205,34 @@ struct Assets {
 
 fn assets(f: &mut Flow, who: &Who) -> Assets {
     let ap = f.env(&who.app_provider);
-    let app = f
-        .e
-        .create_app(&ap, ap.sender, "my-app", "APP_TYPE_0", Bytes::from_static(b"hello world"), b256!("1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef"), Bytes::from(hex::decode("abcdef1234567890abcdef1234567890abcdef1234567890abcdef1234567890").unwrap()))
+    let app =
+        f.e.create_app(
+            &ap,
+            ap.sender,
+            "my-app",
+            "APP_TYPE_0",
+            Bytes::from_static(b"hello world"),
+            b256!("1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef"),
+            Bytes::from(
+                hex::decode("abcdef1234567890abcdef1234567890abcdef1234567890abcdef1234567890")
+                    .unwrap(),
+            ),
+        )
         .unwrap();
     let dp = f.env(&who.dataset_provider);
-    let dataset = f.e.create_dataset(&dp, dp.sender, "my-dataset", Bytes::from_static(b"dataset data"), b256!("fedcba0987654321fedcba0987654321fedcba0987654321fedcba0987654321")).unwrap();
+    let dataset =
+        f.e.create_dataset(
+            &dp,
+            dp.sender,
+            "my-dataset",
+            Bytes::from_static(b"dataset data"),
+            b256!("fedcba0987654321fedcba0987654321fedcba0987654321fedcba0987654321"),
+        )
+        .unwrap();
     let sc = f.env(&who.scheduler);
-    let pool = f.e.create_workerpool(&sc, sc.sender, "my-workerpool").unwrap();
+    let pool =
+        f.e.create_workerpool(&sc, sc.sender, "my-workerpool")
+            .unwrap();
     Assets { app, dataset, pool }
 }
 
@@ -166,13 +242,42 @@ fn match_deal(f: &mut Flow, who: &Who, a: &Assets, salt: B256, spike: bool) -> B
     // `spike`: PoCo's `buildOrders` without a beneficiary (the request order keeps
     // `createEmptyRequestOrder`'s address(0)) and with a non-zero `salt` argument, which it
     // copies to all four orders (utils/createOrders.ts); see the module docs.
-    let salt_of = |_k: &str| if spike { keccak256(format!("salt-{salt}")) } else { salt };
-    let beneficiary = if spike { Address::ZERO } else { who.beneficiary.address() };
+    let salt_of = |_k: &str| {
+        if spike {
+            keccak256(format!("salt-{salt}"))
+        } else {
+            salt
+        }
+    };
+    let beneficiary = if spike {
+        Address::ZERO
+    } else {
+        who.beneficiary.address()
+    };
     let volume = U256::from(1);
     let trust = U256::from(4);
-    let mut app = AppOrder { app: a.app, appprice: U256::from(APP_PRICE), volume, salt: salt_of("app"), ..Default::default() };
-    let mut dataset = DatasetOrder { dataset: a.dataset, datasetprice: U256::from(DATASET_PRICE), volume, salt: salt_of("dataset"), ..Default::default() };
-    let mut wp = WorkerpoolOrder { workerpool: a.pool, workerpoolprice: U256::from(WORKERPOOL_PRICE), volume, trust, salt: salt_of("workerpool"), ..Default::default() };
+    let mut app = AppOrder {
+        app: a.app,
+        appprice: U256::from(APP_PRICE),
+        volume,
+        salt: salt_of("app"),
+        ..Default::default()
+    };
+    let mut dataset = DatasetOrder {
+        dataset: a.dataset,
+        datasetprice: U256::from(DATASET_PRICE),
+        volume,
+        salt: salt_of("dataset"),
+        ..Default::default()
+    };
+    let mut wp = WorkerpoolOrder {
+        workerpool: a.pool,
+        workerpoolprice: U256::from(WORKERPOOL_PRICE),
+        volume,
+        trust,
+        salt: salt_of("workerpool"),
+        ..Default::default()
+    };
     let mut req = RequestOrder {
         app: a.app,
         appmaxprice: U256::from(APP_PRICE),
@@ -205,24 +310,52 @@ fn match_deal(f: &mut Flow, who: &Who, a: &Assets, salt: B256, spike: bool) -> B
 }
 
 fn initialize(f: &mut Flow, who: &Who, deal: B256) -> B256 {
-    let out = f.poco("initialize", &who.anyone.clone(), abi::initialize_0Call { _dealid: deal, idx: U256::ZERO }.abi_encode());
+    let out = f.poco(
+        "initialize",
+        &who.anyone.clone(),
+        abi::initialize_0Call {
+            _dealid: deal,
+            idx: U256::ZERO,
+        }
+        .abi_encode(),
+    );
     B256::from_slice(&out)
 }
 
 fn run(who: &Who, d: &Deployment, spike: bool, seed: u64) -> Vec<Measure> {
-    let mut f = Flow { e: EvmPoco::new(d), now: 1_700_000_000, log: Vec::new() };
+    let mut f = Flow {
+        e: EvmPoco::new(d),
+        now: 1_700_000_000,
+        log: Vec::new(),
+    };
     let a = assets(&mut f, who);
-    let mut claim_flow = Flow { e: f.e.clone(), now: f.now, log: Vec::new() };
+    let mut claim_flow = Flow {
+        e: f.e.clone(),
+        now: f.now,
+        log: Vec::new(),
+    };
 
     // ---- S10: five contributions (the first one bad), four reveals, finalize
-    let deal = match_deal(&mut f, who, &a, if spike { B256::from(U256::from(2 * seed)) } else { B256::ZERO }, spike);
+    let deal = match_deal(
+        &mut f,
+        who,
+        &a,
+        if spike {
+            B256::from(U256::from(2 * seed))
+        } else {
+            B256::ZERO
+        },
+        spike,
+    );
     let task = initialize(&mut f, who, deal);
     let good = keccak256(b"result");
     let bad = keccak256(b"wrong result");
     for (i, w) in who.workers.iter().enumerate() {
         let digest = if i == 0 { bad } else { good };
         f.fund(w, STAKE);
-        let auth = who.scheduler.sign_eth_message(authorization_hash(w.address(), task, Address::ZERO));
+        let auth =
+            who.scheduler
+                .sign_eth_message(authorization_hash(w.address(), task, Address::ZERO));
         let c = abi::contributeCall {
             _taskid: task,
             _resultHash: result_hash(task, digest),
@@ -236,27 +369,67 @@ fn run(who: &Who, d: &Deployment, spike: bool, seed: u64) -> Vec<Measure> {
     let before: Vec<U256> = who.workers.iter().map(|w| f.balance(w)).collect();
     let sched_before = f.balance(&who.scheduler);
     for (i, w) in who.workers.iter().enumerate().skip(1) {
-        f.poco(&format!("reveal #{i}"), w, abi::revealCall { _taskid: task, _resultDigest: good }.abi_encode());
+        f.poco(
+            &format!("reveal #{i}"),
+            w,
+            abi::revealCall {
+                _taskid: task,
+                _resultDigest: good,
+            }
+            .abi_encode(),
+        );
     }
-    let c = abi::finalizeCall { _taskid: task, _results: Bytes::from_static(b"result"), _resultsCallback: Bytes::new() };
+    let c = abi::finalizeCall {
+        _taskid: task,
+        _results: Bytes::from_static(b"result"),
+        _resultsCallback: Bytes::new(),
+    };
     f.poco("finalize", &who.scheduler.clone(), c.abi_encode());
     // balances and scores as PoCo's test predicts (poco-protocol.md §8.6 example B)
     for (i, w) in who.workers.iter().enumerate() {
         let gain = f.balance(w) - before[i];
-        assert_eq!(gain, U256::from(if i == 0 { 0 } else { 621_750_000u64 }), "worker{} gain", i + 1);
-        assert_eq!(f.e.view_score(w.address()), U256::from(if i == 0 { 0 } else { 1 }));
+        assert_eq!(
+            gain,
+            U256::from(if i == 0 { 0 } else { 621_750_000u64 }),
+            "worker{} gain",
+            i + 1
+        );
+        assert_eq!(
+            f.e.view_score(w.address()),
+            U256::from(if i == 0 { 0 } else { 1 })
+        );
     }
-    assert_eq!(f.balance(&who.scheduler) - sched_before, U256::from(313_000_000u64));
+    assert_eq!(
+        f.balance(&who.scheduler) - sched_before,
+        U256::from(313_000_000u64)
+    );
 
     // ---- a second deal (fresh state after the assets), claimed after its final deadline
     let cf = &mut claim_flow;
-    let deal = match_deal(cf, who, &a, if spike { B256::from(U256::from(2 * seed + 1)) } else { B256::with_last_byte(1) }, spike);
+    let deal = match_deal(
+        cf,
+        who,
+        &a,
+        if spike {
+            B256::from(U256::from(2 * seed + 1))
+        } else {
+            B256::with_last_byte(1)
+        },
+        spike,
+    );
     let task = initialize(cf, who, deal);
     let t = cf.e.view_task(task);
     cf.now = t.final_deadline.saturating_to::<u64>();
-    cf.poco("claim", &who.anyone.clone(), abi::claimCall { _taskid: task }.abi_encode());
+    cf.poco(
+        "claim",
+        &who.anyone.clone(),
+        abi::claimCall { _taskid: task }.abi_encode(),
+    );
     let mut log = f.log;
-    log.extend(claim_flow.log.into_iter().map(|m| Measure { what: format!("{} (2nd deal)", m.what), ..m }));
+    log.extend(claim_flow.log.into_iter().map(|m| Measure {
+        what: format!("{} (2nd deal)", m.what),
+        ..m
+    }));
     log
 }
 
@@ -307,7 +480,10 @@ fn spec_calldata_extra_zeros(what: &str) -> u64 {
 
 fn table(name: &str, log: &[Measure]) {
     println!("--- {name}");
-    println!("{:<24} {:>9} {:>9} {:>7} {:>6} {:>6} {:>11}", "call", "ours", "spec", "diff", "zeros", "struct", "normalised");
+    println!(
+        "{:<24} {:>9} {:>9} {:>7} {:>6} {:>6} {:>11}",
+        "call", "ours", "spec", "diff", "zeros", "struct", "normalised"
+    );
     for m in log {
         let s = spec(&m.what);
         println!(
@@ -315,7 +491,8 @@ fn table(name: &str, log: &[Measure]) {
             m.what,
             m.gas,
             s.map(|s| s.to_string()).unwrap_or_default(),
-            s.map(|s| (s as i64 - m.gas as i64).to_string()).unwrap_or_default(),
+            s.map(|s| (s as i64 - m.gas as i64).to_string())
+                .unwrap_or_default(),
             m.zeros,
             structural_zeros(&m.what),
             normalised(m)
@@ -326,7 +503,9 @@ fn table(name: &str, log: &[Measure]) {
 #[test]
 fn lifecycle_gas_equals_the_spec() {
     if !Artifacts::available() {
-        panic!("PoCo 6.1.0 artifacts missing: run scripts/setup.sh (or scripts/fetch-poco.sh) first");
+        panic!(
+            "PoCo 6.1.0 artifacts missing: run scripts/setup.sh (or scripts/fetch-poco.sh) first"
+        );
     }
     let t0 = std::time::Instant::now();
     let d = Deployment::deploy_default().expect("deploy");
@@ -335,16 +514,29 @@ fn lifecycle_gas_equals_the_spec() {
     //    wallets, several salt seeds: once normalised to structural calldata, every call
     //    equals the spec to the unit (contribute #1: the spike's calldata had 3 more zeros).
     let mut runs = Vec::new();
-    for (name, who) in [("hardhat signers", hardhat()), ("pocolab label wallets", labels())] {
+    for (name, who) in [
+        ("hardhat signers", hardhat()),
+        ("pocolab label wallets", labels()),
+    ] {
         for seed in 0..16u64 {
             let log = run(&who, &d, true, seed);
             if seed == 0 {
                 table(&format!("{name}, spike orders, seed 0"), &log);
             }
             for m in &log {
-                assert!(m.zeros >= structural_zeros(&m.what), "{name} seed {seed} {}: {} zeros", m.what, m.zeros);
+                assert!(
+                    m.zeros >= structural_zeros(&m.what),
+                    "{name} seed {seed} {}: {} zeros",
+                    m.what,
+                    m.zeros
+                );
                 let s = spec(&m.what).unwrap();
-                assert_eq!(normalised(m) - 12 * spec_calldata_extra_zeros(&m.what), s, "{name} seed {seed} {}", m.what);
+                assert_eq!(
+                    normalised(m) - 12 * spec_calldata_extra_zeros(&m.what),
+                    s,
+                    "{name} seed {seed} {}",
+                    m.what
+                );
             }
             runs.push(log);
         }
@@ -353,18 +545,41 @@ fn lifecycle_gas_equals_the_spec() {
     // 2. Raw gasUsed, in the runs where the call's ids, salts, addresses and signatures hold
     //    no zero byte (as in the spike): equal to the spec to the unit, except contribute #1
     //    (+36 = the spike's 3 extra zero bytes).
-    println!("--- raw gasUsed over {} runs (2 signer sets x 16 salt seeds)", runs.len());
-    println!("{:<24} {:>9} {:>15} {:>10} {:>17}", "call", "spec", "ours@structural", "such runs", "ours min..max");
+    println!(
+        "--- raw gasUsed over {} runs (2 signer sets x 16 salt seeds)",
+        runs.len()
+    );
+    println!(
+        "{:<24} {:>9} {:>15} {:>10} {:>17}",
+        "call", "spec", "ours@structural", "such runs", "ours min..max"
+    );
     for i in 0..runs[0].len() {
         let what = runs[0][i].what.clone();
         let s = spec(&what).unwrap();
         let all: Vec<&Measure> = runs.iter().map(|l| &l[i]).collect();
-        let clean: Vec<u64> = all.iter().filter(|m| m.zeros == structural_zeros(&what)).map(|m| m.gas).collect();
+        let clean: Vec<u64> = all
+            .iter()
+            .filter(|m| m.zeros == structural_zeros(&what))
+            .map(|m| m.gas)
+            .collect();
         assert!(!clean.is_empty(), "{what}: no run with structural calldata");
         let want = s + 12 * spec_calldata_extra_zeros(&what);
-        assert!(clean.iter().all(|g| *g == want), "{what}: {clean:?} vs {want}");
-        let (lo, hi) = (all.iter().map(|m| m.gas).min().unwrap(), all.iter().map(|m| m.gas).max().unwrap());
-        println!("{:<24} {:>9} {:>15} {:>10} {:>17}", what, s, clean[0], clean.len(), format!("{lo}..{hi}"));
+        assert!(
+            clean.iter().all(|g| *g == want),
+            "{what}: {clean:?} vs {want}"
+        );
+        let (lo, hi) = (
+            all.iter().map(|m| m.gas).min().unwrap(),
+            all.iter().map(|m| m.gas).max().unwrap(),
+        );
+        println!(
+            "{:<24} {:>9} {:>15} {:>10} {:>17}",
+            what,
+            s,
+            clean[0],
+            clean.len(),
+            format!("{lo}..{hi}")
+        );
     }
 
     // 3. PoCo's `buildOrders` with a beneficiary and zero salts (the conformance scenarios'
@@ -372,7 +587,10 @@ fn lifecycle_gas_equals_the_spec() {
     //    20,000 instead of 0→0 100) and its calldata has 128 zero salt bytes more, 20 zero
     //    beneficiary bytes fewer (−1,536 + 240). Other calls are unaffected.
     let log = run(&hardhat(), &d, false, 0);
-    table("hardhat signers, orders with beneficiary, zero salts (normalised column assumes the spike's orders)", &log);
+    table(
+        "hardhat signers, orders with beneficiary, zero salts (normalised column assumes the spike's orders)",
+        &log,
+    );
     let m = &log[0];
     assert_eq!(m.what, "matchOrders");
     // structural zeros of these orders: 1,542 + 128 (zero salts) − 20 (beneficiary) = 1,650
@@ -382,7 +600,10 @@ fn lifecycle_gas_equals_the_spec() {
     // zero bytes, like the spike's, and costs exactly the spike's 306,356
     let log = run(&labels(), &d, false, 0);
     table("label wallets, orders with beneficiary, zero salts", &log);
-    assert_eq!((log[2].what.as_str(), log[2].zeros, log[2].gas), ("contribute #1", 191, 306_356));
+    assert_eq!(
+        (log[2].what.as_str(), log[2].zeros, log[2].gas),
+        ("contribute #1", 191, 306_356)
+    );
     println!("elapsed {:?}", t0.elapsed());
 }
 

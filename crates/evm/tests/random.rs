@@ -7,13 +7,18 @@ use pocolab_evm::runner::Runner;
 use pocolab_evm::{Artifacts, Deployment};
 
 fn env_u64(k: &str, d: u64) -> u64 {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 #[test]
 fn random_scenarios_conform() {
     if !Artifacts::available() {
-        panic!("PoCo 6.1.0 artifacts missing: run scripts/setup.sh (or scripts/fetch-poco.sh) first");
+        panic!(
+            "PoCo 6.1.0 artifacts missing: run scripts/setup.sh (or scripts/fetch-poco.sh) first"
+        );
     }
     let n = env_u64("POCOLAB_CONFORMANCE_N", 1000);
     let seed = env_u64("POCOLAB_CONFORMANCE_SEED", 1);
@@ -33,7 +38,9 @@ fn random_scenarios_conform() {
             let e = per_op.entry(c.op).or_default();
             e.0 += 1;
             e.1 += usize::from(c.core == "ok");
-            *classes.entry(format!("{} -> {}", c.op, c.core)).or_default() += 1;
+            *classes
+                .entry(format!("{} -> {}", c.op, c.core))
+                .or_default() += 1;
         }
         if !rep.passed() {
             eprintln!("{}", rep.render(true));
@@ -50,5 +57,8 @@ fn random_scenarios_conform() {
     }
     eprintln!("per entry point (calls, successful): {per_op:?}");
     eprintln!("{n} scenarios, {calls} calls ({ok_calls} successful), divergent: {bad:?}");
-    assert!(bad.is_empty(), "divergent scenarios (seed {seed}): {bad:?}; replay with `pocolab conformance --random 1 --seed {seed} --skip <index>`");
+    assert!(
+        bad.is_empty(),
+        "divergent scenarios (seed {seed}): {bad:?}; replay with `pocolab conformance --random 1 --seed {seed} --skip <index>`"
+    );
 }

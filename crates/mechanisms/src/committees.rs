@@ -90,7 +90,10 @@ crate::journaled!(Committees; registrations, credibility, committees);
 impl Committees {
     /// M2 with `params`.
     pub fn new(params: CommitteesParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
     fn epoch(&self, t: u64) -> u64 {
@@ -108,22 +111,48 @@ impl Committees {
     pub fn weight(&self, pool: Address, w: Address, t: u64) -> U256 {
         let mut b = self.credibility.get(&w).copied().unwrap_or_default();
         b.decay_to(self.epoch(t), self.params.lambda_ppm);
-        let bond = self.registrations.get(&(pool, w)).map(|r| r.bond).unwrap_or_default();
+        let bond = self
+            .registrations
+            .get(&(pool, w))
+            .map(|r| r.bond)
+            .unwrap_or_default();
         let s_ref = u(self.params.stake_ref.max(1));
         // odds E/(1−E) = (1 + α)/(1 + β)
         let num = U256::from(1_000_000u128 + b.succ);
         let den = U256::from(1_000_000u128 + b.fail);
         let cap = u(self.params.weight_cap);
         let eff = bond.min(s_ref);
-        let w = if num >= den * cap { cap * eff / s_ref } else { num * eff / (den * s_ref) };
+        let w = if num >= den * cap {
+            cap * eff / s_ref
+        } else {
+            num * eff / (den * s_ref)
+        };
         w.max(u(1))
     }
 
-    pub(crate) fn register(&mut self, st: &mut State, env: &Env, pool: Address, amount: U256) -> Result<()> {
-        ensure(st.registries.workerpools.contains_key(&pool), NAME, "unknown workerpool")?;
-        let mut r = self.registrations.get(&(pool, env.sender)).copied().unwrap_or_default();
+    pub(crate) fn register(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        pool: Address,
+        amount: U256,
+    ) -> Result<()> {
+        ensure(
+            st.registries.workerpools.contains_key(&pool),
+            NAME,
+            "unknown workerpool",
+        )?;
+        let mut r = self
+            .registrations
+            .get(&(pool, env.sender))
+            .copied()
+            .unwrap_or_default();
         ensure(r.unbond_at == 0, NAME, "registration is unbonding")?;
-        ensure(r.bond + amount >= u(self.params.min_bond), NAME, "bond below S_min")?;
+        ensure(
+            r.bond + amount >= u(self.params.min_bond),
+            NAME,
+            "bond below S_min",
+        )?;
         lock(&mut st.ledger, env.sender, amount)?;
         r.bond += amount;
         self.registrations.insert((pool, env.sender), r);
@@ -131,7 +160,11 @@ impl Committees {
     }
 
     pub(crate) fn request_unbond(&mut self, env: &Env, pool: Address) -> Result<()> {
-        let mut r = self.registrations.get(&(pool, env.sender)).copied().ok_or(crate::util::err(NAME, "not registered"))?;
+        let mut r = self
+            .registrations
+            .get(&(pool, env.sender))
+            .copied()
+            .ok_or(crate::util::err(NAME, "not registered"))?;
         ensure(r.unbond_at == 0, NAME, "already unbonding")?;
         r.unbond_at = env.timestamp + self.params.unbond_secs;
         self.registrations.insert((pool, env.sender), r);
@@ -139,8 +172,16 @@ impl Committees {
     }
 
     pub(crate) fn withdraw(&mut self, st: &mut State, env: &Env, pool: Address) -> Result<()> {
-        let r = self.registrations.get(&(pool, env.sender)).copied().ok_or(crate::util::err(NAME, "not registered"))?;
-        ensure(r.unbond_at != 0 && env.timestamp >= r.unbond_at, NAME, "unbonding period not over")?;
+        let r = self
+            .registrations
+            .get(&(pool, env.sender))
+            .copied()
+            .ok_or(crate::util::err(NAME, "not registered"))?;
+        ensure(
+            r.unbond_at != 0 && env.timestamp >= r.unbond_at,
+            NAME,
+            "unbonding period not over",
+        )?;
         unlock(&mut st.ledger, env.sender, r.bond)?;
         self.registrations.remove(&(pool, env.sender));
         Ok(())
@@ -164,17 +205,33 @@ impl Committees {
         self.committees.insert(tid, c);
     }
 
-    pub(crate) fn contribution_weight(&self, st: &State, env: &Env, tid: B256, w: Address) -> Result<Option<Weight>> {
+    pub(crate) fn contribution_weight(
+        &self,
+        st: &State,
+        env: &Env,
+        tid: B256,
+        w: Address,
+    ) -> Result<Option<Weight>> {
         let task = &st.tasks[&tid];
         let deal = &st.deals[&task.dealid];
         if deal.trust < u(2) {
             return Ok(None);
         }
-        ensure((task.contributors.len() as u64) < self.params.max_contributors, NAME, "contributor list full")?;
-        let c = self.committees.get(&tid).ok_or(crate::util::err(NAME, "task has no committee"))?;
+        ensure(
+            (task.contributors.len() as u64) < self.params.max_contributors,
+            NAME,
+            "contributor list full",
+        )?;
+        let c = self
+            .committees
+            .get(&tid)
+            .ok_or(crate::util::err(NAME, "task has no committee"))?;
         ensure(c.contains(&w), NAME, "worker not sampled for this task")?;
         let omega = self.weight(deal.workerpool.pointer, w, env.timestamp);
-        Ok(Some(Weight { omega, log_weight: log2(omega) + u(1) }))
+        Ok(Some(Weight {
+            omega,
+            log_weight: log2(omega) + u(1),
+        }))
     }
 
     /// Record a success or a fault (`ρ_f` failures) for worker `w` at `t`.
@@ -189,7 +246,14 @@ impl Committees {
         self.credibility.insert(w, b);
     }
 
-    pub(crate) fn on_success(&mut self, st: &State, env: &Env, tid: B256, winners: &[Address], losers: &[Address]) {
+    pub(crate) fn on_success(
+        &mut self,
+        st: &State,
+        env: &Env,
+        tid: B256,
+        winners: &[Address],
+        losers: &[Address],
+    ) {
         let deal = &st.deals[&st.tasks[&tid].dealid];
         if deal.trust >= u(2) && independent(deal, self.params.min_pool_price) {
             for w in winners {

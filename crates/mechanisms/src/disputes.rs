@@ -5,11 +5,24 @@
 //! (1: deterministic re-execution, 2: TEE-attested re-execution, 3: court). The tier's
 //! arbiter — an address registered by the protocol owner that stands for the re-execution
 //! verifier, the TEE re-execution service or the court — posts the verdict. The loser pays
-//! the arbitration fee `C_arb(tier)` from its deposit and forfeits the rest to the winner.
+//! the arbitration fees `C_arb(tier)` of every tier the dispute went through from its deposit
+//! and forfeits the rest to the winner.
+//!
+//! **Rulings** ([`Ruling`]). A re-execution tier (1, 2) compares the pool's result with its own
+//! run: the pool is at fault when they differ ([`Ruling::PoolAtFault`]); when the run
+//! *reproduces* the result, the complaint is about the result's usefulness, which only the
+//! court can judge, and the dispute moves to tier 3 ([`Ruling::Reproduced`]; spec rule 3, tier
+//! 3 "non-deterministic or subjective"). The court may find the app or the dataset at fault
+//! ([`Ruling::ProviderAtFault`], for deterministic garbage A4/D1/A6): the pool's and the
+//! requester's deposits are released and the provider pays the fees and forfeits, with M4,
+//! its per-task bond reservation to the requester (the provider's deposit; with M7 it is
+//! reputation-sized). Without M4 a provider at fault loses only reputation (M7) and the fees
+//! go unpaid. A frivolous dispute is [`Ruling::Upheld`]: the requester loses.
 
 use pocolab_core::{Address, B256, Env, Result, State, U256};
 use serde::Deserialize;
 
+use crate::evidence::Party;
 use crate::util::{JMap, ensure, lock, mul, pay_from_frozen, pct, unlock};
 
 const NAME: &str = "disputes";
@@ -32,7 +45,13 @@ pub struct DisputesParams {
 
 impl Default for DisputesParams {
     fn default() -> Self {
-        Self { requester_deposit_pct: 100, pool_deposit_pct: 100, window_t: 2, resolve_timeout_t: 10, arbitration_fee_pct: [10, 20, 50] }
+        Self {
+            requester_deposit_pct: 100,
+            pool_deposit_pct: 100,
+            window_t: 2,
+            resolve_timeout_t: 10,
+            arbitration_fee_pct: [10, 20, 50],
+        }
     }
 }
 
@@ -53,17 +72,50 @@ pub struct DisputeWindow {
     pub price: U256,
     /// `T`
     pub timeref: u64,
-    /// open dispute: (tier, rule-by timestamp)
-    pub dispute: Option<(u8, u64)>,
+    /// the open dispute, if any
+    pub dispute: Option<OpenDispute>,
 }
 
-/// Outcome of a resolved dispute (for M7).
+/// A dispute under way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenDispute {
+    /// current tier (1 … 3)
+    pub tier: u8,
+    /// the arbiter of this tier must rule before this timestamp
+    pub rule_by: u64,
+    /// fees owed to the arbiters of earlier tiers (paid by the final loser)
+    pub fees: Vec<(Address, U256)>,
+}
+
+/// An arbiter's verdict on a disputed task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ruling {
-    /// the requester won (the result was wrong)
-    pub requester_wins: bool,
-    /// the losing party's address
-    pub loser: Address,
+pub enum Ruling {
+    /// the result stands: the requester's dispute was frivolous and it loses
+    Upheld,
+    /// the pool delivered a wrong result (re-execution differs): the pool loses
+    PoolAtFault,
+    /// tiers 1–2: re-execution reproduces the result; the dispute moves to the court (tier 3)
+    Reproduced,
+    /// tier 3 only: the result is reproducible but useless because of the app or the dataset
+    /// (deterministic garbage): that provider loses
+    ProviderAtFault(Party),
+}
+
+/// What a ruling settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// moved to tier 3; nothing settled yet
+    Escalated,
+    /// deposits settled; a provider at fault still owes `provider_fees` (and its bond, M4) to
+    /// the arbiters and to `sponsor`
+    Settled {
+        /// the final ruling
+        ruling: Ruling,
+        /// the requester, the provider's creditor
+        sponsor: Address,
+        /// arbitration fees a provider at fault owes, in tier order
+        provider_fees: Vec<(Address, U256)>,
+    },
 }
 
 /// M6 state.
@@ -85,11 +137,25 @@ crate::journaled!(Disputes; deal_dep, windows, arbiters);
 impl Disputes {
     /// M6 with `params`.
     pub fn new(params: DisputesParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
-    pub(crate) fn register_arbiter(&mut self, st: &State, env: &Env, tier: u8, who: Address, on: bool) -> Result<()> {
-        ensure(env.sender == st.settings.owner, NAME, "only the protocol owner registers arbiters")?;
+    pub(crate) fn register_arbiter(
+        &mut self,
+        st: &State,
+        env: &Env,
+        tier: u8,
+        who: Address,
+        on: bool,
+    ) -> Result<()> {
+        ensure(
+            env.sender == st.settings.owner,
+            NAME,
+            "only the protocol owner registers arbiters",
+        )?;
         ensure((1..=3).contains(&tier), NAME, "tier must be 1, 2 or 3")?;
         if on {
             self.arbiters.insert((tier, who), ());
@@ -115,7 +181,9 @@ impl Disputes {
         let deal = &st.deals[&task.dealid];
         let t: u64 = task.timeref.try_into().unwrap_or(u64::MAX / 64);
         let w = DisputeWindow {
-            end: env.timestamp.saturating_add(t.saturating_mul(self.params.window_t)),
+            end: env
+                .timestamp
+                .saturating_add(t.saturating_mul(self.params.window_t)),
             requester: deal.requester,
             sponsor: deal.sponsor,
             pool_owner: deal.workerpool.owner,
@@ -129,47 +197,148 @@ impl Disputes {
 
     pub(crate) fn on_failure(&mut self, st: &mut State, tid: B256) -> Result<()> {
         let deal = &st.deals[&st.tasks[&tid].dealid];
-        let (dr, dp) = self.deal_dep.get(&st.tasks[&tid].dealid).copied().unwrap_or_default();
+        let (dr, dp) = self
+            .deal_dep
+            .get(&st.tasks[&tid].dealid)
+            .copied()
+            .unwrap_or_default();
         let (sponsor, owner) = (deal.sponsor, deal.workerpool.owner);
         unlock(&mut st.ledger, sponsor, dr)?;
         unlock(&mut st.ledger, owner, dp)
     }
 
     pub(crate) fn open(&mut self, env: &Env, tid: B256, tier: u8) -> Result<()> {
-        let mut w = self.windows.get(&tid).cloned().ok_or(crate::util::err(NAME, "no dispute window"))?;
-        ensure(env.sender == w.requester, NAME, "only the requester disputes")?;
+        let mut w = self
+            .windows
+            .get(&tid)
+            .cloned()
+            .ok_or(crate::util::err(NAME, "no dispute window"))?;
+        ensure(
+            env.sender == w.requester,
+            NAME,
+            "only the requester disputes",
+        )?;
         ensure(env.timestamp < w.end, NAME, "dispute window closed")?;
         ensure(w.dispute.is_none(), NAME, "dispute already open")?;
         ensure((1..=3).contains(&tier), NAME, "tier must be 1, 2 or 3")?;
-        ensure(self.arbiters.iter().any(|((t, _), _)| *t == tier), NAME, "no arbiter for this tier")?;
-        w.dispute = Some((tier, env.timestamp.saturating_add(w.timeref.saturating_mul(self.params.resolve_timeout_t))));
+        ensure(
+            self.arbiters.iter().any(|((t, _), _)| *t == tier),
+            NAME,
+            "no arbiter for this tier",
+        )?;
+        w.dispute = Some(OpenDispute {
+            tier,
+            rule_by: self.rule_by(env, &w),
+            fees: Vec::new(),
+        });
         self.windows.insert(tid, w);
         Ok(())
     }
 
-    pub(crate) fn resolve(&mut self, st: &mut State, env: &Env, tid: B256, requester_wins: bool) -> Result<Ruling> {
-        let w = self.windows.get(&tid).cloned().ok_or(crate::util::err(NAME, "no dispute window"))?;
-        let (tier, by) = w.dispute.ok_or(crate::util::err(NAME, "no open dispute"))?;
-        ensure(self.arbiters.get(&(tier, env.sender)).is_some(), NAME, "not an arbiter of this tier")?;
-        ensure(env.timestamp < by, NAME, "ruling too late")?;
-        let fee = pct(w.price, self.params.arbitration_fee_pct[(tier - 1) as usize])?;
+    fn rule_by(&self, env: &Env, w: &DisputeWindow) -> u64 {
+        env.timestamp
+            .saturating_add(w.timeref.saturating_mul(self.params.resolve_timeout_t))
+    }
+
+    /// The tier's arbiter rules (see the module docs for what each ruling does).
+    pub(crate) fn resolve(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        tid: B256,
+        ruling: Ruling,
+    ) -> Result<Outcome> {
+        let mut w = self
+            .windows
+            .get(&tid)
+            .cloned()
+            .ok_or(crate::util::err(NAME, "no dispute window"))?;
+        let open = w
+            .dispute
+            .clone()
+            .ok_or(crate::util::err(NAME, "no open dispute"))?;
+        ensure(
+            self.arbiters.get(&(open.tier, env.sender)).is_some(),
+            NAME,
+            "not an arbiter of this tier",
+        )?;
+        ensure(env.timestamp < open.rule_by, NAME, "ruling too late")?;
+        let mut fees = open.fees.clone();
+        fees.push((
+            env.sender,
+            pct(
+                w.price,
+                self.params.arbitration_fee_pct[(open.tier - 1) as usize],
+            )?,
+        ));
         let (dr, dp) = w.deposits;
-        let l = &mut st.ledger;
-        let (loser, loser_dep, winner, winner_dep) =
-            if requester_wins { (w.pool_owner, dp, w.sponsor, dr) } else { (w.sponsor, dr, w.pool_owner, dp) };
-        let fee = fee.min(loser_dep);
-        pay_from_frozen(l, loser, env.sender, fee)?;
-        pay_from_frozen(l, loser, winner, loser_dep - fee)?;
-        unlock(l, winner, winner_dep)?;
+        match ruling {
+            Ruling::Reproduced => {
+                ensure(open.tier < 3, NAME, "the court does not escalate")?;
+                ensure(
+                    self.arbiters.iter().any(|((t, _), _)| *t == 3),
+                    NAME,
+                    "no arbiter for tier 3",
+                )?;
+                w.dispute = Some(OpenDispute {
+                    tier: 3,
+                    rule_by: self.rule_by(env, &w),
+                    fees,
+                });
+                self.windows.insert(tid, w);
+                return Ok(Outcome::Escalated);
+            }
+            Ruling::ProviderAtFault(p) => {
+                ensure(
+                    open.tier == 3,
+                    NAME,
+                    "only the court (tier 3) finds a provider at fault",
+                )?;
+                let has_ds = st.deals[&st.tasks[&tid].dealid].dataset.pointer != Address::ZERO;
+                ensure(
+                    p == Party::App || (p == Party::Dataset && has_ds),
+                    NAME,
+                    "no such provider on the deal",
+                )?;
+                unlock(&mut st.ledger, w.sponsor, dr)?;
+                unlock(&mut st.ledger, w.pool_owner, dp)?;
+            }
+            Ruling::Upheld | Ruling::PoolAtFault => {
+                let (loser, loser_dep, winner, winner_dep) = if ruling == Ruling::PoolAtFault {
+                    (w.pool_owner, dp, w.sponsor, dr)
+                } else {
+                    (w.sponsor, dr, w.pool_owner, dp)
+                };
+                let l = &mut st.ledger;
+                let mut left = loser_dep;
+                for (arbiter, fee) in std::mem::take(&mut fees) {
+                    let f = fee.min(left);
+                    pay_from_frozen(l, loser, arbiter, f)?;
+                    left -= f;
+                }
+                pay_from_frozen(l, loser, winner, left)?;
+                unlock(l, winner, winner_dep)?;
+            }
+        }
         self.windows.remove(&tid);
-        Ok(Ruling { requester_wins, loser: if requester_wins { w.pool_owner } else { w.requester } })
+        Ok(Outcome::Settled {
+            ruling,
+            sponsor: w.sponsor,
+            provider_fees: fees,
+        })
     }
 
     pub(crate) fn release(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
-        let w = self.windows.get(&tid).cloned().ok_or(crate::util::err(NAME, "no dispute window"))?;
+        let w = self
+            .windows
+            .get(&tid)
+            .cloned()
+            .ok_or(crate::util::err(NAME, "no dispute window"))?;
         match w.dispute {
             None => ensure(env.timestamp >= w.end, NAME, "dispute window open")?,
-            Some((_, by)) => ensure(env.timestamp >= by, NAME, "dispute pending")?,
+            Some(OpenDispute { rule_by, .. }) => {
+                ensure(env.timestamp >= rule_by, NAME, "dispute pending")?
+            }
         }
         unlock(&mut st.ledger, w.sponsor, w.deposits.0)?;
         unlock(&mut st.ledger, w.pool_owner, w.deposits.1)?;

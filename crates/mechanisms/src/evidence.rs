@@ -14,7 +14,9 @@ use serde::Deserialize;
 use crate::util::JMap;
 
 /// Failure causes a worker can report (iexec-common `ReplicateStatusCause` names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 pub enum Cause {
     /// an input file's bytes do not match the checksum committed in the request (M3)
     InputChecksumMismatch,
@@ -55,7 +57,10 @@ impl Cause {
         use Cause::*;
         match self {
             InputChecksumMismatch | InputUnavailable | InputDivergent => Party::Requester,
-            DatasetDownloadFailed | DatasetBadChecksum | DatasetDecryptionFailed | DatasetRevoked => Party::Dataset,
+            DatasetDownloadFailed
+            | DatasetBadChecksum
+            | DatasetDecryptionFailed
+            | DatasetRevoked => Party::Dataset,
             AppImageDownloadFailed | AppDigestMismatch | NonDeterministic => Party::App,
         }
     }
@@ -118,5 +123,8 @@ pub enum Attribution {
 /// enclave-signed.
 pub fn agreeing(reports: &[FailureReport], pred: impl Fn(Cause) -> bool) -> (Vec<Address>, bool) {
     let r: Vec<&FailureReport> = reports.iter().filter(|r| pred(r.cause)).collect();
-    (r.iter().map(|r| r.reporter).collect(), r.iter().any(|r| r.enclave_signed))
+    (
+        r.iter().map(|r| r.reporter).collect(),
+        r.iter().any(|r| r.enclave_signed),
+    )
 }

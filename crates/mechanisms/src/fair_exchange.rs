@@ -25,7 +25,9 @@ pub struct FairExchangeParams {
 
 impl Default for FairExchangeParams {
     fn default() -> Self {
-        Self { pay_on_consumption: true }
+        Self {
+            pay_on_consumption: true,
+        }
     }
 }
 
@@ -76,7 +78,10 @@ crate::journaled!(FairExchange; consumed, keys);
 impl FairExchange {
     /// M5 with `params`.
     pub fn new(params: FairExchangeParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
     /// Key state of `task`.
@@ -85,12 +90,27 @@ impl FairExchange {
     }
 
     /// Entry point: record an SMS-signed consumption attestation.
-    pub(crate) fn attest(&mut self, st: &State, _env: &Env, task: B256, what: Consumption, sig: &[u8]) -> Result<()> {
+    pub(crate) fn attest(
+        &mut self,
+        st: &State,
+        _env: &Env,
+        task: B256,
+        what: Consumption,
+        sig: &[u8],
+    ) -> Result<()> {
         let t = st.tasks.get(&task);
-        ensure(t.is_some_and(|t| matches!(t.status, TaskStatus::Active | TaskStatus::Revealing)), NAME, "task not running")?;
+        ensure(
+            t.is_some_and(|t| matches!(t.status, TaskStatus::Active | TaskStatus::Revealing)),
+            NAME,
+            "task not running",
+        )?;
         let broker = st.settings.teebroker;
         ensure(broker != Address::ZERO, NAME, "no TEE broker (SMS) key")?;
-        ensure(st.verify_eth_signed(broker, consumption_hash(task, what), sig)?, NAME, "invalid SMS signature")?;
+        ensure(
+            st.verify_eth_signed(broker, consumption_hash(task, what), sig)?,
+            NAME,
+            "invalid SMS signature",
+        )?;
         let mut c = self.consumed.get(&task).copied().unwrap_or_default();
         match what {
             Consumption::Dataset => c.0 = true,

@@ -37,11 +37,14 @@ pub mod requester_bond;
 pub mod util;
 
 use pocolab_core::orders::authorization_hash;
-use pocolab_core::{Address, B256, Env, Extension, MatchedOrders, Poco, Result, Settlement, State, SuccessPath, TaskStatus, U256, Weight, keccak256};
+use pocolab_core::{
+    Address, B256, Env, Extension, MatchedOrders, Poco, Result, Settlement, State, SuccessPath,
+    TaskStatus, U256, Weight, keccak256,
+};
 use serde::Deserialize;
 
 pub use committees::{Committees, CommitteesParams};
-pub use disputes::{Disputes, DisputesParams};
+pub use disputes::{Disputes, DisputesParams, Outcome as DisputeOutcome, Ruling};
 pub use evidence::{Attribution, Cause, Evidence, FailureReport, Party};
 pub use fair_exchange::{Consumption, FairExchange, FairExchangeParams, KeyState};
 pub use market_integrity::{MarketIntegrity, MarketIntegrityParams};
@@ -65,7 +68,8 @@ use util::{Journaled, ensure, err, lock, unlock};
 /// * `after_initialize`: M8 (per-task deadlines) → M2 (committee draw).
 /// * `contribution_weight`: M8 (`n_max`) → M2 (membership, credibility weight).
 /// * `settle_success` (taken over when any mechanism is enabled): baseline plan → M8 kitty
-///   rule → execute → M3/M4 release bonds → M1 escrow + audit draw → M6 dispute window →
+///   rule → execute → M3/M4 release bonds (M4: held until the dispute window closes when M6
+///   is on) → M1 escrow + audit draw → M6 dispute window →
 ///   M5 key release → M2 credibility → M7 events → report stakes released → scores.
 /// * `settle_failure`: attribution (M4 provider, then M3 requester / unattributed, else pool)
 ///   → baseline plan changed by M3, M4, M5 → execute → report stakes released → M3 bond
@@ -191,7 +195,16 @@ impl Mechanisms {
         macro_rules! push {
             ($($f:ident),*) => { $( if let Some(m) = self.$f.as_mut() { v.push(m); } )* };
         }
-        push!(optimistic_verification, committees, requester_bond, provider_bond, fair_exchange, disputes, reputation, market_integrity);
+        push!(
+            optimistic_verification,
+            committees,
+            requester_bond,
+            provider_bond,
+            fair_exchange,
+            disputes,
+            reputation,
+            market_integrity
+        );
         v
     }
 }
@@ -211,7 +224,17 @@ pub(crate) struct Parts<'a> {
 
 impl<'a> Parts<'a> {
     fn none() -> Self {
-        Parts { m1: None, m2: None, m3: None, m4: None, m5: None, m6: None, m7: None, m8: None, ev: None }
+        Parts {
+            m1: None,
+            m2: None,
+            m3: None,
+            m4: None,
+            m5: None,
+            m6: None,
+            m7: None,
+            m8: None,
+            ev: None,
+        }
     }
 
     fn any(&self) -> bool {
@@ -225,7 +248,13 @@ impl<'a> Parts<'a> {
             || self.m8.is_some()
     }
 
-    fn on_match(&mut self, st: &mut State, env: &Env, deal_id: B256, orders: &MatchedOrders) -> Result<()> {
+    fn on_match(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        deal_id: B256,
+        orders: &MatchedOrders,
+    ) -> Result<()> {
         if let Some(m) = self.m8.as_deref_mut() {
             m.on_match(st, env, deal_id, orders)?;
         }
@@ -233,11 +262,23 @@ impl<'a> Parts<'a> {
             m.on_match(st, env, deal_id)?;
         }
         if let Some(m) = self.m4.as_deref_mut() {
-            m.on_match(st, deal_id, orders.volume)?;
+            // M7 rule 3: reputation-sized provider bonds (×1 without M7)
+            let d = &st.deals[&deal_id];
+            let mult = |a: Address| {
+                self.m7
+                    .as_deref()
+                    .map_or(1_000_000, |r| r.bond_multiplier_ppm(a, env.timestamp))
+            };
+            let mult = (mult(d.app.pointer), mult(d.dataset.pointer));
+            m.on_match(st, deal_id, orders.volume, mult)?;
         }
         if let Some(m) = self.m3.as_deref_mut() {
             let requester = st.deals[&deal_id].requester;
-            let rep = self.m7.as_deref().map(|r| r.score_ppm(requester, env.timestamp)).unwrap_or(500_000);
+            let rep = self
+                .m7
+                .as_deref()
+                .map(|r| r.score_ppm(requester, env.timestamp))
+                .unwrap_or(500_000);
             m.on_match(st, deal_id, orders.volume, rep)?;
         }
         if let Some(m) = self.m6.as_deref_mut() {
@@ -259,7 +300,13 @@ impl<'a> Parts<'a> {
         Ok(())
     }
 
-    fn contribution_weight(&mut self, st: &State, env: &Env, tid: B256, w: Address) -> Result<Option<Weight>> {
+    fn contribution_weight(
+        &mut self,
+        st: &State,
+        env: &Env,
+        tid: B256,
+        w: Address,
+    ) -> Result<Option<Weight>> {
         if let Some(m) = self.m8.as_deref() {
             m.check_contribution(st, tid)?;
         }
@@ -270,7 +317,9 @@ impl<'a> Parts<'a> {
     }
 
     fn release_report_stakes(&mut self, st: &mut State, tid: B256) -> Result<Vec<FailureReport>> {
-        let Some(ev) = self.ev.as_deref_mut() else { return Ok(vec![]) };
+        let Some(ev) = self.ev.as_deref_mut() else {
+            return Ok(vec![]);
+        };
         let reports = ev.reports.get(&tid).cloned().unwrap_or_default();
         for r in &reports {
             unlock(&mut st.ledger, r.reporter, r.stake)?;
@@ -281,7 +330,13 @@ impl<'a> Parts<'a> {
         Ok(reports)
     }
 
-    fn settle_success(&mut self, st: &mut State, env: &Env, tid: B256, path: SuccessPath) -> Result<Settlement> {
+    fn settle_success(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        tid: B256,
+        path: SuccessPath,
+    ) -> Result<Settlement> {
         if !self.any() {
             return Ok(Settlement::Baseline);
         }
@@ -296,7 +351,10 @@ impl<'a> Parts<'a> {
         if let Some(m) = self.m3.as_deref() {
             m.settle_bond(st, tid, false)?;
         }
-        if let Some(m) = self.m4.as_deref_mut() {
+        if let Some(m) = self.m4.as_deref_mut()
+            && self.m6.is_none()
+        {
+            // (with M6 the reservations are held through the dispute window)
             m.settle(st, tid, None)?;
         }
         if let Some(m) = self.m1.as_deref_mut() {
@@ -321,7 +379,11 @@ impl<'a> Parts<'a> {
     }
 
     fn attribute(&self, st: &State, tid: B256, reports: &[FailureReport]) -> Attribution {
-        if let Some(a) = self.m4.as_deref().and_then(|m| m.attribute(st, tid, reports)) {
+        if let Some(a) = self
+            .m4
+            .as_deref()
+            .and_then(|m| m.attribute(st, tid, reports))
+        {
             return a;
         }
         if let Some(m) = self.m3.as_deref() {
@@ -339,7 +401,11 @@ impl<'a> Parts<'a> {
         if !self.any() {
             return Ok(Settlement::Baseline);
         }
-        let reports = self.ev.as_deref().and_then(|e| e.reports.get(&tid).cloned()).unwrap_or_default();
+        let reports = self
+            .ev
+            .as_deref()
+            .and_then(|e| e.reports.get(&tid).cloned())
+            .unwrap_or_default();
         let att = self.attribute(st, tid, &reports);
         let mut plan = payout::FailurePlan::baseline(st, tid)?;
         if let Some(m) = self.m3.as_deref() {
@@ -370,7 +436,9 @@ impl<'a> Parts<'a> {
             let who = match &att {
                 Attribution::Pool => Some(d.workerpool.pointer),
                 Attribution::Requester { .. } => Some(d.requester),
-                Attribution::Provider { party: Party::App, .. } => Some(d.app.pointer),
+                Attribution::Provider {
+                    party: Party::App, ..
+                } => Some(d.app.pointer),
                 Attribution::Provider { party: _, .. } => Some(d.dataset.pointer),
                 Attribution::Unattributed => None,
             };
@@ -398,16 +466,34 @@ impl Extension for Mechanisms {
     fn name(&self) -> &'static str {
         "mechanisms"
     }
-    fn on_match(&mut self, st: &mut State, env: &Env, deal_id: B256, orders: &MatchedOrders) -> Result<()> {
+    fn on_match(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        deal_id: B256,
+        orders: &MatchedOrders,
+    ) -> Result<()> {
         self.parts().on_match(st, env, deal_id, orders)
     }
     fn after_initialize(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
         self.parts().after_initialize(st, env, tid)
     }
-    fn contribution_weight(&mut self, st: &State, env: &Env, tid: B256, w: Address) -> Result<Option<Weight>> {
+    fn contribution_weight(
+        &mut self,
+        st: &State,
+        env: &Env,
+        tid: B256,
+        w: Address,
+    ) -> Result<Option<Weight>> {
         self.parts().contribution_weight(st, env, tid, w)
     }
-    fn settle_success(&mut self, st: &mut State, env: &Env, tid: B256, path: SuccessPath) -> Result<Settlement> {
+    fn settle_success(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        tid: B256,
+        path: SuccessPath,
+    ) -> Result<Settlement> {
         self.parts().settle_success(st, env, tid, path)
     }
     fn settle_failure(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<Settlement> {
@@ -441,7 +527,13 @@ macro_rules! standalone {
             fn name(&self) -> &'static str {
                 $name
             }
-            fn on_match(&mut self, st: &mut State, env: &Env, deal_id: B256, orders: &MatchedOrders) -> Result<()> {
+            fn on_match(
+                &mut self,
+                st: &mut State,
+                env: &Env,
+                deal_id: B256,
+                orders: &MatchedOrders,
+            ) -> Result<()> {
                 let mut p = Parts::none();
                 p.$f = Some(self);
                 p.on_match(st, env, deal_id, orders)
@@ -451,17 +543,34 @@ macro_rules! standalone {
                 p.$f = Some(self);
                 p.after_initialize(st, env, tid)
             }
-            fn contribution_weight(&mut self, st: &State, env: &Env, tid: B256, w: Address) -> Result<Option<Weight>> {
+            fn contribution_weight(
+                &mut self,
+                st: &State,
+                env: &Env,
+                tid: B256,
+                w: Address,
+            ) -> Result<Option<Weight>> {
                 let mut p = Parts::none();
                 p.$f = Some(self);
                 p.contribution_weight(st, env, tid, w)
             }
-            fn settle_success(&mut self, st: &mut State, env: &Env, tid: B256, path: SuccessPath) -> Result<Settlement> {
+            fn settle_success(
+                &mut self,
+                st: &mut State,
+                env: &Env,
+                tid: B256,
+                path: SuccessPath,
+            ) -> Result<Settlement> {
                 let mut p = Parts::none();
                 p.$f = Some(self);
                 p.settle_success(st, env, tid, path)
             }
-            fn settle_failure(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<Settlement> {
+            fn settle_failure(
+                &mut self,
+                st: &mut State,
+                env: &Env,
+                tid: B256,
+            ) -> Result<Settlement> {
                 let mut p = Parts::none();
                 p.$f = Some(self);
                 p.settle_failure(st, env, tid)
@@ -513,13 +622,28 @@ pub struct ReportInput {
 impl ReportInput {
     /// An unsigned (non-TEE) report.
     pub fn plain(cause: Cause, evidence: B256, input_hash: B256) -> Self {
-        Self { cause, evidence, input_hash, enclave: Address::ZERO, enclave_sign: vec![], auth_sign: vec![] }
+        Self {
+            cause,
+            evidence,
+            input_hash,
+            enclave: Address::ZERO,
+            enclave_sign: vec![],
+            auth_sign: vec![],
+        }
     }
 }
 
 /// The hash an enclave signs (eth-signed-message form) for a failure report.
 pub fn report_hash(task: B256, cause: Cause, evidence: B256, input_hash: B256) -> B256 {
-    keccak256([task.as_slice(), &[cause.code()], evidence.as_slice(), input_hash.as_slice()].concat())
+    keccak256(
+        [
+            task.as_slice(),
+            &[cause.code()],
+            evidence.as_slice(),
+            input_hash.as_slice(),
+        ]
+        .concat(),
+    )
 }
 
 fn disabled(m: &'static str) -> pocolab_core::PocoError {
@@ -530,7 +654,13 @@ fn disabled(m: &'static str) -> pocolab_core::PocoError {
 /// changes nothing (ledger and mechanism state).
 pub trait MechanismCalls {
     /// M8: the pool owner announces its policy `(ρ_w, σ)`, in force after the delay.
-    fn announce_policy(&mut self, env: &Env, pool: Address, worker_stake_ratio: U256, scheduler_reward_ratio: U256) -> Result<()>;
+    fn announce_policy(
+        &mut self,
+        env: &Env,
+        pool: Address,
+        worker_stake_ratio: U256,
+        scheduler_reward_ratio: U256,
+    ) -> Result<()>;
     /// M2: bond `amount` to register with `pool`.
     fn register_worker(&mut self, env: &Env, pool: Address, amount: U256) -> Result<()>;
     /// M2: start unbonding from `pool`.
@@ -544,13 +674,25 @@ pub trait MechanismCalls {
     /// M4: the bond owner withdraws unreserved bond.
     fn unbond_asset(&mut self, env: &Env, asset: Address, amount: U256) -> Result<()>;
     /// M5: record an SMS-signed consumption attestation.
-    fn attest_consumption(&mut self, env: &Env, task: B256, what: Consumption, sms_sign: &[u8]) -> Result<()>;
+    fn attest_consumption(
+        &mut self,
+        env: &Env,
+        task: B256,
+        what: Consumption,
+        sms_sign: &[u8],
+    ) -> Result<()>;
     /// M6: the protocol owner registers (or removes) an arbiter of a tier.
-    fn register_arbiter(&mut self, env: &Env, tier: u8, arbiter: Address, enabled: bool) -> Result<()>;
+    fn register_arbiter(
+        &mut self,
+        env: &Env,
+        tier: u8,
+        arbiter: Address,
+        enabled: bool,
+    ) -> Result<()>;
     /// M6: the requester disputes a finalised task.
     fn open_dispute(&mut self, env: &Env, task: B256, tier: u8) -> Result<()>;
-    /// M6: the tier's arbiter rules.
-    fn resolve_dispute(&mut self, env: &Env, task: B256, requester_wins: bool) -> Result<()>;
+    /// M6: the tier's arbiter rules (see [`Ruling`]); returns what the ruling settled.
+    fn resolve_dispute(&mut self, env: &Env, task: B256, ruling: Ruling) -> Result<DisputeOutcome>;
     /// M6: release both deposits after the window (or after an unanswered dispute).
     fn release_deposits(&mut self, env: &Env, task: B256) -> Result<()>;
     /// M7: the requester of a completed paid task rates its app and dataset (1–5).
@@ -573,39 +715,95 @@ pub trait MechanismCalls {
 
 impl MechanismCalls for Poco<Mechanisms> {
     fn announce_policy(&mut self, env: &Env, pool: Address, rho: U256, sigma: U256) -> Result<()> {
-        self.ext_call(|m, st| m.market_integrity.as_mut().ok_or(disabled("market_integrity"))?.announce_policy(st, env, pool, rho, sigma))
+        self.ext_call(|m, st| {
+            m.market_integrity
+                .as_mut()
+                .ok_or(disabled("market_integrity"))?
+                .announce_policy(st, env, pool, rho, sigma)
+        })
     }
 
     fn register_worker(&mut self, env: &Env, pool: Address, amount: U256) -> Result<()> {
-        self.ext_call(|m, st| m.committees.as_mut().ok_or(disabled("committees"))?.register(st, env, pool, amount))
+        self.ext_call(|m, st| {
+            m.committees
+                .as_mut()
+                .ok_or(disabled("committees"))?
+                .register(st, env, pool, amount)
+        })
     }
 
     fn request_unbond(&mut self, env: &Env, pool: Address) -> Result<()> {
-        self.ext_call(|m, _| m.committees.as_mut().ok_or(disabled("committees"))?.request_unbond(env, pool))
+        self.ext_call(|m, _| {
+            m.committees
+                .as_mut()
+                .ok_or(disabled("committees"))?
+                .request_unbond(env, pool)
+        })
     }
 
     fn withdraw_worker_bond(&mut self, env: &Env, pool: Address) -> Result<()> {
-        self.ext_call(|m, st| m.committees.as_mut().ok_or(disabled("committees"))?.withdraw(st, env, pool))
+        self.ext_call(|m, st| {
+            m.committees
+                .as_mut()
+                .ok_or(disabled("committees"))?
+                .withdraw(st, env, pool)
+        })
     }
 
     fn report_failure(&mut self, env: &Env, task: B256, r: &ReportInput) -> Result<()> {
         self.ext_call(|m, st| {
             const N: &str = "evidence";
-            ensure(m.requester_bond.is_some() || m.provider_bond.is_some(), N, "no mechanism uses failure reports")?;
+            ensure(
+                m.requester_bond.is_some() || m.provider_bond.is_some(),
+                N,
+                "no mechanism uses failure reports",
+            )?;
             let t = st.tasks.get(&task).ok_or(err(N, "unknown task"))?;
-            ensure(matches!(t.status, TaskStatus::Active | TaskStatus::Revealing), N, "task not running")?;
-            ensure(U256::from(env.timestamp) < t.final_deadline, N, "final deadline reached")?;
+            ensure(
+                matches!(t.status, TaskStatus::Active | TaskStatus::Revealing),
+                N,
+                "task not running",
+            )?;
+            ensure(
+                U256::from(env.timestamp) < t.final_deadline,
+                N,
+                "final deadline reached",
+            )?;
             let deal = &st.deals[&t.dealid];
             let broker = st.settings.teebroker;
-            let authorizer = if r.enclave != Address::ZERO && broker != Address::ZERO { broker } else { deal.workerpool.owner };
-            ensure(st.verify_eth_signed(authorizer, authorization_hash(env.sender, task, r.enclave), &r.auth_sign)?, N, "reporter not authorized")?;
+            let authorizer = if r.enclave != Address::ZERO && broker != Address::ZERO {
+                broker
+            } else {
+                deal.workerpool.owner
+            };
+            ensure(
+                st.verify_eth_signed(
+                    authorizer,
+                    authorization_hash(env.sender, task, r.enclave),
+                    &r.auth_sign,
+                )?,
+                N,
+                "reporter not authorized",
+            )?;
             if r.enclave != Address::ZERO {
                 let h = report_hash(task, r.cause, r.evidence, r.input_hash);
-                ensure(st.verify_eth_signed(r.enclave, h, &r.enclave_sign)?, N, "invalid enclave signature")?;
+                ensure(
+                    st.verify_eth_signed(r.enclave, h, &r.enclave_sign)?,
+                    N,
+                    "invalid enclave signature",
+                )?;
             }
             let mut list = m.evidence.reports.get(&task).cloned().unwrap_or_default();
-            ensure(!list.iter().any(|x| x.reporter == env.sender), N, "already reported")?;
-            let stake = if t.position(env.sender).is_some() { U256::ZERO } else { deal.worker_stake };
+            ensure(
+                !list.iter().any(|x| x.reporter == env.sender),
+                N,
+                "already reported",
+            )?;
+            let stake = if t.position(env.sender).is_some() {
+                U256::ZERO
+            } else {
+                deal.worker_stake
+            };
             lock(&mut st.ledger, env.sender, stake)?;
             list.push(FailureReport {
                 reporter: env.sender,
@@ -621,76 +819,180 @@ impl MechanismCalls for Poco<Mechanisms> {
     }
 
     fn bond_asset(&mut self, env: &Env, asset: Address, amount: U256) -> Result<()> {
-        self.ext_call(|m, st| m.provider_bond.as_mut().ok_or(disabled("provider_bond"))?.bond(st, env, asset, amount))
+        self.ext_call(|m, st| {
+            m.provider_bond
+                .as_mut()
+                .ok_or(disabled("provider_bond"))?
+                .bond(st, env, asset, amount)
+        })
     }
 
     fn unbond_asset(&mut self, env: &Env, asset: Address, amount: U256) -> Result<()> {
-        self.ext_call(|m, st| m.provider_bond.as_mut().ok_or(disabled("provider_bond"))?.unbond(st, env, asset, amount))
+        self.ext_call(|m, st| {
+            m.provider_bond
+                .as_mut()
+                .ok_or(disabled("provider_bond"))?
+                .unbond(st, env, asset, amount)
+        })
     }
 
-    fn attest_consumption(&mut self, env: &Env, task: B256, what: Consumption, sig: &[u8]) -> Result<()> {
-        self.ext_call(|m, st| m.fair_exchange.as_mut().ok_or(disabled("fair_exchange"))?.attest(st, env, task, what, sig))
+    fn attest_consumption(
+        &mut self,
+        env: &Env,
+        task: B256,
+        what: Consumption,
+        sig: &[u8],
+    ) -> Result<()> {
+        self.ext_call(|m, st| {
+            m.fair_exchange
+                .as_mut()
+                .ok_or(disabled("fair_exchange"))?
+                .attest(st, env, task, what, sig)
+        })
     }
 
     fn register_arbiter(&mut self, env: &Env, tier: u8, who: Address, on: bool) -> Result<()> {
-        self.ext_call(|m, st| m.disputes.as_mut().ok_or(disabled("disputes"))?.register_arbiter(st, env, tier, who, on))
+        self.ext_call(|m, st| {
+            m.disputes
+                .as_mut()
+                .ok_or(disabled("disputes"))?
+                .register_arbiter(st, env, tier, who, on)
+        })
     }
 
     fn open_dispute(&mut self, env: &Env, task: B256, tier: u8) -> Result<()> {
-        self.ext_call(|m, _| m.disputes.as_mut().ok_or(disabled("disputes"))?.open(env, task, tier))
+        self.ext_call(|m, _| {
+            m.disputes
+                .as_mut()
+                .ok_or(disabled("disputes"))?
+                .open(env, task, tier)
+        })
     }
 
-    fn resolve_dispute(&mut self, env: &Env, task: B256, requester_wins: bool) -> Result<()> {
+    fn resolve_dispute(&mut self, env: &Env, task: B256, ruling: Ruling) -> Result<DisputeOutcome> {
         self.ext_call(|m, st| {
-            let ruling = m.disputes.as_mut().ok_or(disabled("disputes"))?.resolve(st, env, task, requester_wins)?;
+            let out = m
+                .disputes
+                .as_mut()
+                .ok_or(disabled("disputes"))?
+                .resolve(st, env, task, ruling)?;
+            let DisputeOutcome::Settled {
+                ruling,
+                sponsor,
+                provider_fees,
+            } = &out
+            else {
+                return Ok(out);
+            };
+            if let Some(b) = m.provider_bond.as_mut() {
+                match ruling {
+                    Ruling::ProviderAtFault(p) => {
+                        b.forfeit(st, task, *p, provider_fees, *sponsor)?;
+                    }
+                    _ => b.settle(st, task, None)?,
+                }
+            }
             if let Some(r) = m.reputation.as_mut() {
+                // M7 rule 1: a lost dispute is a fault of the loser
                 let d = &st.deals[&st.tasks[&task].dealid];
-                let e = if ruling.requester_wins { d.workerpool.pointer } else { ruling.loser };
+                let e = match ruling {
+                    Ruling::Upheld => d.requester,
+                    Ruling::PoolAtFault | Ruling::Reproduced => d.workerpool.pointer,
+                    Ruling::ProviderAtFault(Party::Dataset) => d.dataset.pointer,
+                    Ruling::ProviderAtFault(_) => d.app.pointer,
+                };
                 r.fault(st, env, task, e);
+            }
+            Ok(out)
+        })
+    }
+
+    fn release_deposits(&mut self, env: &Env, task: B256) -> Result<()> {
+        self.ext_call(|m, st| {
+            m.disputes
+                .as_mut()
+                .ok_or(disabled("disputes"))?
+                .release(st, env, task)?;
+            if let Some(b) = m.provider_bond.as_mut() {
+                b.settle(st, task, None)?;
             }
             Ok(())
         })
     }
 
-    fn release_deposits(&mut self, env: &Env, task: B256) -> Result<()> {
-        self.ext_call(|m, st| m.disputes.as_mut().ok_or(disabled("disputes"))?.release(st, env, task))
-    }
-
     fn rate(&mut self, env: &Env, task: B256, stars: u8) -> Result<()> {
-        self.ext_call(|m, st| m.reputation.as_mut().ok_or(disabled("reputation"))?.rate(st, env, task, stars))
+        self.ext_call(|m, st| {
+            m.reputation
+                .as_mut()
+                .ok_or(disabled("reputation"))?
+                .rate(st, env, task, stars)
+        })
     }
 
     fn set_requirements(&mut self, env: &Env, reqs: MinReps) -> Result<()> {
         self.ext_call(|m, _| {
-            m.reputation.as_mut().ok_or(disabled("reputation"))?.requirements.insert(env.sender, reqs);
+            m.reputation
+                .as_mut()
+                .ok_or(disabled("reputation"))?
+                .requirements
+                .insert(env.sender, reqs);
             Ok(())
         })
     }
 
     fn register_verifier(&mut self, env: &Env, amount: U256) -> Result<()> {
-        self.ext_call(|m, st| m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?.register_verifier(st, env, amount))
+        self.ext_call(|m, st| {
+            m.optimistic_verification
+                .as_mut()
+                .ok_or(disabled("optimistic_verification"))?
+                .register_verifier(st, env, amount)
+        })
     }
 
     fn unregister_verifier(&mut self, env: &Env) -> Result<()> {
-        self.ext_call(|m, st| m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?.unregister_verifier(st, env))
+        self.ext_call(|m, st| {
+            m.optimistic_verification
+                .as_mut()
+                .ok_or(disabled("optimistic_verification"))?
+                .unregister_verifier(st, env)
+        })
     }
 
     fn submit_audit(&mut self, env: &Env, task: B256, digest: B256) -> Result<Verdict> {
-        self.ext_call(|m, st| m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?.submit_audit(st, env, task, digest))
+        self.ext_call(|m, st| {
+            m.optimistic_verification
+                .as_mut()
+                .ok_or(disabled("optimistic_verification"))?
+                .submit_audit(st, env, task, digest)
+        })
     }
 
     fn challenge(&mut self, env: &Env, task: B256, digest: B256) -> Result<()> {
-        self.ext_call(|m, st| m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?.challenge(st, env, task, digest))
+        self.ext_call(|m, st| {
+            m.optimistic_verification
+                .as_mut()
+                .ok_or(disabled("optimistic_verification"))?
+                .challenge(st, env, task, digest)
+        })
     }
 
     fn vote(&mut self, env: &Env, task: B256, digest: B256) -> Result<Verdict> {
         self.ext_call(|m, st| {
-            let ov = m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?;
+            let ov = m
+                .optimistic_verification
+                .as_mut()
+                .ok_or(disabled("optimistic_verification"))?;
             // the workers whose result is judged (the escrow minus the pool owner's share)
             let judged: Vec<Address> = ov
                 .windows
                 .get(&task)
-                .map(|w| w.escrow.iter().map(|(a, _)| *a).filter(|a| *a != w.pool_owner).collect())
+                .map(|w| {
+                    w.escrow
+                        .iter()
+                        .map(|(a, _)| *a)
+                        .filter(|a| *a != w.pool_owner)
+                        .collect()
+                })
                 .unwrap_or_default();
             let v = ov.vote(st, env, task, digest)?;
             if v == Verdict::Overturned {
@@ -709,6 +1011,11 @@ impl MechanismCalls for Poco<Mechanisms> {
     }
 
     fn release_escrow(&mut self, env: &Env, task: B256) -> Result<()> {
-        self.ext_call(|m, st| m.optimistic_verification.as_mut().ok_or(disabled("optimistic_verification"))?.release(st, env, task))
+        self.ext_call(|m, st| {
+            m.optimistic_verification
+                .as_mut()
+                .ok_or(disabled("optimistic_verification"))?
+                .release(st, env, task)
+        })
     }
 }

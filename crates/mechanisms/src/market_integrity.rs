@@ -2,7 +2,10 @@
 //! bounded worker stake ratio, volume restoration on non-provider failures, per-task deadlines
 //! anchored at `initialize`, the kitty rule and a bounded contributor list.
 
-use pocolab_core::constants::{CONTRIBUTION_DEADLINE_RATIO, DEFAULT_SCHEDULER_REWARD_RATIO, DEFAULT_WORKER_STAKE_RATIO, FINAL_DEADLINE_RATIO, RLC};
+use pocolab_core::constants::{
+    CONTRIBUTION_DEADLINE_RATIO, DEFAULT_SCHEDULER_REWARD_RATIO, DEFAULT_WORKER_STAKE_RATIO,
+    FINAL_DEADLINE_RATIO, RLC,
+};
 use pocolab_core::{Address, B256, Env, MatchedOrders, Result, State, U256};
 use serde::Deserialize;
 
@@ -63,7 +66,13 @@ pub struct PolicyState {
 
 impl Default for PolicyState {
     fn default() -> Self {
-        Self { current: (u(DEFAULT_WORKER_STAKE_RATIO), u(DEFAULT_SCHEDULER_REWARD_RATIO)), pending: None }
+        Self {
+            current: (
+                u(DEFAULT_WORKER_STAKE_RATIO),
+                u(DEFAULT_SCHEDULER_REWARD_RATIO),
+            ),
+            pending: None,
+        }
     }
 }
 
@@ -95,7 +104,12 @@ pub struct MarketIntegrity {
 
 impl Journaled for MarketIntegrity {
     fn marks(&self) -> Vec<usize> {
-        vec![self.policies.mark(), self.deal_orders.mark(), self.kitty_paid.mark(), self.consumed_log.len()]
+        vec![
+            self.policies.mark(),
+            self.deal_orders.mark(),
+            self.kitty_paid.mark(),
+            self.consumed_log.len(),
+        ]
     }
     fn undo(&mut self, st: &mut State, m: &[usize]) {
         self.policies.undo_to(m[0]);
@@ -120,7 +134,10 @@ impl Journaled for MarketIntegrity {
 impl MarketIntegrity {
     /// M8 with `params`.
     pub fn new(params: MarketIntegrityParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
     /// The policy applied to a deal matched at `t` with `pool`.
@@ -130,10 +147,21 @@ impl MarketIntegrity {
 
     /// Entry point: the pool owner announces `(ρ_w, σ)`, applied to deals matched from
     /// `now + policy_delay_secs` on (the signed, delayed policy of rule 1).
-    pub(crate) fn announce_policy(&mut self, st: &State, env: &Env, pool: Address, rho: U256, sigma: U256) -> Result<()> {
+    pub(crate) fn announce_policy(
+        &mut self,
+        st: &State,
+        env: &Env,
+        pool: Address,
+        rho: U256,
+        sigma: U256,
+    ) -> Result<()> {
         let owner = st.registries.workerpools.get(&pool).map(|p| p.owner);
         ensure(owner == Some(env.sender), NAME, "not the workerpool owner")?;
-        ensure(rho <= u(self.params.max_worker_stake_ratio), NAME, "worker stake ratio above bound")?;
+        ensure(
+            rho <= u(self.params.max_worker_stake_ratio),
+            NAME,
+            "worker stake ratio above bound",
+        )?;
         ensure(sigma <= u(100), NAME, "scheduler reward ratio above 100")?;
         let mut p = self.policies.get(&pool).copied().unwrap_or_default();
         p.current = p.at(env.timestamp);
@@ -142,13 +170,27 @@ impl MarketIntegrity {
         Ok(())
     }
 
-    pub(crate) fn on_match(&mut self, st: &mut State, env: &Env, deal_id: B256, orders: &MatchedOrders) -> Result<()> {
-        let deal = st.deals.get_mut(&deal_id).expect("deal stored before the hook");
+    pub(crate) fn on_match(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        deal_id: B256,
+        orders: &MatchedOrders,
+    ) -> Result<()> {
+        let deal = st
+            .deals
+            .get_mut(&deal_id)
+            .expect("deal stored before the hook");
         let (rho, sigma) = self.policy(deal.workerpool.pointer, env.timestamp);
-        ensure(rho <= u(self.params.max_worker_stake_ratio), NAME, "worker stake ratio above bound")?;
+        ensure(
+            rho <= u(self.params.max_worker_stake_ratio),
+            NAME,
+            "worker stake ratio above bound",
+        )?;
         deal.worker_stake = mul(deal.workerpool.price, rho)? / u(100);
         deal.scheduler_reward_ratio = sigma;
-        self.deal_orders.insert(deal_id, (orders.app, orders.dataset));
+        self.deal_orders
+            .insert(deal_id, (orders.app, orders.dataset));
         Ok(())
     }
 
@@ -168,7 +210,11 @@ impl MarketIntegrity {
     }
 
     pub(crate) fn check_contribution(&self, st: &State, tid: B256) -> Result<()> {
-        ensure((st.tasks[&tid].contributors.len() as u64) < self.params.max_contributors, NAME, "contributor list full")
+        ensure(
+            (st.tasks[&tid].contributors.len() as u64) < self.params.max_contributors,
+            NAME,
+            "contributor list full",
+        )
     }
 
     fn epoch(&self, t: u64) -> u64 {
@@ -178,10 +224,16 @@ impl MarketIntegrity {
     /// Rule 5 applied to the success plan.
     pub(crate) fn adjust_success(&self, st: &State, env: &Env, tid: B256, plan: &mut SuccessPlan) {
         let deal = &st.deals[&st.tasks[&tid].dealid];
-        if deal.workerpool.price < u(self.params.kitty_min_pool_price) || deal.requester == deal.workerpool.owner {
+        if deal.workerpool.price < u(self.params.kitty_min_pool_price)
+            || deal.requester == deal.workerpool.owner
+        {
             plan.kitty_allowed = false;
         }
-        let paid = self.kitty_paid.get(&(plan.pool_owner, self.epoch(env.timestamp))).copied().unwrap_or_default();
+        let paid = self
+            .kitty_paid
+            .get(&(plan.pool_owner, self.epoch(env.timestamp)))
+            .copied()
+            .unwrap_or_default();
         plan.kitty_cap = Some(u(self.params.kitty_cap_per_epoch).saturating_sub(paid));
     }
 

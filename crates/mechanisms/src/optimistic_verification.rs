@@ -9,7 +9,10 @@ use pocolab_core::{Address, B256, Env, Result, State, U256};
 use serde::Deserialize;
 
 use crate::payout::SuccessPlan;
-use crate::util::{JMap, add, draw_ppm, ensure, err, lock, mul, pay_from_frozen, pct, rand, split_from_frozen, u, unlock, weighted_draw};
+use crate::util::{
+    JMap, add, draw_ppm, ensure, err, lock, mul, pay_from_frozen, pct, rand, split_from_frozen, u,
+    unlock, weighted_draw,
+};
 
 const NAME: &str = "optimistic_verification";
 
@@ -129,20 +132,43 @@ crate::journaled!(OptimisticVerification; verifiers, deal_bond, windows);
 impl OptimisticVerification {
     /// M1 with `params`.
     pub fn new(params: OptimisticVerificationParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
-    pub(crate) fn register_verifier(&mut self, st: &mut State, env: &Env, amount: U256) -> Result<()> {
+    pub(crate) fn register_verifier(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        amount: U256,
+    ) -> Result<()> {
         let s = self.verifiers.get(&env.sender).copied().unwrap_or_default();
-        ensure(add(s, amount)? >= u(self.params.verifier_min_stake), NAME, "verifier stake below minimum")?;
+        ensure(
+            add(s, amount)? >= u(self.params.verifier_min_stake),
+            NAME,
+            "verifier stake below minimum",
+        )?;
         lock(&mut st.ledger, env.sender, amount)?;
         self.verifiers.insert(env.sender, s + amount);
         Ok(())
     }
 
     pub(crate) fn unregister_verifier(&mut self, st: &mut State, env: &Env) -> Result<()> {
-        let s = self.verifiers.get(&env.sender).copied().ok_or(err(NAME, "not a verifier"))?;
-        ensure(!self.windows.iter().any(|(_, w)| w.panel.contains(&env.sender) || w.auditor.is_some_and(|a| a.0 == env.sender && !a.1)), NAME, "verifier has pending duties")?;
+        let s = self
+            .verifiers
+            .get(&env.sender)
+            .copied()
+            .ok_or(err(NAME, "not a verifier"))?;
+        ensure(
+            !self.windows.iter().any(|(_, w)| {
+                w.panel.contains(&env.sender)
+                    || w.auditor.is_some_and(|a| a.0 == env.sender && !a.1)
+            }),
+            NAME,
+            "verifier has pending duties",
+        )?;
         unlock(&mut st.ledger, env.sender, s)?;
         self.verifiers.remove(&env.sender);
         Ok(())
@@ -165,7 +191,13 @@ impl OptimisticVerification {
     }
 
     /// After the success plan ran: escrow the pool-side pay, draw the auditor.
-    pub(crate) fn on_success(&mut self, st: &mut State, env: &Env, tid: B256, plan: &SuccessPlan) -> Result<()> {
+    pub(crate) fn on_success(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        tid: B256,
+        plan: &SuccessPlan,
+    ) -> Result<()> {
         let task = &st.tasks[&tid];
         let t: u64 = task.timeref.try_into().unwrap_or(u64::MAX / 64);
         let mut escrow: Vec<(Address, U256)> = plan.winners.clone();
@@ -175,13 +207,23 @@ impl OptimisticVerification {
         }
         let mut excluded = task.contributors.clone();
         excluded.push(plan.pool_owner);
-        let digest = if plan.fast { B256::ZERO } else { task.result_digest };
+        let digest = if plan.fast {
+            B256::ZERO
+        } else {
+            task.result_digest
+        };
         let mut w = Window {
-            end: env.timestamp.saturating_add(t.saturating_mul(self.params.window_t)),
+            end: env
+                .timestamp
+                .saturating_add(t.saturating_mul(self.params.window_t)),
             timeref: t,
             sponsor: plan.sponsor,
             pool_owner: plan.pool_owner,
-            bond: self.deal_bond.get(&task.dealid).copied().unwrap_or_default(),
+            bond: self
+                .deal_bond
+                .get(&task.dealid)
+                .copied()
+                .unwrap_or_default(),
             provider_price: plan.app.1 + plan.dataset.1,
             pool_price: plan.pool_price,
             escrow,
@@ -198,8 +240,11 @@ impl OptimisticVerification {
         };
         if draw_ppm(rand("audit", tid, env.timestamp), self.params.audit_ppm) {
             let seed = B256::from(rand("auditor", tid, env.timestamp).to_be_bytes::<32>());
-            let cands: Vec<(Address, U256)> = self.verifiers.iter().map(|(a, s)| (*a, *s)).collect();
-            w.auditor = weighted_draw(seed, &cands, &w.excluded, 1).first().map(|a| (*a, false));
+            let cands: Vec<(Address, U256)> =
+                self.verifiers.iter().map(|(a, s)| (*a, *s)).collect();
+            w.auditor = weighted_draw(seed, &cands, &w.excluded, 1)
+                .first()
+                .map(|a| (*a, false));
         }
         self.windows.insert(tid, w);
         Ok(())
@@ -208,7 +253,11 @@ impl OptimisticVerification {
     /// The window of `tid`; the digest of a fast-path task is read from the task (the core
     /// writes it after the settlement hook).
     fn load(&self, st: &State, tid: B256) -> Result<Window> {
-        let mut w = self.windows.get(&tid).cloned().ok_or(err(NAME, "no challenge window"))?;
+        let mut w = self
+            .windows
+            .get(&tid)
+            .cloned()
+            .ok_or(err(NAME, "no challenge window"))?;
         if w.digest.is_zero() {
             w.digest = st.tasks[&tid].result_digest;
         }
@@ -222,13 +271,25 @@ impl OptimisticVerification {
         let cands: Vec<(Address, U256)> = self.verifiers.iter().map(|(a, s)| (*a, *s)).collect();
         w.panel = weighted_draw(seed, &cands, &ex, self.params.panel_size as usize);
         w.votes.clear();
-        w.escalation_until = env.timestamp.saturating_add(w.timeref.saturating_mul(self.params.escalation_timeout_t));
+        w.escalation_until = env
+            .timestamp
+            .saturating_add(w.timeref.saturating_mul(self.params.escalation_timeout_t));
     }
 
     /// Entry point: the drawn auditor reports the digest of its re-execution.
-    pub(crate) fn submit_audit(&mut self, st: &State, env: &Env, tid: B256, digest: B256) -> Result<Verdict> {
+    pub(crate) fn submit_audit(
+        &mut self,
+        st: &State,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+    ) -> Result<Verdict> {
         let mut w = self.load(st, tid)?;
-        ensure(w.auditor == Some((env.sender, false)), NAME, "not the pending auditor")?;
+        ensure(
+            w.auditor == Some((env.sender, false)),
+            NAME,
+            "not the pending auditor",
+        )?;
         ensure(env.timestamp < w.end, NAME, "challenge window closed")?;
         w.auditor = Some((env.sender, true));
         let v = if digest == w.digest || w.escalation_until != 0 || w.upheld {
@@ -242,14 +303,28 @@ impl OptimisticVerification {
     }
 
     /// Entry point: anyone challenges the result with the digest they computed.
-    pub(crate) fn challenge(&mut self, st: &mut State, env: &Env, tid: B256, digest: B256) -> Result<()> {
+    pub(crate) fn challenge(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+    ) -> Result<()> {
         let mut w = self.load(st, tid)?;
         ensure(env.timestamp < w.end, NAME, "challenge window closed")?;
-        ensure(w.challenge.is_none() && w.escalation_until == 0 && !w.upheld, NAME, "already challenged")?;
+        ensure(
+            w.challenge.is_none() && w.escalation_until == 0 && !w.upheld,
+            NAME,
+            "already challenged",
+        )?;
         ensure(digest != w.digest, NAME, "challenge agrees with the result")?;
         let d = pct(w.pool_price, self.params.challenge_deposit_pct)?;
         lock(&mut st.ledger, env.sender, d)?;
-        w.challenge = Some(Challenge { who: env.sender, deposit: d, digest });
+        w.challenge = Some(Challenge {
+            who: env.sender,
+            deposit: d,
+            digest,
+        });
         let auditor: Vec<Address> = w.auditor.iter().map(|a| a.0).collect();
         let mut ex = vec![env.sender];
         ex.extend(auditor);
@@ -259,11 +334,25 @@ impl OptimisticVerification {
     }
 
     /// Entry point: a panel member votes the digest of its re-execution; a majority decides.
-    pub(crate) fn vote(&mut self, st: &mut State, env: &Env, tid: B256, digest: B256) -> Result<Verdict> {
+    pub(crate) fn vote(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        tid: B256,
+        digest: B256,
+    ) -> Result<Verdict> {
         let mut w = self.load(st, tid)?;
         ensure(w.panel.contains(&env.sender), NAME, "not on the panel")?;
-        ensure(!w.votes.iter().any(|(a, _)| *a == env.sender), NAME, "already voted")?;
-        ensure(env.timestamp < w.escalation_until, NAME, "escalation timed out")?;
+        ensure(
+            !w.votes.iter().any(|(a, _)| *a == env.sender),
+            NAME,
+            "already voted",
+        )?;
+        ensure(
+            env.timestamp < w.escalation_until,
+            NAME,
+            "escalation timed out",
+        )?;
         w.votes.push((env.sender, digest));
         let need = w.panel.len() / 2 + 1;
         let count = w.votes.iter().filter(|(_, d)| *d == digest).count();
@@ -271,7 +360,12 @@ impl OptimisticVerification {
             self.windows.insert(tid, w);
             return Ok(Verdict::Pending);
         }
-        let majority: Vec<Address> = w.votes.iter().filter(|(_, d)| *d == digest).map(|(a, _)| *a).collect();
+        let majority: Vec<Address> = w
+            .votes
+            .iter()
+            .filter(|(_, d)| *d == digest)
+            .map(|(a, _)| *a)
+            .collect();
         let l = &mut st.ledger;
         if digest == w.digest {
             // upheld: the challenger's deposit goes half to the pool, half to the majority
@@ -300,8 +394,16 @@ impl OptimisticVerification {
         let to_req = to_req_base + rest / u(2);
         pay_from_frozen(l, w.pool_owner, w.sponsor, to_req)?;
         let reward = w.bond - to_req;
-        let finder = w.challenge.as_ref().map(|c| c.who).or(w.auditor.map(|a| a.0));
-        let to_finder = if finder.is_some() { reward / u(2) } else { U256::ZERO };
+        let finder = w
+            .challenge
+            .as_ref()
+            .map(|c| c.who)
+            .or(w.auditor.map(|a| a.0));
+        let to_finder = if finder.is_some() {
+            reward / u(2)
+        } else {
+            U256::ZERO
+        };
         if let Some(f) = finder {
             pay_from_frozen(l, w.pool_owner, f, to_finder)?;
         }
@@ -315,9 +417,17 @@ impl OptimisticVerification {
 
     /// Entry point: after the window (and any escalation deadline), release escrow and bond.
     pub(crate) fn release(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
-        let w = self.windows.get(&tid).cloned().ok_or(err(NAME, "no challenge window"))?;
+        let w = self
+            .windows
+            .get(&tid)
+            .cloned()
+            .ok_or(err(NAME, "no challenge window"))?;
         ensure(env.timestamp >= w.end, NAME, "challenge window open")?;
-        ensure(w.escalation_until == 0 || env.timestamp >= w.escalation_until, NAME, "escalation pending")?;
+        ensure(
+            w.escalation_until == 0 || env.timestamp >= w.escalation_until,
+            NAME,
+            "escalation pending",
+        )?;
         let l = &mut st.ledger;
         if let Some(c) = &w.challenge {
             l.unlock(c.who, c.deposit)?;

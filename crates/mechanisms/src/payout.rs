@@ -51,7 +51,11 @@ impl SuccessPlan {
     pub fn baseline(st: &State, tid: B256, path: SuccessPath) -> Result<Self> {
         let task = &st.tasks[&tid];
         let deal = &st.deals[&task.dealid];
-        let pd = if deal.dataset.pointer != Address::ZERO { deal.dataset.price } else { U256::ZERO };
+        let pd = if deal.dataset.pointer != Address::ZERO {
+            deal.dataset.price
+        } else {
+            U256::ZERO
+        };
         let mut plan = SuccessPlan {
             sponsor: deal.sponsor,
             price: deal.task_price()?,
@@ -70,7 +74,12 @@ impl SuccessPlan {
             fast: false,
         };
         let sigma = deal.scheduler_reward_ratio;
-        let hundred_minus_sigma = u(100).checked_sub(sigma).ok_or(pocolab_core::PocoError::Panic(pocolab_core::Panic::Arithmetic))?;
+        let hundred_minus_sigma =
+            u(100)
+                .checked_sub(sigma)
+                .ok_or(pocolab_core::PocoError::Panic(
+                    pocolab_core::Panic::Arithmetic,
+                ))?;
         match path {
             SuccessPath::Fast(w) => {
                 let wr = mul(deal.workerpool.price, hundred_minus_sigma)? / u(100);
@@ -95,7 +104,9 @@ impl SuccessPlan {
                     let s = st.score(*w);
                     if c.status == ContributionStatus::Proved {
                         let r = mul_div(workers_reward, c.weight, total_log)?;
-                        total = total.checked_sub(r).ok_or(pocolab_core::PocoError::Panic(pocolab_core::Panic::Arithmetic))?;
+                        total = total.checked_sub(r).ok_or(pocolab_core::PocoError::Panic(
+                            pocolab_core::Panic::Arithmetic,
+                        ))?;
                         plan.winners.push((*w, r));
                         if replicated {
                             plan.scores.push((*w, s + u(1)));
@@ -195,7 +206,11 @@ impl FailurePlan {
     pub fn baseline(st: &State, tid: B256) -> Result<Self> {
         let task = &st.tasks[&tid];
         let deal = &st.deals[&task.dealid];
-        let pd = if deal.dataset.pointer != Address::ZERO { deal.dataset.price } else { U256::ZERO };
+        let pd = if deal.dataset.pointer != Address::ZERO {
+            deal.dataset.price
+        } else {
+            U256::ZERO
+        };
         Ok(FailurePlan {
             sponsor: deal.sponsor,
             price: deal.task_price()?,
@@ -219,7 +234,11 @@ impl FailurePlan {
             if v.is_zero() {
                 continue;
             }
-            refund = refund.checked_sub(*v).ok_or(pocolab_core::PocoError::Panic(pocolab_core::Panic::Arithmetic))?;
+            refund = refund
+                .checked_sub(*v)
+                .ok_or(pocolab_core::PocoError::Panic(
+                    pocolab_core::Panic::Arithmetic,
+                ))?;
             l.seize(self.sponsor, *v)?;
             l.reward(*a, *v)?;
         }

@@ -4,6 +4,11 @@
 //! bond. A failure proven to be the provider's (agreeing worker reports or an enclave-signed
 //! report) becomes `PROVIDER_FAILED`: the requester is refunded and compensated from the bond,
 //! reporting workers are compensated, the pool keeps `S_s`.
+//!
+//! With M7 the reservation is reputation-sized (T&M M7 rule 3): `κ·price·(1 + κ_r·(1 − R))`,
+//! a newcomer asset paying the maximum `1 + κ_r`. With M6 a succeeded task's reservations are
+//! held through its dispute window, and a court ruling against the provider (deterministic
+//! garbage) forfeits them: they pay the arbitration fees and the rest goes to the requester.
 
 use pocolab_core::constants::RLC;
 use pocolab_core::{Address, B256, Env, Result, State, U256};
@@ -11,7 +16,9 @@ use serde::Deserialize;
 
 use crate::evidence::{Attribution, Cause, FailureReport, Party, agreeing};
 use crate::payout::FailurePlan;
-use crate::util::{JMap, ensure, lock, mul, pay_from_frozen, pct, split_from_frozen, u, unlock};
+use crate::util::{
+    JMap, ensure, lock, mul, pay_from_frozen, pct, ppm, split_from_frozen, u, unlock,
+};
 
 const NAME: &str = "provider_bond";
 
@@ -33,7 +40,13 @@ pub struct ProviderBondParams {
 
 impl Default for ProviderBondParams {
     fn default() -> Self {
-        Self { kappa_pct: 100, min_bond: RLC, require_pinned: true, min_reports: 2, compensation_pct: 100 }
+        Self {
+            kappa_pct: 100,
+            min_bond: RLC,
+            require_pinned: true,
+            min_reports: 2,
+            compensation_pct: 100,
+        }
     }
 }
 
@@ -65,15 +78,28 @@ crate::journaled!(ProviderBond; bonds, deal_res);
 impl ProviderBond {
     /// M4 with `params`.
     pub fn new(params: ProviderBondParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
     /// Entry point: the owner of `asset` adds `amount` to its bond.
-    pub(crate) fn bond(&mut self, st: &mut State, env: &Env, asset: Address, amount: U256) -> Result<()> {
+    pub(crate) fn bond(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        asset: Address,
+        amount: U256,
+    ) -> Result<()> {
         let owner = st.registries.owner_of_any(asset);
         ensure(owner == Some(env.sender), NAME, "not the asset owner")?;
         let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
-        ensure(b.total.is_zero() || b.owner == env.sender, NAME, "bond held by a previous owner")?;
+        ensure(
+            b.total.is_zero() || b.owner == env.sender,
+            NAME,
+            "bond held by a previous owner",
+        )?;
         lock(&mut st.ledger, env.sender, amount)?;
         b.owner = env.sender;
         b.total += amount;
@@ -82,7 +108,13 @@ impl ProviderBond {
     }
 
     /// Entry point: withdraw `amount` of the unreserved bond.
-    pub(crate) fn unbond(&mut self, st: &mut State, env: &Env, asset: Address, amount: U256) -> Result<()> {
+    pub(crate) fn unbond(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        asset: Address,
+        amount: U256,
+    ) -> Result<()> {
         let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
         ensure(b.owner == env.sender, NAME, "not the bond owner")?;
         ensure(amount <= b.total - b.reserved, NAME, "bond reserved")?;
@@ -94,27 +126,54 @@ impl ProviderBond {
 
     fn reserve(&mut self, asset: Address, amount: U256) -> Result<()> {
         let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
-        ensure(b.total >= u(self.params.min_bond), NAME, "provider bond below minimum")?;
-        ensure(b.total - b.reserved >= amount, NAME, "provider bond too small for the volume")?;
+        ensure(
+            b.total >= u(self.params.min_bond),
+            NAME,
+            "provider bond below minimum",
+        )?;
+        ensure(
+            b.total - b.reserved >= amount,
+            NAME,
+            "provider bond too small for the volume",
+        )?;
         b.reserved += amount;
         self.bonds.insert(asset, b);
         Ok(())
     }
 
-    pub(crate) fn on_match(&mut self, st: &mut State, deal_id: B256, volume: U256) -> Result<()> {
+    /// Reserve the deal's bonds; `mult_ppm` = (app, dataset) bond multipliers from M7 (10⁶ = ×1).
+    pub(crate) fn on_match(
+        &mut self,
+        st: &mut State,
+        deal_id: B256,
+        volume: U256,
+        mult_ppm: (u64, u64),
+    ) -> Result<()> {
         let deal = st.deals[&deal_id].clone();
         let has_ds = deal.dataset.pointer != Address::ZERO;
         if self.params.require_pinned {
             let app = st.registries.apps.get(&deal.app.pointer);
-            ensure(app.is_some_and(|a| !a.checksum.is_zero() || !a.mrenclave.is_empty()), NAME, "app image not pinned")?;
+            ensure(
+                app.is_some_and(|a| !a.checksum.is_zero() || !a.mrenclave.is_empty()),
+                NAME,
+                "app image not pinned",
+            )?;
             if has_ds {
                 let ds = st.registries.datasets.get(&deal.dataset.pointer);
-                ensure(ds.is_some_and(|d| !d.checksum.is_zero()), NAME, "dataset checksum empty")?;
+                ensure(
+                    ds.is_some_and(|d| !d.checksum.is_zero()),
+                    NAME,
+                    "dataset checksum empty",
+                )?;
             }
         }
-        let ra = pct(deal.app.price, self.params.kappa_pct)?;
+        let ra = ppm(pct(deal.app.price, self.params.kappa_pct)?, mult_ppm.0)?;
         self.reserve(deal.app.pointer, mul(ra, volume)?)?;
-        let rd = if has_ds { pct(deal.dataset.price, self.params.kappa_pct)? } else { U256::ZERO };
+        let rd = if has_ds {
+            ppm(pct(deal.dataset.price, self.params.kappa_pct)?, mult_ppm.1)?
+        } else {
+            U256::ZERO
+        };
         if has_ds {
             self.reserve(deal.dataset.pointer, mul(rd, volume)?)?;
         }
@@ -124,7 +183,12 @@ impl ProviderBond {
 
     /// Provider attribution (rule 4): ≥ `m_p` agreeing reports against one party, or an
     /// enclave-signed one. Non-determinism also needs ≥ 3 distinct result groups.
-    pub fn attribute(&self, st: &State, tid: B256, reports: &[FailureReport]) -> Option<Attribution> {
+    pub fn attribute(
+        &self,
+        st: &State,
+        tid: B256,
+        reports: &[FailureReport],
+    ) -> Option<Attribution> {
         let task = &st.tasks[&tid];
         let has_ds = st.deals[&task.dealid].dataset.pointer != Address::ZERO;
         let distinct = task.groups.iter().filter(|(_, w)| !w.is_zero()).count();
@@ -133,9 +197,14 @@ impl ProviderBond {
             if party == Party::Dataset && !has_ds {
                 continue;
             }
-            let (who, tee) = agreeing(reports, |c| c.party() == party && (c != Cause::NonDeterministic || distinct >= 3));
+            let (who, tee) = agreeing(reports, |c| {
+                c.party() == party && (c != Cause::NonDeterministic || distinct >= 3)
+            });
             if tee || who.len() >= m {
-                return Some(Attribution::Provider { party, reporters: who });
+                return Some(Attribution::Provider {
+                    party,
+                    reporters: who,
+                });
             }
         }
         None
@@ -149,22 +218,42 @@ impl ProviderBond {
     }
 
     /// Release this task's reservations; on a provider fault pay compensations from the bond.
-    pub(crate) fn settle(&mut self, st: &mut State, tid: B256, att: Option<&Attribution>) -> Result<()> {
+    pub(crate) fn settle(
+        &mut self,
+        st: &mut State,
+        tid: B256,
+        att: Option<&Attribution>,
+    ) -> Result<()> {
         let deal = st.deals[&st.tasks[&tid].dealid].clone();
-        let (ra, rd) = self.deal_res.get(&st.tasks[&tid].dealid).copied().unwrap_or_default();
-        for (asset, r, party) in [(deal.app.pointer, ra, Party::App), (deal.dataset.pointer, rd, Party::Dataset)] {
+        let (ra, rd) = self
+            .deal_res
+            .get(&st.tasks[&tid].dealid)
+            .copied()
+            .unwrap_or_default();
+        for (asset, r, party) in [
+            (deal.app.pointer, ra, Party::App),
+            (deal.dataset.pointer, rd, Party::Dataset),
+        ] {
             if asset == Address::ZERO {
                 continue;
             }
             let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
             b.reserved = b.reserved.saturating_sub(r);
-            if let Some(Attribution::Provider { party: p, reporters }) = att
+            if let Some(Attribution::Provider {
+                party: p,
+                reporters,
+            }) = att
                 && *p == party
             {
                 let price = deal.task_price()?;
                 let to_req = price.min(r) / u(2);
-                let to_workers = pct(deal.workerpool.price, self.params.compensation_pct)?.min(r - to_req);
-                let to_workers = if reporters.is_empty() { U256::ZERO } else { to_workers };
+                let to_workers =
+                    pct(deal.workerpool.price, self.params.compensation_pct)?.min(r - to_req);
+                let to_workers = if reporters.is_empty() {
+                    U256::ZERO
+                } else {
+                    to_workers
+                };
                 pay_from_frozen(&mut st.ledger, b.owner, deal.sponsor, to_req)?;
                 split_from_frozen(&mut st.ledger, b.owner, reporters, to_workers)?;
                 b.total -= to_req + to_workers;
@@ -172,5 +261,49 @@ impl ProviderBond {
             self.bonds.insert(asset, b);
         }
         Ok(())
+    }
+
+    /// M6 ruling against the provider of `party` (the bond reservation is its deposit, T&M M6
+    /// rule 4): the task's reservation of that asset pays `fees` in order, the rest goes to
+    /// `winner`, and leaves the bond; the other asset's reservation is released. Returns the
+    /// amount forfeited.
+    pub(crate) fn forfeit(
+        &mut self,
+        st: &mut State,
+        tid: B256,
+        party: Party,
+        fees: &[(Address, U256)],
+        winner: Address,
+    ) -> Result<U256> {
+        let deal = st.deals[&st.tasks[&tid].dealid].clone();
+        let (ra, rd) = self
+            .deal_res
+            .get(&st.tasks[&tid].dealid)
+            .copied()
+            .unwrap_or_default();
+        let mut forfeited = U256::ZERO;
+        for (asset, r, p) in [
+            (deal.app.pointer, ra, Party::App),
+            (deal.dataset.pointer, rd, Party::Dataset),
+        ] {
+            if asset == Address::ZERO {
+                continue;
+            }
+            let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
+            b.reserved = b.reserved.saturating_sub(r);
+            if p == party {
+                let mut left = r.min(b.total);
+                forfeited = left;
+                b.total -= left;
+                for (arbiter, fee) in fees {
+                    let f = (*fee).min(left);
+                    pay_from_frozen(&mut st.ledger, b.owner, *arbiter, f)?;
+                    left -= f;
+                }
+                pay_from_frozen(&mut st.ledger, b.owner, winner, left)?;
+            }
+            self.bonds.insert(asset, b);
+        }
+        Ok(forfeited)
     }
 }

@@ -5,7 +5,9 @@
 //! `R = (1 + S)/(2 + S + ρ_f·F)` with forgetting `λ` per epoch, counted only on independent
 //! priced deals and weighted by `min(1, price/p_ref)`. Subjective 1–5 ratings are accepted from
 //! the requester of a completed paid task, once per task, weighted by the rater's own `R`.
-//! Uses: minimum-reputation requirements checked at match, and the requester bond of M3.
+//! Uses (rule 3): minimum-reputation requirements checked at match, the requester bond of M3
+//! (`γ(R)`), and the provider bonds of M4 (`bond = base·(1 + κ_r·(1 − R))`, newcomers at the
+//! maximum multiplier — [`Reputation::bond_multiplier_ppm`]).
 
 use pocolab_core::constants::RLC;
 use pocolab_core::{Address, B256, Deal, Env, Result, State, TaskStatus, U256};
@@ -29,11 +31,20 @@ pub struct ReputationParams {
     pub ref_price: u64,
     /// `p_min`: minimum `P_w` of a deal whose events count, nRLC
     pub min_pool_price: u64,
+    /// `κ_r`: bond multiplier slope, percent (`bond = base·(1 + κ_r·(1 − R))`)
+    pub bond_kappa_pct: u64,
 }
 
 impl Default for ReputationParams {
     fn default() -> Self {
-        Self { lambda_ppm: 980_000, fail_weight: 3, epoch_secs: 86_400, ref_price: RLC, min_pool_price: RLC / 10 }
+        Self {
+            lambda_ppm: 980_000,
+            fail_weight: 3,
+            epoch_secs: 86_400,
+            ref_price: RLC,
+            min_pool_price: RLC / 10,
+            bond_kappa_pct: 100,
+        }
     }
 }
 
@@ -78,7 +89,10 @@ pub(crate) fn independent(deal: &Deal, min_pool_price: u64) -> bool {
 impl Reputation {
     /// M7 with `params`.
     pub fn new(params: ReputationParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
     fn epoch(&self, t: u64) -> u64 {
@@ -92,9 +106,24 @@ impl Reputation {
         b.mean_ppm()
     }
 
+    /// Bond multiplier of entity `e` at `t`, ppm (10⁶ = ×1): `1 + κ_r·(1 − R_e)` (T&M M7 rule 3).
+    /// A newcomer (no event recorded yet) pays the maximum `1 + κ_r` ("pay your dues"), although
+    /// its score reads 0.5.
+    pub fn bond_multiplier_ppm(&self, e: Address, t: u64) -> u64 {
+        let r = if self.rep.get(&e).is_some() {
+            self.score_ppm(e, t).min(1_000_000)
+        } else {
+            0
+        };
+        1_000_000 + self.params.bond_kappa_pct.saturating_mul(1_000_000 - r) / 100
+    }
+
     /// Average subjective rating of an asset, in thousandths (1 000 … 5 000).
     pub fn rating_milli(&self, asset: Address) -> Option<u64> {
-        self.ratings.get(&asset).filter(|(_, w)| *w > 0).map(|(s, w)| (*s * 1_000 / *w) as u64)
+        self.ratings
+            .get(&asset)
+            .filter(|(_, w)| *w > 0)
+            .map(|(s, w)| (*s * 1_000 / *w) as u64)
     }
 
     fn weight(&self, price: U256) -> u128 {
@@ -122,17 +151,37 @@ impl Reputation {
     pub(crate) fn on_match(&self, st: &State, env: &Env, deal_id: B256) -> Result<()> {
         let d = &st.deals[&deal_id];
         let t = env.timestamp;
-        let req = self.requirements.get(&d.requester).copied().unwrap_or_default();
-        ensure(self.score_ppm(d.app.pointer, t) >= req.app, NAME, "app reputation below requirement")?;
+        let req = self
+            .requirements
+            .get(&d.requester)
+            .copied()
+            .unwrap_or_default();
+        ensure(
+            self.score_ppm(d.app.pointer, t) >= req.app,
+            NAME,
+            "app reputation below requirement",
+        )?;
         if d.dataset.pointer != Address::ZERO {
-            ensure(self.score_ppm(d.dataset.pointer, t) >= req.dataset, NAME, "dataset reputation below requirement")?;
+            ensure(
+                self.score_ppm(d.dataset.pointer, t) >= req.dataset,
+                NAME,
+                "dataset reputation below requirement",
+            )?;
         }
-        ensure(self.score_ppm(d.workerpool.pointer, t) >= req.pool, NAME, "pool reputation below requirement")?;
+        ensure(
+            self.score_ppm(d.workerpool.pointer, t) >= req.pool,
+            NAME,
+            "pool reputation below requirement",
+        )?;
         let r = self.score_ppm(d.requester, t);
         for owner in [d.app.owner, d.dataset.owner, d.workerpool.owner] {
             if owner != Address::ZERO {
                 let m = self.requirements.get(&owner).copied().unwrap_or_default();
-                ensure(r >= m.requester, NAME, "requester reputation below requirement")?;
+                ensure(
+                    r >= m.requester,
+                    NAME,
+                    "requester reputation below requirement",
+                )?;
             }
         }
         Ok(())
@@ -167,8 +216,15 @@ impl Reputation {
     /// Entry point: the requester of a completed paid task rates its app and dataset.
     pub(crate) fn rate(&mut self, st: &State, env: &Env, tid: B256, stars: u8) -> Result<()> {
         ensure((1..=5).contains(&stars), NAME, "rating must be 1 to 5")?;
-        let task = st.tasks.get(&tid).ok_or(crate::util::err(NAME, "unknown task"))?;
-        ensure(task.status == TaskStatus::Completed, NAME, "task not completed")?;
+        let task = st
+            .tasks
+            .get(&tid)
+            .ok_or(crate::util::err(NAME, "unknown task"))?;
+        ensure(
+            task.status == TaskStatus::Completed,
+            NAME,
+            "task not completed",
+        )?;
         let d = &st.deals[&task.dealid];
         ensure(env.sender == d.requester, NAME, "only the requester rates")?;
         ensure(!d.task_price()?.is_zero(), NAME, "unpaid task")?;

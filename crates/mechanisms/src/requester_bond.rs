@@ -31,7 +31,14 @@ pub struct RequesterBondParams {
 
 impl Default for RequesterBondParams {
     fn default() -> Self {
-        Self { gamma0_ppm: 500_000, gamma_min_ppm: 100_000, compensation_pct: 100, unattributed_pct: 30, min_reports: 2, forfeit_to_pool_pct: 50 }
+        Self {
+            gamma0_ppm: 500_000,
+            gamma_min_ppm: 100_000,
+            compensation_pct: 100,
+            unattributed_pct: 30,
+            min_reports: 2,
+            forfeit_to_pool_pct: 50,
+        }
     }
 }
 
@@ -50,16 +57,30 @@ crate::journaled!(RequesterBond; deal_bond);
 impl RequesterBond {
     /// M3 with `params`.
     pub fn new(params: RequesterBondParams) -> Self {
-        Self { params, ..Self::default() }
+        Self {
+            params,
+            ..Self::default()
+        }
     }
 
     /// `γ(rep)` in ppm: `γ_0·(2 − 2·rep)` clipped to `[γ_min, 2γ_0]`.
     pub fn gamma_ppm(&self, rep_ppm: u64) -> u64 {
-        let g = 2 * self.params.gamma0_ppm as u128 * (1_000_000u128.saturating_sub(rep_ppm as u128)) / 1_000_000;
-        (g as u64).clamp(self.params.gamma_min_ppm.min(2 * self.params.gamma0_ppm), 2 * self.params.gamma0_ppm)
+        let g =
+            2 * self.params.gamma0_ppm as u128 * (1_000_000u128.saturating_sub(rep_ppm as u128))
+                / 1_000_000;
+        (g as u64).clamp(
+            self.params.gamma_min_ppm.min(2 * self.params.gamma0_ppm),
+            2 * self.params.gamma0_ppm,
+        )
     }
 
-    pub(crate) fn on_match(&mut self, st: &mut State, deal_id: B256, volume: U256, rep_ppm: u64) -> Result<()> {
+    pub(crate) fn on_match(
+        &mut self,
+        st: &mut State,
+        deal_id: B256,
+        volume: U256,
+        rep_ppm: u64,
+    ) -> Result<()> {
         let deal = &st.deals[&deal_id];
         let b = ppm(deal.workerpool.price, self.gamma_ppm(rep_ppm))?;
         lock(&mut st.ledger, deal.sponsor, mul(b, volume)?)?;
@@ -68,7 +89,12 @@ impl RequesterBond {
     }
 
     /// Requester attribution from the task's reports (rule 3).
-    pub fn attribute(&self, st: &State, tid: B256, reports: &[FailureReport]) -> Option<Attribution> {
+    pub fn attribute(
+        &self,
+        st: &State,
+        tid: B256,
+        reports: &[FailureReport],
+    ) -> Option<Attribution> {
         let task = &st.tasks[&tid];
         let mut participants: Vec<Address> = task.contributors.clone();
         for r in reports {
@@ -86,16 +112,27 @@ impl RequesterBond {
         // divergent inputs: ≥ 3 distinct result hashes, and agreeing reports whose observed
         // input hashes differ
         let distinct = task.groups.iter().filter(|(_, w)| !w.is_zero()).count();
-        let div: Vec<&FailureReport> = reports.iter().filter(|r| r.cause == Cause::InputDivergent).collect();
+        let div: Vec<&FailureReport> = reports
+            .iter()
+            .filter(|r| r.cause == Cause::InputDivergent)
+            .collect();
         let differ = div.iter().any(|r| r.input_hash != div[0].input_hash);
         if distinct >= 3 && div.len() >= m && differ {
-            return Some(Attribution::Requester { reporters: div.iter().map(|r| r.reporter).collect() });
+            return Some(Attribution::Requester {
+                reporters: div.iter().map(|r| r.reporter).collect(),
+            });
         }
         None
     }
 
     /// Adjust the failure plan, and settle `B_r` (after the plan ran).
-    pub(crate) fn plan_failure(&self, st: &State, tid: B256, att: &Attribution, plan: &mut FailurePlan) -> Result<()> {
+    pub(crate) fn plan_failure(
+        &self,
+        st: &State,
+        tid: B256,
+        att: &Attribution,
+        plan: &mut FailurePlan,
+    ) -> Result<()> {
         match att {
             Attribution::Requester { reporters } => {
                 let comp = pct(plan.pool_price, self.params.compensation_pct.min(100))?;
@@ -116,7 +153,11 @@ impl RequesterBond {
     pub(crate) fn settle_bond(&self, st: &mut State, tid: B256, forfeit: bool) -> Result<()> {
         let deal = &st.deals[&st.tasks[&tid].dealid];
         let (sponsor, pool_owner) = (deal.sponsor, deal.workerpool.owner);
-        let b = self.deal_bond.get(&st.tasks[&tid].dealid).copied().unwrap_or_default();
+        let b = self
+            .deal_bond
+            .get(&st.tasks[&tid].dealid)
+            .copied()
+            .unwrap_or_default();
         let l = &mut st.ledger;
         if forfeit {
             let to_pool = pct(b, self.params.forfeit_to_pool_pct.min(100))?;
@@ -126,7 +167,6 @@ impl RequesterBond {
             unlock(l, sponsor, b)
         }
     }
-
 }
 
 /// Add an equal split of `v` among `to` (dust to the first) to the plan's payments.

@@ -23,17 +23,22 @@ pub fn ppm(x: U256, p: u64) -> Result<U256> {
 
 /// Checked multiplication (panic 0x11 on overflow, as the core does).
 pub fn mul(a: U256, b: U256) -> Result<U256> {
-    a.checked_mul(b).ok_or(PocoError::Panic(pocolab_core::Panic::Arithmetic))
+    a.checked_mul(b)
+        .ok_or(PocoError::Panic(pocolab_core::Panic::Arithmetic))
 }
 
 /// Checked addition.
 pub fn add(a: U256, b: U256) -> Result<U256> {
-    a.checked_add(b).ok_or(PocoError::Panic(pocolab_core::Panic::Arithmetic))
+    a.checked_add(b)
+        .ok_or(PocoError::Panic(pocolab_core::Panic::Arithmetic))
 }
 
 /// A rejection by mechanism `m`.
 pub fn err(m: &'static str, reason: &'static str) -> PocoError {
-    PocoError::Extension { extension: m, reason }
+    PocoError::Extension {
+        extension: m,
+        reason,
+    }
 }
 
 /// `require(cond)` for mechanism `m`.
@@ -106,11 +111,25 @@ pub fn split_from_frozen(l: &mut Ledger, from: Address, to: &[Address], v: U256)
 
 /// Keep `k` entries with the smallest `RAND(seed ‖ addr) / weight` (a stake-weighted draw
 /// without replacement); `excluded` addresses are skipped.
-pub fn weighted_draw(seed: B256, candidates: &[(Address, U256)], excluded: &[Address], k: usize) -> Vec<Address> {
+pub fn weighted_draw(
+    seed: B256,
+    candidates: &[(Address, U256)],
+    excluded: &[Address],
+    k: usize,
+) -> Vec<Address> {
     let mut keyed: Vec<(U256, Address)> = candidates
         .iter()
         .filter(|(a, w)| !w.is_zero() && !excluded.contains(a))
-        .map(|(a, w)| (rand("draw", keccak256([seed.as_slice(), a.as_slice()].concat()), 0) / *w, *a))
+        .map(|(a, w)| {
+            (
+                rand(
+                    "draw",
+                    keccak256([seed.as_slice(), a.as_slice()].concat()),
+                    0,
+                ) / *w,
+                *a,
+            )
+        })
         .collect();
     keyed.sort();
     keyed.into_iter().take(k).map(|(_, a)| a).collect()
@@ -158,7 +177,10 @@ pub struct JMap<K, V> {
 
 impl<K, V> Default for JMap<K, V> {
     fn default() -> Self {
-        Self { map: BTreeMap::new(), log: Vec::new() }
+        Self {
+            map: BTreeMap::new(),
+            log: Vec::new(),
+        }
     }
 }
 

@@ -22,7 +22,15 @@ fn later_hook_failure_rolls_back_earlier_hooks() {
     let before = w.poco.clone();
     assert!(w.match_orders(&o).is_err());
     assert_eq!(before, w.poco);
-    assert!(w.poco.ext.requester_bond.as_ref().unwrap().deal_bond.is_empty());
+    assert!(
+        w.poco
+            .ext
+            .requester_bond
+            .as_ref()
+            .unwrap()
+            .deal_bond
+            .is_empty()
+    );
 }
 
 #[test]
@@ -36,13 +44,22 @@ fn claim_array_rolls_back_mechanism_effects_of_earlier_tasks() {
         }),
         2,
     );
-    let o = w.orders(&OrderParams { volume: u(2), ..params(4) });
+    let o = w.orders(&OrderParams {
+        volume: u(2),
+        ..params(4)
+    });
     let d = w.match_orders(&o).unwrap();
     let t0 = w.initialize(d, 0).unwrap();
     let t1 = w.initialize(d, 1).unwrap();
     for i in 0..2 {
         let env = w.env(w.worker(i));
-        w.poco.report_failure(&env, t0, &ReportInput::plain(Cause::InputUnavailable, digest("l"), digest("i"))).unwrap();
+        w.poco
+            .report_failure(
+                &env,
+                t0,
+                &ReportInput::plain(Cause::InputUnavailable, digest("l"), digest("i")),
+            )
+            .unwrap();
     }
     w.contribute(0, t1, digest("x")).unwrap();
     w.now += 10 * T;
@@ -54,8 +71,14 @@ fn claim_array_rolls_back_mechanism_effects_of_earlier_tasks() {
     assert!(w.poco.claim_array(&env, &[t0, t1, missing]).is_err());
     assert_eq!(before, w.poco);
     w.poco.claim_array(&env, &[t0, t1]).unwrap();
-    assert!(matches!(w.poco.ext.evidence.outcomes.get(&t0), Some(Attribution::Requester { .. })));
-    assert_eq!(w.poco.ext.evidence.outcomes.get(&t1), Some(&Attribution::Unattributed));
+    assert!(matches!(
+        w.poco.ext.evidence.outcomes.get(&t0),
+        Some(Attribution::Requester { .. })
+    ));
+    assert_eq!(
+        w.poco.ext.evidence.outcomes.get(&t1),
+        Some(&Attribution::Unattributed)
+    );
 }
 
 /// An extension that rejects at a chosen hook, to check the core's restoration.
@@ -69,22 +92,48 @@ impl Extension for Reject {
         if self.at == "match" {
             let s = st.ledger.proxy();
             let _ = s;
-            return Err(PocoError::Extension { extension: "reject", reason: "match" });
+            return Err(PocoError::Extension {
+                extension: "reject",
+                reason: "match",
+            });
         }
         Ok(())
     }
     fn after_initialize(&mut self, st: &mut State, _: &Env, t: B256) -> Result<()> {
         // write first, then fail: the core must restore the task
         st.tasks.get_mut(&t).unwrap().final_deadline = U256::ZERO;
-        if self.at == "initialize" { Err(PocoError::Extension { extension: "reject", reason: "init" }) } else { Ok(()) }
+        if self.at == "initialize" {
+            Err(PocoError::Extension {
+                extension: "reject",
+                reason: "init",
+            })
+        } else {
+            Ok(())
+        }
     }
-    fn contribution_weight(&mut self, _: &State, _: &Env, _: B256, _: Address) -> Result<Option<Weight>> {
-        if self.at == "weight" { Err(PocoError::Extension { extension: "reject", reason: "weight" }) } else { Ok(None) }
+    fn contribution_weight(
+        &mut self,
+        _: &State,
+        _: &Env,
+        _: B256,
+        _: Address,
+    ) -> Result<Option<Weight>> {
+        if self.at == "weight" {
+            Err(PocoError::Extension {
+                extension: "reject",
+                reason: "weight",
+            })
+        } else {
+            Ok(None)
+        }
     }
     fn after_contribute(&mut self, st: &mut State, _: &Env, _: B256, w: Address) -> Result<()> {
         if self.at == "contribute" {
             st.ledger.lock(w, U256::from(1u8))?; // rolled back by the journal
-            return Err(PocoError::Extension { extension: "reject", reason: "contribute" });
+            return Err(PocoError::Extension {
+                extension: "reject",
+                reason: "contribute",
+            });
         }
         Ok(())
     }
@@ -95,7 +144,10 @@ fn core_restores_its_writes_when_a_hook_fails() {
     for at in ["match", "initialize", "weight", "contribute"] {
         let mut w = world(Reject { at: "" }, 2);
         let o = w.orders(&params(4));
-        let o2 = w.orders(&OrderParams { salt: B256::repeat_byte(1), ..params(4) });
+        let o2 = w.orders(&OrderParams {
+            salt: B256::repeat_byte(1),
+            ..params(4)
+        });
         let d = w.match_orders(&o).unwrap();
         let t = w.initialize(d, 0).unwrap();
         w.contribute(0, t, digest("a")).unwrap();

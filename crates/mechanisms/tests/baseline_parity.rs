@@ -10,7 +10,13 @@ use pocolab_core::Baseline;
 fn scenario_success<E: Extension>(ext: E) -> World<E> {
     let mut w = world(ext, 5);
     // a first deal fails to seed the kitty with S_s = 3 RLC
-    let (_, t0) = deal_and_task(&mut w, &OrderParams { salt: B256::repeat_byte(9), ..params(4) });
+    let (_, t0) = deal_and_task(
+        &mut w,
+        &OrderParams {
+            salt: B256::repeat_byte(9),
+            ..params(4)
+        },
+    );
     claim_after_deadline(&mut w, t0);
     let (_, t) = deal_and_task(&mut w, &params(4));
     w.set_score(3, 40);
@@ -52,9 +58,18 @@ fn scenario_failure<E: Extension>(ext: E) -> World<E> {
 
 #[test]
 fn disabled_composite_is_bit_identical_to_baseline() {
-    assert_eq!(scenario_success(Baseline).poco.state, scenario_success(Mechanisms::default()).poco.state);
-    assert_eq!(scenario_fast(Baseline).poco.state, scenario_fast(Mechanisms::default()).poco.state);
-    assert_eq!(scenario_failure(Baseline).poco.state, scenario_failure(Mechanisms::default()).poco.state);
+    assert_eq!(
+        scenario_success(Baseline).poco.state,
+        scenario_success(Mechanisms::default()).poco.state
+    );
+    assert_eq!(
+        scenario_fast(Baseline).poco.state,
+        scenario_fast(Mechanisms::default()).poco.state
+    );
+    assert_eq!(
+        scenario_failure(Baseline).poco.state,
+        scenario_failure(Mechanisms::default()).poco.state
+    );
 }
 
 #[test]
@@ -64,19 +79,42 @@ fn settlement_plans_reproduce_core_payouts() {
     // the kitty paid max(3·10 %, 1 RLC) = 1 RLC to the pool owner in both
     assert_eq!(acct(&a, KITTY_ADDRESS).frozen, rlc(2));
     assert_eq!(a.poco.state, b.poco.state);
-    assert_eq!(scenario_fast(Baseline).poco.state, scenario_fast(m5()).poco.state);
-    assert_eq!(scenario_failure(Baseline).poco.state, scenario_failure(m5()).poco.state);
+    assert_eq!(
+        scenario_fast(Baseline).poco.state,
+        scenario_fast(m5()).poco.state
+    );
+    assert_eq!(
+        scenario_failure(Baseline).poco.state,
+        scenario_failure(m5()).poco.state
+    );
     // the standalone struct behaves as the composite with only it enabled
-    assert_eq!(scenario_success(FairExchange::default()).poco.state, b.poco.state);
+    assert_eq!(
+        scenario_success(FairExchange::default()).poco.state,
+        b.poco.state
+    );
 }
 
 #[test]
 fn config_deserializes_with_spec_defaults() {
-    let c: MechanismsConfig = toml::from_str("[requester_bond]\n[optimistic_verification]\naudit_ppm = 100000\n").unwrap();
+    let c: MechanismsConfig =
+        toml::from_str("[requester_bond]\n[optimistic_verification]\naudit_ppm = 100000\n")
+            .unwrap();
     let m = Mechanisms::from_config(c);
-    assert_eq!(m.requester_bond.as_ref().unwrap().params, RequesterBondParams::default());
+    assert_eq!(
+        m.requester_bond.as_ref().unwrap().params,
+        RequesterBondParams::default()
+    );
     let ov = &m.optimistic_verification.as_ref().unwrap().params;
-    assert_eq!((ov.beta_pct, ov.window_t, ov.audit_ppm, ov.challenge_deposit_pct, ov.panel_size), (200, 2, 100_000, 100, 3));
+    assert_eq!(
+        (
+            ov.beta_pct,
+            ov.window_t,
+            ov.audit_ppm,
+            ov.challenge_deposit_pct,
+            ov.panel_size
+        ),
+        (200, 2, 100_000, 100, 3)
+    );
     assert!(m.committees.is_none() && m.market_integrity.is_none());
     let all = Mechanisms::all();
     assert_eq!(all.committees.as_ref().unwrap().params.lambda_ppm, 980_000);

@@ -19,39 +19,85 @@ fn full_stack_lifecycle_conserves_value() {
     let sms = w.actors.sms.address();
     w.poco.set_tee_broker(&env, sms).unwrap();
     let e = w.env(app_owner(&w));
-    w.poco.bond_asset(&e, app, rlc(10)).unwrap();
+    w.poco.bond_asset(&e, app, rlc(20)).unwrap();
     let e = w.env(ds_owner(&w));
-    w.poco.bond_asset(&e, ds, rlc(10)).unwrap();
+    w.poco.bond_asset(&e, ds, rlc(20)).unwrap();
     for i in 0..3 {
         let e = w.env(w.worker(i));
         w.poco.register_worker(&e, pool, rlc(1)).unwrap();
         let a = w.worker(i);
         let epoch = w.now / 86_400;
-        w.poco.ext.committees.as_mut().unwrap().credibility.insert(a, DecayedBeta { succ: 1_000_000, fail: 0, epoch });
+        w.poco.ext.committees.as_mut().unwrap().credibility.insert(
+            a,
+            DecayedBeta {
+                succ: 1_000_000,
+                fail: 0,
+                epoch,
+            },
+        );
     }
     for i in 3..5 {
         let e = w.env(w.worker(i));
         w.poco.register_verifier(&e, rlc(5)).unwrap();
     }
     // 1) success of a trust-4 task by the committee
-    let o = w.orders(&OrderParams { volume: u(3), ..params(4) });
+    let o = w.orders(&OrderParams {
+        volume: u(3),
+        ..params(4)
+    });
     let d = w.match_orders(&o).unwrap();
+    // M7 sizes M4's reservations: newcomers pay the maximum multiplier 1 + κ_r = 2, so the
+    // dataset reserves 3 tasks × P_d 2 × 2 = 12 RLC and the app 3 × 1 × 2 = 6 RLC
+    let b = w.poco.ext.provider_bond.as_ref().unwrap();
+    assert_eq!(
+        (
+            b.bonds.get(&app).unwrap().reserved,
+            b.bonds.get(&ds).unwrap().reserved
+        ),
+        (rlc(6), rlc(12))
+    );
     let t0 = w.initialize(d, 0).unwrap();
-    let committee = w.poco.ext.committees.as_ref().unwrap().committees.get(&t0).unwrap().clone();
-    let ids: Vec<usize> = (0..3).filter(|i| committee.contains(&w.worker(*i))).take(2).collect();
+    let committee = w
+        .poco
+        .ext
+        .committees
+        .as_ref()
+        .unwrap()
+        .committees
+        .get(&t0)
+        .unwrap()
+        .clone();
+    let ids: Vec<usize> = (0..3)
+        .filter(|i| committee.contains(&w.worker(*i)))
+        .take(2)
+        .collect();
     replicate_and_finalize(&mut w, t0, &ids, digest("r"));
-    assert_eq!(w.poco.ext.fair_exchange.as_ref().unwrap().key(t0), KeyState::Released);
+    assert_eq!(
+        w.poco.ext.fair_exchange.as_ref().unwrap().key(t0),
+        KeyState::Released
+    );
     // 2) requester fault on task 1 (two input reports)
     let t1 = w.initialize(d, 1).unwrap();
     for i in 0..2 {
         let e = w.env(w.worker(i));
-        w.poco.report_failure(&e, t1, &ReportInput::plain(Cause::InputChecksumMismatch, digest("l"), digest("i"))).unwrap();
+        w.poco
+            .report_failure(
+                &e,
+                t1,
+                &ReportInput::plain(Cause::InputChecksumMismatch, digest("l"), digest("i")),
+            )
+            .unwrap();
     }
     // 3) R3 on task 2: the dataset is consumed in the enclave, the pool never finalizes
     let t2 = w.initialize(d, 2).unwrap();
-    let sig = w.actors.sms.sign_eth_message(consumption_hash(t2, Consumption::Dataset));
+    let sig = w
+        .actors
+        .sms
+        .sign_eth_message(consumption_hash(t2, Consumption::Dataset));
     let e = w.env(anyone(&w));
-    w.poco.attest_consumption(&e, t2, Consumption::Dataset, &sig).unwrap();
+    w.poco
+        .attest_consumption(&e, t2, Consumption::Dataset, &sig)
+        .unwrap();
     w.now += 12 * T;
     let e = w.env(anyone(&w));
     w.poco.claim_array(&e, &[t1, t2]).unwrap();
@@ -69,8 +115,17 @@ fn full_stack_lifecycle_conserves_value() {
     assert_eq!(acct(&w, sched(&w)).frozen, U256::ZERO);
     let b = w.poco.ext.provider_bond.as_ref().unwrap();
     assert_eq!(b.bonds.get(&ds).unwrap().reserved, U256::ZERO);
-    assert!(matches!(w.poco.ext.evidence.outcomes.get(&t1), Some(Attribution::Requester { .. })));
-    assert_eq!(w.poco.ext.evidence.outcomes.get(&t2), Some(&Attribution::Pool));
+    assert!(matches!(
+        w.poco.ext.evidence.outcomes.get(&t1),
+        Some(Attribution::Requester { .. })
+    ));
+    assert_eq!(
+        w.poco.ext.evidence.outcomes.get(&t2),
+        Some(&Attribution::Pool)
+    );
     // the dataset owner was paid for tasks 0 and 2 (consumed), not for task 1
-    assert_eq!(acct(&w, ds_owner(&w)).balance + acct(&w, ds_owner(&w)).frozen, rlc(104));
+    assert_eq!(
+        acct(&w, ds_owner(&w)).balance + acct(&w, ds_owner(&w)).frozen,
+        rlc(104)
+    );
 }

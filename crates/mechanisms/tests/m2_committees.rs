@@ -6,7 +6,12 @@ use common::*;
 use pocolab_mechanisms::util::DecayedBeta;
 
 fn m2(committee_size: u64) -> Mechanisms {
-    mech(|m| m.committees = Some(Committees::new(CommitteesParams { committee_size, ..Default::default() })))
+    mech(|m| {
+        m.committees = Some(Committees::new(CommitteesParams {
+            committee_size,
+            ..Default::default()
+        }))
+    })
 }
 
 fn registered(n: usize, committee_size: u64) -> World<Mechanisms> {
@@ -23,7 +28,14 @@ fn registered(n: usize, committee_size: u64) -> World<Mechanisms> {
 fn seasoned(w: &mut World<Mechanisms>, i: usize) {
     let a = w.worker(i);
     let epoch = w.now / 86_400;
-    w.poco.ext.committees.as_mut().unwrap().credibility.insert(a, DecayedBeta { succ: 1_000_000, fail: 0, epoch });
+    w.poco.ext.committees.as_mut().unwrap().credibility.insert(
+        a,
+        DecayedBeta {
+            succ: 1_000_000,
+            fail: 0,
+            epoch,
+        },
+    );
 }
 
 #[test]
@@ -45,18 +57,36 @@ fn only_sampled_registered_workers_contribute() {
     let mut w = registered(3, 2);
     let mut w_unreg = world(m2(5), 1);
     let (_, t) = deal_and_task(&mut w, &params(4));
-    let committee = w.poco.ext.committees.as_ref().unwrap().committees.get(&t).unwrap().clone();
+    let committee = w
+        .poco
+        .ext
+        .committees
+        .as_ref()
+        .unwrap()
+        .committees
+        .get(&t)
+        .unwrap()
+        .clone();
     assert_eq!(committee.len(), 2);
     let out = (0..3).find(|i| !committee.contains(&w.worker(*i))).unwrap();
     let before = w.poco.clone();
     let e = w.contribute(out, t, digest("r")).unwrap_err();
-    assert_eq!(e.class(), "extension:committees:worker not sampled for this task");
+    assert_eq!(
+        e.class(),
+        "extension:committees:worker not sampled for this task"
+    );
     assert_eq!(before, w.poco); // no stake locked, task untouched
     // nobody registered: the committee is empty
     let (_, t2) = deal_and_task(&mut w_unreg, &params(4));
     assert!(w_unreg.contribute(0, t2, digest("r")).is_err());
     // trust 1 deals are not sampled
-    let (_, t3) = deal_and_task(&mut w_unreg, &OrderParams { salt: B256::repeat_byte(5), ..params(1) });
+    let (_, t3) = deal_and_task(
+        &mut w_unreg,
+        &OrderParams {
+            salt: B256::repeat_byte(5),
+            ..params(1)
+        },
+    );
     w_unreg.contribute(0, t3, digest("r")).unwrap();
 }
 
@@ -69,7 +99,13 @@ fn seasoned_workers_reach_consensus_and_gain_credibility() {
     let (_, t) = deal_and_task(&mut w, &params(4));
     replicate_and_finalize(&mut w, t, &[0, 1], digest("r"));
     // ω = 2 each: g = 4, total = 5, 16 > 15; reward weights log2(2) + 1 = 2 each → 4.95 each
-    assert_eq!(acct(&w, w.worker(0)), Account { balance: mrlc(103_950), frozen: rlc(1) });
+    assert_eq!(
+        acct(&w, w.worker(0)),
+        Account {
+            balance: mrlc(103_950),
+            frozen: rlc(1)
+        }
+    );
     let m = w.poco.ext.committees.as_ref().unwrap();
     // independent priced deal: +1 success → E = (1 + 2)/(2 + 2) = 0.75, odds 3
     assert_eq!(m.credibility_ppm(w.worker(0), w.now), 750_000);
@@ -82,19 +118,59 @@ fn seasoned_workers_reach_consensus_and_gain_credibility() {
 fn weight_formula() {
     let mut m = Committees::default();
     let (pool, a) = (Address::repeat_byte(1), Address::repeat_byte(2));
-    m.registrations.insert((pool, a), committees::Registration { bond: mrlc(500), unbond_at: 0 });
-    m.credibility.insert(a, DecayedBeta { succ: 3_000_000, fail: 0, epoch: 0 });
+    m.registrations.insert(
+        (pool, a),
+        committees::Registration {
+            bond: mrlc(500),
+            unbond_at: 0,
+        },
+    );
+    m.credibility.insert(
+        a,
+        DecayedBeta {
+            succ: 3_000_000,
+            fail: 0,
+            epoch: 0,
+        },
+    );
     // odds (1 + 3)/(1 + 0) = 4, bond 0.5/1 → ⌊4·0.5⌋ = 2
     assert_eq!(m.weight(pool, a, 0), u(2));
     // one failure weighs ρ_f = 3: odds 4/4 = 1
-    m.credibility.insert(a, DecayedBeta { succ: 3_000_000, fail: 3_000_000, epoch: 0 });
+    m.credibility.insert(
+        a,
+        DecayedBeta {
+            succ: 3_000_000,
+            fail: 3_000_000,
+            epoch: 0,
+        },
+    );
     assert_eq!(m.weight(pool, a, 0), u(1));
     // decay: 100 epochs at 0.98 → succ 3·0.98^100 ≈ 0.3979, E = 1.3979/2.3979 + fail part
-    m.credibility.insert(a, DecayedBeta { succ: 3_000_000, fail: 0, epoch: 0 });
+    m.credibility.insert(
+        a,
+        DecayedBeta {
+            succ: 3_000_000,
+            fail: 0,
+            epoch: 0,
+        },
+    );
     assert!(m.credibility_ppm(a, 100 * 86_400) < 600_000);
     // the cap: odds 2000 > W_cap = 1000, full bond
-    m.registrations.insert((pool, a), committees::Registration { bond: rlc(1), unbond_at: 0 });
-    m.credibility.insert(a, DecayedBeta { succ: 1_999_000_000, fail: 0, epoch: 0 });
+    m.registrations.insert(
+        (pool, a),
+        committees::Registration {
+            bond: rlc(1),
+            unbond_at: 0,
+        },
+    );
+    m.credibility.insert(
+        a,
+        DecayedBeta {
+            succ: 1_999_000_000,
+            fail: 0,
+            epoch: 0,
+        },
+    );
     assert_eq!(m.weight(pool, a, 0), u(1_000));
 }
 
@@ -118,6 +194,12 @@ fn registration_and_unbonding() {
     w.now += 7 * 86_400;
     let env = w.env(w.worker(0));
     w.poco.withdraw_worker_bond(&env, pool).unwrap();
-    assert_eq!(acct(&w, w.worker(0)), Account { balance: rlc(100), frozen: U256::ZERO });
+    assert_eq!(
+        acct(&w, w.worker(0)),
+        Account {
+            balance: rlc(100),
+            frozen: U256::ZERO
+        }
+    );
     assert_conserved(&w, s);
 }

@@ -11,7 +11,11 @@ fn m3() -> Mechanisms {
 
 fn report(w: &mut World<Mechanisms>, i: usize, t: B256, c: Cause) -> pocolab_core::Result<()> {
     let env = w.env(w.worker(i));
-    w.poco.report_failure(&env, t, &ReportInput::plain(c, digest("log"), digest("input")))
+    w.poco.report_failure(
+        &env,
+        t,
+        &ReportInput::plain(c, digest("log"), digest("input")),
+    )
 }
 
 #[test]
@@ -23,7 +27,13 @@ fn bond_locked_at_match_and_released_on_success() {
     assert_eq!(acct(&w, req(&w)).frozen, rlc(18));
     replicate_and_finalize(&mut w, t, &[0, 1], digest("r"));
     // baseline payout: requester 100 − 13 = 87, bond back
-    assert_eq!(acct(&w, req(&w)), Account { balance: rlc(87), frozen: U256::ZERO });
+    assert_eq!(
+        acct(&w, req(&w)),
+        Account {
+            balance: rlc(87),
+            frozen: U256::ZERO
+        }
+    );
     // workers: 10·99/100 = 9.9 RLC shared by log weight 1:1 → 4.95 each
     assert_eq!(acct(&w, w.worker(0)).balance, mrlc(104_950));
     assert_eq!(acct(&w, sched(&w)).balance, mrlc(100_100));
@@ -51,13 +61,34 @@ fn requester_fault_compensates_reporters_and_spares_the_pool() {
     claim_after_deadline(&mut w, t);
     // φ_c·P_w = 10 RLC taken from P: workers 10·99 % = 9.9 → 4.95 each, pool 0.1;
     // refund 13 − 10 = 3; B_r = 5 forfeited: 2.5 to the pool, 2.5 to the kitty; S_s unlocked
-    assert_eq!(acct(&w, req(&w)), Account { balance: rlc(85), frozen: U256::ZERO });
-    assert_eq!(acct(&w, w.worker(0)), Account { balance: mrlc(104_950), frozen: U256::ZERO });
+    assert_eq!(
+        acct(&w, req(&w)),
+        Account {
+            balance: rlc(85),
+            frozen: U256::ZERO
+        }
+    );
+    assert_eq!(
+        acct(&w, w.worker(0)),
+        Account {
+            balance: mrlc(104_950),
+            frozen: U256::ZERO
+        }
+    );
     assert_eq!(acct(&w, w.worker(1)).balance, mrlc(104_950));
-    assert_eq!(acct(&w, sched(&w)), Account { balance: mrlc(102_600), frozen: U256::ZERO });
+    assert_eq!(
+        acct(&w, sched(&w)),
+        Account {
+            balance: mrlc(102_600),
+            frozen: U256::ZERO
+        }
+    );
     assert_eq!(acct(&w, KITTY_ADDRESS).frozen, mrlc(2_500));
     assert_eq!(w.poco.view_task(t).status, TaskStatus::Failed);
-    assert!(matches!(w.poco.ext.evidence.outcomes.get(&t), Some(Attribution::Requester { .. })));
+    assert!(matches!(
+        w.poco.ext.evidence.outcomes.get(&t),
+        Some(Attribution::Requester { .. })
+    ));
     assert_conserved(&w, s);
 }
 
@@ -71,8 +102,20 @@ fn unattributed_failure_splits_the_loss() {
     claim_after_deadline(&mut w, t);
     // φ_u·P_w = 3 RLC to the 2 contributors (1.5 each); refund 10; S_s = 3 to the kitty;
     // B_r released
-    assert_eq!(acct(&w, req(&w)), Account { balance: rlc(97), frozen: U256::ZERO });
-    assert_eq!(acct(&w, w.worker(0)), Account { balance: mrlc(101_500), frozen: U256::ZERO });
+    assert_eq!(
+        acct(&w, req(&w)),
+        Account {
+            balance: rlc(97),
+            frozen: U256::ZERO
+        }
+    );
+    assert_eq!(
+        acct(&w, w.worker(0)),
+        Account {
+            balance: mrlc(101_500),
+            frozen: U256::ZERO
+        }
+    );
     assert_eq!(acct(&w, sched(&w)).balance, rlc(97));
     assert_eq!(acct(&w, KITTY_ADDRESS).frozen, rlc(3));
     assert_conserved(&w, s);
@@ -87,11 +130,26 @@ fn lone_report_is_not_enough_and_pool_failure_is_baseline() {
     claim_after_deadline(&mut w, t);
     // 1 report < m_r = 2 and no contribution: the pool's failure (today's rule), the
     // reporter's stake back, B_r released
-    assert_eq!(acct(&w, req(&w)), Account { balance: rlc(100), frozen: U256::ZERO });
-    assert_eq!(acct(&w, w.worker(0)), Account { balance: rlc(100), frozen: U256::ZERO });
+    assert_eq!(
+        acct(&w, req(&w)),
+        Account {
+            balance: rlc(100),
+            frozen: U256::ZERO
+        }
+    );
+    assert_eq!(
+        acct(&w, w.worker(0)),
+        Account {
+            balance: rlc(100),
+            frozen: U256::ZERO
+        }
+    );
     assert_eq!(acct(&w, sched(&w)).balance, rlc(97));
     assert_eq!(acct(&w, KITTY_ADDRESS).frozen, rlc(3));
-    assert_eq!(w.poco.ext.evidence.outcomes.get(&t), Some(&Attribution::Pool));
+    assert_eq!(
+        w.poco.ext.evidence.outcomes.get(&t),
+        Some(&Attribution::Pool)
+    );
     assert_conserved(&w, s);
 }
 
@@ -106,11 +164,20 @@ fn divergent_inputs_need_three_result_groups() {
     for i in 0..2 {
         let env = w.env(w.worker(i));
         let inp = digest(&format!("input{i}"));
-        w.poco.report_failure(&env, t, &ReportInput::plain(Cause::InputDivergent, digest("log"), inp)).unwrap();
+        w.poco
+            .report_failure(
+                &env,
+                t,
+                &ReportInput::plain(Cause::InputDivergent, digest("log"), inp),
+            )
+            .unwrap();
     }
     claim_after_deadline(&mut w, t);
     // requester fault: 10 RLC from P → 9.9 split over the 2 reporters (4.95 each), 0.1 pool
-    assert!(matches!(w.poco.ext.evidence.outcomes.get(&t), Some(Attribution::Requester { .. })));
+    assert!(matches!(
+        w.poco.ext.evidence.outcomes.get(&t),
+        Some(Attribution::Requester { .. })
+    ));
     assert_eq!(acct(&w, w.worker(0)).balance, mrlc(104_950));
     assert_eq!(acct(&w, w.worker(2)).balance, rlc(100));
     assert_eq!(acct(&w, req(&w)).balance, rlc(85));

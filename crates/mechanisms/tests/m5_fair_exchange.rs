@@ -33,11 +33,20 @@ fn self_hosted_pool_free_riding_pays_the_dataset() {
     attest(&mut w, t, Consumption::Dataset).unwrap();
     claim_after_deadline(&mut w, t);
     // P_d = 2 becomes non-refundable: requester refunded 13 − 2 = 11; S_s = 3 to the kitty
-    assert_eq!(acct(&w, req(&w)), Account { balance: rlc(98), frozen: U256::ZERO });
+    assert_eq!(
+        acct(&w, req(&w)),
+        Account {
+            balance: rlc(98),
+            frozen: U256::ZERO
+        }
+    );
     assert_eq!(acct(&w, ds_owner(&w)).balance, rlc(102));
     assert_eq!(acct(&w, app_owner(&w)).balance, rlc(100));
     assert_eq!(acct(&w, KITTY_ADDRESS).frozen, rlc(3));
-    assert_eq!(w.poco.ext.fair_exchange.as_ref().unwrap().key(t), KeyState::Destroyed);
+    assert_eq!(
+        w.poco.ext.fair_exchange.as_ref().unwrap().key(t),
+        KeyState::Destroyed
+    );
     assert_conserved(&w, s);
 }
 
@@ -59,7 +68,10 @@ fn app_start_attestation_pays_the_app_too() {
 fn success_releases_the_key_with_baseline_payout() {
     let mut w = tee_world(2);
     let (_, t) = deal_and_task(&mut w, &params(4));
-    assert_eq!(w.poco.ext.fair_exchange.as_ref().unwrap().key(t), KeyState::Sealed);
+    assert_eq!(
+        w.poco.ext.fair_exchange.as_ref().unwrap().key(t),
+        KeyState::Sealed
+    );
     attest(&mut w, t, Consumption::Dataset).unwrap();
     replicate_and_finalize(&mut w, t, &[0, 1], digest("r"));
     let m = w.poco.ext.fair_exchange.as_ref().unwrap();
@@ -83,10 +95,19 @@ fn forged_or_late_attestations_change_nothing() {
     let mut w = tee_world(1);
     let (_, t) = deal_and_task(&mut w, &params(1));
     // signed by the requester instead of the SMS
-    let sig = w.actors.requester.sign_eth_message(consumption_hash(t, Consumption::Dataset));
+    let sig = w
+        .actors
+        .requester
+        .sign_eth_message(consumption_hash(t, Consumption::Dataset));
     let env = w.env(anyone(&w));
     let before = w.poco.clone();
-    assert_eq!(w.poco.attest_consumption(&env, t, Consumption::Dataset, &sig).unwrap_err().class(), "extension:fair_exchange:invalid SMS signature");
+    assert_eq!(
+        w.poco
+            .attest_consumption(&env, t, Consumption::Dataset, &sig)
+            .unwrap_err()
+            .class(),
+        "extension:fair_exchange:invalid SMS signature"
+    );
     assert_eq!(before, w.poco);
     claim_after_deadline(&mut w, t);
     let before = w.poco.clone();

@@ -19,11 +19,23 @@ fn deals_use_the_delayed_policy_not_the_mutable_one() {
     let (d, _) = deal_and_task(&mut w, &params(4));
     // announced policy not yet in force (1 h): defaults ρ = 30, σ = 1 → S_w = 3 RLC
     let deal = w.poco.view_deal(d);
-    assert_eq!((deal.worker_stake, deal.scheduler_reward_ratio), (rlc(3), u(1)));
+    assert_eq!(
+        (deal.worker_stake, deal.scheduler_reward_ratio),
+        (rlc(3), u(1))
+    );
     w.now += 3_600;
-    let (d2, _) = deal_and_task(&mut w, &OrderParams { salt: B256::repeat_byte(1), ..params(4) });
+    let (d2, _) = deal_and_task(
+        &mut w,
+        &OrderParams {
+            salt: B256::repeat_byte(1),
+            ..params(4)
+        },
+    );
     let deal = w.poco.view_deal(d2);
-    assert_eq!((deal.worker_stake, deal.scheduler_reward_ratio), (rlc(4), u(5)));
+    assert_eq!(
+        (deal.worker_stake, deal.scheduler_reward_ratio),
+        (rlc(4), u(5))
+    );
     let env = w.env(sched(&w));
     let before = w.poco.clone();
     assert!(w.poco.announce_policy(&env, pool, u(101), u(1)).is_err()); // ρ ≤ 100
@@ -35,7 +47,10 @@ fn deals_use_the_delayed_policy_not_the_mutable_one() {
 #[test]
 fn deadlines_anchor_at_initialize_within_i_max() {
     let mut w = world(m8(), 1);
-    let o = w.orders(&OrderParams { volume: u(2), ..params(4) });
+    let o = w.orders(&OrderParams {
+        volume: u(2),
+        ..params(4)
+    });
     let d = w.match_orders(&o).unwrap();
     let start = w.now;
     w.now += T; // initialize 1T after the deal: deadlines from now
@@ -53,9 +68,21 @@ fn kitty_rule_and_cap() {
     // seed the kitty with S_s = 3 RLC from a failed deal, then succeed with a cheap pool
     let run = |ext: Mechanisms, pw: U256| {
         let mut w = world(ext, 2);
-        let (_, t0) = deal_and_task(&mut w, &OrderParams { salt: B256::repeat_byte(8), ..params(4) });
+        let (_, t0) = deal_and_task(
+            &mut w,
+            &OrderParams {
+                salt: B256::repeat_byte(8),
+                ..params(4)
+            },
+        );
         claim_after_deadline(&mut w, t0);
-        let (_, t) = deal_and_task(&mut w, &OrderParams { workerpool_price: pw, ..params(4) });
+        let (_, t) = deal_and_task(
+            &mut w,
+            &OrderParams {
+                workerpool_price: pw,
+                ..params(4)
+            },
+        );
         replicate_and_finalize(&mut w, t, &[0, 1], digest("r"));
         acct(&w, KITTY_ADDRESS).frozen
     };
@@ -64,7 +91,12 @@ fn kitty_rule_and_cap() {
     // M8: P_w < p_min = 0.1 RLC → no kitty share
     assert_eq!(run(m8(), mrlc(50)), rlc(3));
     // priced deal: paid, but capped per pool per epoch (cap 0.4 RLC here)
-    let capped = mech(|m| m.market_integrity = Some(MarketIntegrity::new(MarketIntegrityParams { kitty_cap_per_epoch: 400_000_000, ..Default::default() })));
+    let capped = mech(|m| {
+        m.market_integrity = Some(MarketIntegrity::new(MarketIntegrityParams {
+            kitty_cap_per_epoch: 400_000_000,
+            ..Default::default()
+        }))
+    });
     assert_eq!(run(capped, rlc(10)), mrlc(2_600));
     assert_eq!(run(m8(), rlc(10)), rlc(2));
 }
@@ -83,19 +115,31 @@ fn volume_is_restored_on_pool_failure() {
         o2.request.salt = B256::repeat_byte(4);
         o2.workerpool.salt = B256::repeat_byte(4);
         let r = w.match_orders(&o2);
-        assert_eq!(r.is_ok(), enabled, "app/dataset orders of volume 1 are consumed unless restored");
+        assert_eq!(
+            r.is_ok(),
+            enabled,
+            "app/dataset orders of volume 1 are consumed unless restored"
+        );
         assert_conserved(&w, s);
     }
 }
 
 #[test]
 fn contributor_list_is_bounded() {
-    let ext = mech(|m| m.market_integrity = Some(MarketIntegrity::new(MarketIntegrityParams { max_contributors: 2, ..Default::default() })));
+    let ext = mech(|m| {
+        m.market_integrity = Some(MarketIntegrity::new(MarketIntegrityParams {
+            max_contributors: 2,
+            ..Default::default()
+        }))
+    });
     let mut w = world(ext, 3);
     let (_, t) = deal_and_task(&mut w, &params(100));
     w.contribute(0, t, digest("a")).unwrap();
     w.contribute(1, t, digest("b")).unwrap();
     let before = w.poco.clone();
-    assert_eq!(w.contribute(2, t, digest("c")).unwrap_err().class(), "extension:market_integrity:contributor list full");
+    assert_eq!(
+        w.contribute(2, t, digest("c")).unwrap_err().class(),
+        "extension:market_integrity:contributor list full"
+    );
     assert_eq!(before, w.poco);
 }

@@ -34,6 +34,7 @@ fn run(seed: u64, steps: usize) -> ([usize; 14], usize) {
     w.poco.set_tee_broker(&env, sms).unwrap();
     let arb = anyone(&w);
     w.poco.register_arbiter(&env, 1, arb, true).unwrap();
+    w.poco.register_arbiter(&env, 3, arb, true).unwrap();
     let e = w.env(app_owner(&w));
     w.poco.bond_asset(&e, app, rlc(50)).unwrap();
     let e = w.env(ds_owner(&w));
@@ -43,7 +44,14 @@ fn run(seed: u64, steps: usize) -> ([usize; 14], usize) {
         w.poco.register_worker(&e, pool, rlc(1)).unwrap();
         let a = w.worker(i);
         let epoch = w.now / 86_400;
-        w.poco.ext.committees.as_mut().unwrap().credibility.insert(a, DecayedBeta { succ: 1_000_000, fail: 0, epoch });
+        w.poco.ext.committees.as_mut().unwrap().credibility.insert(
+            a,
+            DecayedBeta {
+                succ: 1_000_000,
+                fail: 0,
+                epoch,
+            },
+        );
     }
     for i in 4..6 {
         let e = w.env(w.worker(i));
@@ -57,7 +65,13 @@ fn run(seed: u64, steps: usize) -> ([usize; 14], usize) {
     let digests = [digest("a"), digest("b")];
     for _ in 0..steps {
         let before = w.poco.clone();
-        let pick = |rng: &mut Rng, v: &Vec<B256>| if v.is_empty() { B256::ZERO } else { v[rng.below(v.len() as u64) as usize] };
+        let pick = |rng: &mut Rng, v: &Vec<B256>| {
+            if v.is_empty() {
+                B256::ZERO
+            } else {
+                v[rng.below(v.len() as u64) as usize]
+            }
+        };
         let wi = rng.below(6) as usize;
         let d = digests[rng.below(2) as usize];
         let kind = rng.below(14);
@@ -65,7 +79,11 @@ fn run(seed: u64, steps: usize) -> ([usize; 14], usize) {
             0 => {
                 salt = salt.wrapping_add(1);
                 let trust = [1u64, 4][rng.below(2) as usize];
-                let o = w.orders(&OrderParams { salt: B256::repeat_byte(salt), volume: u(1 + rng.below(2)), ..params(trust) });
+                let o = w.orders(&OrderParams {
+                    salt: B256::repeat_byte(salt),
+                    volume: u(1 + rng.below(2)),
+                    ..params(trust)
+                });
                 w.match_orders(&o).map(|id| deals.push(id))
             }
             1 => {
@@ -88,7 +106,8 @@ fn run(seed: u64, steps: usize) -> ([usize; 14], usize) {
             6 => {
                 let t = pick(&mut rng, &tasks);
                 let e = w.env(w.worker(wi));
-                w.poco.contribute_and_finalize(&e, t, d, b"r", &[], Address::ZERO, &[], &[])
+                w.poco
+                    .contribute_and_finalize(&e, t, d, b"r", &[], Address::ZERO, &[], &[])
             }
             7 => {
                 let t = pick(&mut rng, &tasks);
@@ -98,12 +117,19 @@ fn run(seed: u64, steps: usize) -> ([usize; 14], usize) {
             8 => {
                 let t = pick(&mut rng, &tasks);
                 let e = w.env(w.worker(wi));
-                let c = [Cause::InputUnavailable, Cause::DatasetDownloadFailed, Cause::NonDeterministic][rng.below(3) as usize];
+                let c = [
+                    Cause::InputUnavailable,
+                    Cause::DatasetDownloadFailed,
+                    Cause::NonDeterministic,
+                ][rng.below(3) as usize];
                 w.poco.report_failure(&e, t, &ReportInput::plain(c, d, d))
             }
             9 => {
                 let t = pick(&mut rng, &tasks);
-                let sig = w.actors.sms.sign_eth_message(consumption_hash(t, Consumption::Dataset));
+                let sig = w
+                    .actors
+                    .sms
+                    .sign_eth_message(consumption_hash(t, Consumption::Dataset));
                 let e = w.env(anyone(&w));
                 w.poco.attest_consumption(&e, t, Consumption::Dataset, &sig)
             }
@@ -122,13 +148,28 @@ fn run(seed: u64, steps: usize) -> ([usize; 14], usize) {
                 match rng.below(3) {
                     0 => w.poco.release_escrow(&e, t),
                     1 => w.poco.release_deposits(&e, t),
-                    _ => w.poco.resolve_dispute(&e, t, rng.below(2) == 0),
+                    _ => {
+                        let r = [
+                            Ruling::Upheld,
+                            Ruling::PoolAtFault,
+                            Ruling::Reproduced,
+                            Ruling::ProviderAtFault(Party::App),
+                            Ruling::ProviderAtFault(Party::Dataset),
+                        ];
+                        w.poco
+                            .resolve_dispute(&e, t, r[rng.below(5) as usize])
+                            .map(|_| ())
+                    }
                 }
             }
             12 => {
                 let t = pick(&mut rng, &tasks);
                 let e = w.env(req(&w));
-                if rng.below(2) == 0 { w.poco.open_dispute(&e, t, 1) } else { w.poco.rate(&e, t, 1 + rng.below(5) as u8) }
+                if rng.below(2) == 0 {
+                    w.poco.open_dispute(&e, t, 1)
+                } else {
+                    w.poco.rate(&e, t, 1 + rng.below(5) as u8)
+                }
             }
             _ => {
                 w.advance([60, T, 3 * T][rng.below(3) as usize]);

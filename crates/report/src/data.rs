@@ -30,7 +30,16 @@ fn summaries(c: &MatrixCell) -> [(&'static str, &Summary); 7] {
 
 const STATS: [&str; 4] = ["n", "mean", "sd", "ci95"];
 const HEAD: [&str; 5] = ["threat", "mechanism", "experiment", "metric", "worse"];
-const TAIL: [&str; 8] = ["best_response", "unprofitable", "mitigated", "verdict", "seeds", "config_hash", "seed", "replicates"];
+const TAIL: [&str; 8] = [
+    "best_response",
+    "unprofitable",
+    "mitigated",
+    "verdict",
+    "seeds",
+    "config_hash",
+    "seed",
+    "replicates",
+];
 
 fn worse(w: Worse) -> &'static str {
     match w {
@@ -77,10 +86,17 @@ fn stat(s: &Summary, k: usize) -> f64 {
 }
 
 pub fn write_matrix_csv(path: &Path, ev: &Evaluation) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
     w.write_record(matrix_columns())?;
     for c in &ev.matrix {
-        let mut rec: Vec<String> = vec![c.threat.clone(), c.mechanism.clone(), c.experiment.clone(), c.metric.clone(), worse(c.worse).into()];
+        let mut rec: Vec<String> = vec![
+            c.threat.clone(),
+            c.mechanism.clone(),
+            c.experiment.clone(),
+            c.metric.clone(),
+            worse(c.worse).into(),
+        ];
         for (_, s) in summaries(c) {
             rec.push(s.n.to_string());
             rec.extend([s.mean, s.sd, s.ci95].iter().map(|v| v.to_string()));
@@ -104,7 +120,9 @@ pub fn write_matrix_csv(path: &Path, ev: &Evaluation) -> Result<()> {
 pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
     let m = &ev.matrix;
     let names = matrix_columns();
-    let str_col = |f: &dyn Fn(&MatrixCell) -> String| Arc::new(StringArray::from(m.iter().map(f).collect::<Vec<_>>())) as ArrayRef;
+    let str_col = |f: &dyn Fn(&MatrixCell) -> String| {
+        Arc::new(StringArray::from(m.iter().map(f).collect::<Vec<_>>())) as ArrayRef
+    };
     let mut cols: Vec<ArrayRef> = vec![
         str_col(&|c| c.threat.clone()),
         str_col(&|c| c.mechanism.clone()),
@@ -113,20 +131,33 @@ pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
         str_col(&|c| worse(c.worse).into()),
     ];
     for j in 0..7 {
-        cols.push(Arc::new(UInt64Array::from(m.iter().map(|c| summaries(c)[j].1.n as u64).collect::<Vec<_>>())));
+        cols.push(Arc::new(UInt64Array::from(
+            m.iter()
+                .map(|c| summaries(c)[j].1.n as u64)
+                .collect::<Vec<_>>(),
+        )));
         for k in 1..4 {
-            cols.push(Arc::new(Float64Array::from(m.iter().map(|c| stat(summaries(c)[j].1, k)).collect::<Vec<_>>())));
+            cols.push(Arc::new(Float64Array::from(
+                m.iter()
+                    .map(|c| stat(summaries(c)[j].1, k))
+                    .collect::<Vec<_>>(),
+            )));
         }
     }
     cols.push(str_col(&|c| c.best_response.clone()));
-    cols.push(Arc::new(BooleanArray::from(m.iter().map(|c| c.unprofitable).collect::<Vec<_>>())));
-    cols.push(Arc::new(BooleanArray::from(m.iter().map(|c| c.mitigated).collect::<Vec<_>>())));
+    cols.push(Arc::new(BooleanArray::from(
+        m.iter().map(|c| c.unprofitable).collect::<Vec<_>>(),
+    )));
+    cols.push(Arc::new(BooleanArray::from(
+        m.iter().map(|c| c.mitigated).collect::<Vec<_>>(),
+    )));
     cols.push(str_col(&|c| Verdict::of(c).key().into()));
     cols.push(str_col(&|c| c.seeds.clone()));
     cols.push(str_col(&|_| ev.config_hash.clone()));
     cols.push(Arc::new(UInt64Array::from(vec![ev.seed; m.len()])));
     cols.push(Arc::new(UInt64Array::from(vec![ev.replicates; m.len()])));
-    let batch = RecordBatch::try_from_iter(names.into_iter().zip(cols)).context("building the Arrow batch")?;
+    let batch = RecordBatch::try_from_iter(names.into_iter().zip(cols))
+        .context("building the Arrow batch")?;
     let props = WriterProperties::builder()
         .set_compression(parquet::basic::Compression::SNAPPY)
         .set_key_value_metadata(Some(vec![
@@ -136,8 +167,10 @@ pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
             KeyValue::new("pocolab.schema_version".into(), "1".to_string()),
         ]))
         .build();
-    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).context("opening the Parquet writer")?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
+        .context("opening the Parquet writer")?;
     w.write(&batch).context("writing Parquet")?;
     w.close().context("closing Parquet")?;
     Ok(())
@@ -146,17 +179,53 @@ pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
 /// Series figures: `config_hash,figure,series,x,n,mean,sd,ci95,lo,hi`; heatmaps:
 /// `config_hash,figure,x,y,z` plus the `z_label`.
 pub fn write_figure_csv(path: &Path, ev: &Evaluation, f: &Figure) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
     if let Some(h) = &f.heatmap {
-        w.write_record(["config_hash", "figure", "x_label", "y_label", "z_label", "x", "y", "z"])?;
+        w.write_record([
+            "config_hash",
+            "figure",
+            "x_label",
+            "y_label",
+            "z_label",
+            "x",
+            "y",
+            "z",
+        ])?;
         for (j, y) in h.y.iter().enumerate() {
             for (i, x) in h.x.iter().enumerate() {
-                let z = h.z.get(j).and_then(|r| r.get(i)).copied().unwrap_or(f64::NAN);
-                w.write_record([ev.config_hash.clone(), f.id.clone(), f.x_label.clone(), f.y_label.clone(), h.z_label.clone(), x.to_string(), y.to_string(), z.to_string()])?;
+                let z =
+                    h.z.get(j)
+                        .and_then(|r| r.get(i))
+                        .copied()
+                        .unwrap_or(f64::NAN);
+                w.write_record([
+                    ev.config_hash.clone(),
+                    f.id.clone(),
+                    f.x_label.clone(),
+                    f.y_label.clone(),
+                    h.z_label.clone(),
+                    x.to_string(),
+                    y.to_string(),
+                    z.to_string(),
+                ])?;
             }
         }
     } else {
-        w.write_record(["config_hash", "figure", "x_label", "y_label", "series", "x", "n", "mean", "sd", "ci95", "lo", "hi"])?;
+        w.write_record([
+            "config_hash",
+            "figure",
+            "x_label",
+            "y_label",
+            "series",
+            "x",
+            "n",
+            "mean",
+            "sd",
+            "ci95",
+            "lo",
+            "hi",
+        ])?;
         for s in &f.series {
             for (x, y) in &s.points {
                 w.write_record([

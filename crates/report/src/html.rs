@@ -57,7 +57,11 @@ fn dir(w: Worse) -> &'static str {
 }
 
 fn mech_name(ev: &Evaluation, id: &str) -> String {
-    ev.mechanisms.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default()
+    ev.mechanisms
+        .iter()
+        .find(|m| m.id == id)
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
 }
 
 fn mech_list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
@@ -101,13 +105,25 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     // table of contents
     o.push_str("<nav><h2 id=\"contents\">Contents</h2><ol><li><a href=\"#summary\">Summary verdicts</a></li><li><a href=\"#matrix\">Threat × mechanism matrix</a></li>");
     for e in &ev.experiments {
-        let _ = write!(o, "<li><a href=\"#exp-{}\">{}: {}</a></li>", slug(&e.id), esc(&e.id), esc(&e.question));
+        let _ = write!(
+            o,
+            "<li><a href=\"#exp-{}\">{}: {}</a></li>",
+            slug(&e.id),
+            esc(&e.id),
+            esc(&e.question)
+        );
     }
     o.push_str("<li><a href=\"#threats\">Threat catalogue</a></li><li><a href=\"#mechanisms\">Mechanisms</a></li><li><a href=\"#repro\">Reproducibility</a></li></ol></nav>");
     summary(&mut o, ev);
     matrix(&mut o, ev);
     for e in &ev.experiments {
-        let _ = write!(o, "<section class=\"experiment\" id=\"exp-{}\"><h2>{}: {}</h2>", slug(&e.id), esc(&e.id), esc(&e.question));
+        let _ = write!(
+            o,
+            "<section class=\"experiment\" id=\"exp-{}\"><h2>{}: {}</h2>",
+            slug(&e.id),
+            esc(&e.id),
+            esc(&e.question)
+        );
         let mut meta = Vec::new();
         if !e.threats.is_empty() {
             meta.push(format!("threats {}", esc(&e.threats.join(", "))));
@@ -131,12 +147,26 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             for row in &e.table[1..] {
                 o.push_str("<tr>");
                 for (k, v) in row.iter().enumerate() {
-                    let cls = if k > 0 && v.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '−' || c == '-') { " class=\"num\"" } else { "" };
+                    let cls = if k > 0
+                        && v.chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_digit() || c == '−' || c == '-')
+                    {
+                        " class=\"num\""
+                    } else {
+                        ""
+                    };
                     let _ = write!(o, "<td{cls}>{}</td>", esc(v));
                 }
                 o.push_str("</tr>");
             }
-            let _ = write!(o, "</tbody></table></div><p class=\"small\">Config hash {}, seed {}, runs 0..{}; mean ± 95 % CI.</p>", esc(&ev.config_hash), ev.seed, ev.replicates);
+            let _ = write!(
+                o,
+                "</tbody></table></div><p class=\"small\">Config hash {}, seed {}, runs 0..{}; mean ± 95 % CI.</p>",
+                esc(&ev.config_hash),
+                ev.seed,
+                ev.replicates
+            );
         }
         for f in &e.figures {
             let _ = write!(
@@ -150,7 +180,11 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             );
         }
         if !e.finding.is_empty() {
-            let _ = write!(o, "<p class=\"finding\"><b>Finding.</b> {}</p>", esc(&e.finding));
+            let _ = write!(
+                o,
+                "<p class=\"finding\"><b>Finding.</b> {}</p>",
+                esc(&e.finding)
+            );
         }
         o.push_str("</section>");
     }
@@ -166,7 +200,12 @@ fn summary(o: &mut String, ev: &Evaluation) {
     o.push_str("<div class=\"scroll\"><table class=\"verdicts\"><thead><tr><th>threat</th><th>damage metric</th><th>baseline damage (no attack → attack)</th><th>attacker profit / task on baseline</th><th>✔ unprofitable + mitigated</th><th>◐ mitigated only</th><th>✘ not mitigated · ⊘ vacuous (liveness lost)</th><th>cheapest ✔ (honest cost / task)</th></tr></thead><tbody>");
     for v in threat_verdicts(ev) {
         let c = v.baseline.unwrap_or(v.any);
-        let title = ev.threats.iter().find(|t| t.id == v.threat).map(|t| t.title.as_str()).unwrap_or("");
+        let title = ev
+            .threats
+            .iter()
+            .find(|t| t.id == v.threat)
+            .map(|t| t.title.as_str())
+            .unwrap_or("");
         let m = is_money(&c.metric);
         let cls = if !v.secure.is_empty() {
             "v-unprofitable_mitigated"
@@ -189,7 +228,13 @@ fn summary(o: &mut String, ev: &Evaluation) {
             mech_list(ev, &v.secure),
             mech_list(ev, &v.mitigated),
             mech_list(ev, &v.not),
-            v.cheapest.map(|c| format!("<b>{}</b> ({})", esc(&c.mechanism), esc(&honest_cost_text(ev, c)))).unwrap_or_else(|| "none".into()),
+            v.cheapest
+                .map(|c| format!(
+                    "<b>{}</b> ({})",
+                    esc(&c.mechanism),
+                    esc(&honest_cost_text(ev, c))
+                ))
+                .unwrap_or_else(|| "none".into()),
         );
     }
     o.push_str("</tbody></table></div></section>");
@@ -197,8 +242,20 @@ fn summary(o: &mut String, ev: &Evaluation) {
 
 fn legend() -> String {
     let mut s = String::from("<p class=\"legend\">");
-    for v in [Verdict::UnprofitableMitigated, Verdict::Mitigated, Verdict::NotMitigated, Verdict::Vacuous, Verdict::Baseline] {
-        let _ = write!(s, "<span class=\"v-{}\"><span class=\"sym\">{}</span>{}</span>", v.key(), v.symbol(), v.label());
+    for v in [
+        Verdict::UnprofitableMitigated,
+        Verdict::Mitigated,
+        Verdict::NotMitigated,
+        Verdict::Vacuous,
+        Verdict::Baseline,
+    ] {
+        let _ = write!(
+            s,
+            "<span class=\"v-{}\"><span class=\"sym\">{}</span>{}</span>",
+            v.key(),
+            v.symbol(),
+            v.label()
+        );
     }
     s.push_str("</p>");
     s
@@ -210,14 +267,28 @@ fn matrix(o: &mut String, ev: &Evaluation) {
     o.push_str(&legend());
     o.push_str("<div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>threat</th>");
     for m in &mechs {
-        let _ = write!(o, "<th title=\"{}\">{}</th>", esc(&mech_name(ev, m)), esc(m));
+        let _ = write!(
+            o,
+            "<th title=\"{}\">{}</th>",
+            esc(&mech_name(ev, m)),
+            esc(m)
+        );
     }
     o.push_str("</tr></thead><tbody>");
     for t in &threats {
-        let metric = ev.matrix.iter().find(|c| &c.threat == t).map(|c| (c.metric.clone(), c.worse));
+        let metric = ev
+            .matrix
+            .iter()
+            .find(|c| &c.threat == t)
+            .map(|c| (c.metric.clone(), c.worse));
         let _ = write!(o, "<tr><th class=\"rowh\">{}", esc(t));
         if let Some((m, w)) = &metric {
-            let _ = write!(o, "<br><span class=\"small\"><code>{}</code> {}</span>", esc(m), dir(*w));
+            let _ = write!(
+                o,
+                "<br><span class=\"small\"><code>{}</code> {}</span>",
+                esc(m),
+                dir(*w)
+            );
         }
         o.push_str("</th>");
         for m in &mechs {
@@ -231,7 +302,14 @@ fn matrix(o: &mut String, ev: &Evaluation) {
                         v.label(),
                         c.best_response,
                         fmt_summary(&c.no_attack, money),
-                        fmt_summary(&pocolab_sim::Summary { mean: c.capital_time.mean / 1e9, ci95: c.capital_time.ci95 / 1e9, ..c.capital_time }, false),
+                        fmt_summary(
+                            &pocolab_sim::Summary {
+                                mean: c.capital_time.mean / 1e9,
+                                ci95: c.capital_time.ci95 / 1e9,
+                                ..c.capital_time
+                            },
+                            false
+                        ),
                         c.seeds
                     );
                     let _ = write!(
@@ -245,15 +323,30 @@ fn matrix(o: &mut String, ev: &Evaluation) {
                         esc(&fmt_summary(&c.attacker_profit, true))
                     );
                     if !is_baseline(&c.mechanism) {
-                        let _ = write!(o, "<span class=\"cellline\">honest cost {}</span>", esc(&honest_cost_text(ev, c)));
+                        let _ = write!(
+                            o,
+                            "<span class=\"cellline\">honest cost {}</span>",
+                            esc(&honest_cost_text(ev, c))
+                        );
                     }
-                    let _ = write!(o, "<span class=\"cellline small\">backed by <a href=\"#exp-{}\">{}</a></span></td>", slug(&c.experiment), esc(&c.experiment));
+                    let _ = write!(
+                        o,
+                        "<span class=\"cellline small\">backed by <a href=\"#exp-{}\">{}</a></span></td>",
+                        slug(&c.experiment),
+                        esc(&c.experiment)
+                    );
                 }
             }
         }
         o.push_str("</tr>");
     }
-    let _ = write!(o, "</tbody></table></div><p class=\"small\">Config hash {}, seed {}, runs 0..{} per cell, common random numbers across mechanisms. Data: <a href=\"matrix.csv\">matrix.csv</a>, <a href=\"matrix.parquet\">matrix.parquet</a>.</p></section>", esc(&ev.config_hash), ev.seed, ev.replicates);
+    let _ = write!(
+        o,
+        "</tbody></table></div><p class=\"small\">Config hash {}, seed {}, runs 0..{} per cell, common random numbers across mechanisms. Data: <a href=\"matrix.csv\">matrix.csv</a>, <a href=\"matrix.parquet\">matrix.parquet</a>.</p></section>",
+        esc(&ev.config_hash),
+        ev.seed,
+        ev.replicates
+    );
 }
 
 fn catalogue(o: &mut String, ev: &Evaluation) {
@@ -263,11 +356,19 @@ fn catalogue(o: &mut String, ev: &Evaluation) {
         let status = if !t.not_simulated.is_empty() {
             format!("<b>not simulated:</b> {}", esc(&t.not_simulated))
         } else if cells > 0 {
-            format!("simulated: <a href=\"#verdict-{}\">{cells} matrix cells</a>", slug(&t.id))
+            format!(
+                "simulated: <a href=\"#verdict-{}\">{cells} matrix cells</a>",
+                slug(&t.id)
+            )
         } else {
             "simulated, not in this run".into()
         };
-        let targeted: Vec<&str> = ev.mechanisms.iter().filter(|m| m.targets.iter().any(|x| x == &t.id)).map(|m| m.id.as_str()).collect();
+        let targeted: Vec<&str> = ev
+            .mechanisms
+            .iter()
+            .filter(|m| m.targets.iter().any(|x| x == &t.id))
+            .map(|m| m.id.as_str())
+            .collect();
         let _ = write!(
             o,
             "<tr id=\"threat-{}\"><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{status}</td><td>{}</td></tr>",
@@ -277,7 +378,11 @@ fn catalogue(o: &mut String, ev: &Evaluation) {
             esc(&t.attacker),
             esc(&t.victims),
             esc(&t.protection),
-            if t.metric.is_empty() { "—".into() } else { format!("<code>{}</code>", esc(&t.metric)) },
+            if t.metric.is_empty() {
+                "—".into()
+            } else {
+                format!("<code>{}</code>", esc(&t.metric))
+            },
             esc(&targeted.join(", "))
         );
     }
@@ -287,7 +392,13 @@ fn catalogue(o: &mut String, ev: &Evaluation) {
 fn mechanisms(o: &mut String, ev: &Evaluation) {
     o.push_str("<section id=\"mechanisms\"><h2>Mechanisms</h2><table><thead><tr><th>id</th><th>mechanism</th><th>targets</th></tr></thead><tbody>");
     for m in &ev.mechanisms {
-        let _ = write!(o, "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", esc(&m.id), esc(&m.name), esc(&m.targets.join(", ")));
+        let _ = write!(
+            o,
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            esc(&m.id),
+            esc(&m.name),
+            esc(&m.targets.join(", "))
+        );
     }
     o.push_str("</tbody></table></section>");
 }
@@ -302,7 +413,12 @@ fn repro(o: &mut String, ev: &Evaluation, command: &str) {
         ev.replicates,
         ev.replicates,
         esc(&ev.size),
-        esc(&ev.mechanisms.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")),
+        esc(&ev
+            .mechanisms
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")),
         ev.matrix.len(),
         ev.experiments.len(),
         crate::figures(ev).count(),

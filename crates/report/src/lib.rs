@@ -51,17 +51,22 @@ pub struct Written {
 /// Write `report.html`, `summary.md`, `matrix.csv`, `matrix.parquet`, `figures/*.csv` and
 /// `evaluation.json` into `out` (created if needed).
 pub fn write_report(ev: &Evaluation, out: &Path, opts: &ReportOptions) -> Result<Written> {
-    std::fs::create_dir_all(out.join("figures")).with_context(|| format!("creating {}", out.join("figures").display()))?;
+    std::fs::create_dir_all(out.join("figures"))
+        .with_context(|| format!("creating {}", out.join("figures").display()))?;
     let command = opts.command.clone().unwrap_or_else(|| rerun_command(ev));
     let mut files = Vec::new();
     let mut put = |name: &str, text: String| -> Result<()> {
-        std::fs::write(out.join(name), text).with_context(|| format!("writing {}", out.join(name).display()))?;
+        std::fs::write(out.join(name), text)
+            .with_context(|| format!("writing {}", out.join(name).display()))?;
         files.push(PathBuf::from(name));
         Ok(())
     };
     put("report.html", html::render(ev, &command))?;
     put("summary.md", markdown::render(ev, &command))?;
-    put("evaluation.json", serde_json::to_string_pretty(ev).context("serialising the evaluation")? + "\n")?;
+    put(
+        "evaluation.json",
+        serde_json::to_string_pretty(ev).context("serialising the evaluation")? + "\n",
+    )?;
     data::write_matrix_csv(&out.join("matrix.csv"), ev)?;
     files.push("matrix.csv".into());
     data::write_matrix_parquet(&out.join("matrix.parquet"), ev)?;
@@ -71,7 +76,10 @@ pub fn write_report(ev: &Evaluation, out: &Path, opts: &ReportOptions) -> Result
         data::write_figure_csv(&out.join(&rel), ev, f)?;
         files.push(rel);
     }
-    Ok(Written { dir: out.to_path_buf(), files })
+    Ok(Written {
+        dir: out.to_path_buf(),
+        files,
+    })
 }
 
 /// Every figure of every experiment, in order.
@@ -145,7 +153,10 @@ impl Verdict {
 /// Capital locked × time per task with the mechanism and no attack, relative to baseline PoCo
 /// on the same market (the honest actors' capital cost of the mechanism).
 pub fn capital_ratio(ev: &Evaluation, c: &MatrixCell) -> Option<f64> {
-    let base = ev.matrix.iter().find(|b| b.threat == c.threat && is_baseline(&b.mechanism))?;
+    let base = ev
+        .matrix
+        .iter()
+        .find(|b| b.threat == c.threat && is_baseline(&b.mechanism))?;
     let r = c.capital_time.mean / base.capital_time.mean;
     (r.is_finite() && c.capital_time.n > 0).then_some(r)
 }
@@ -191,7 +202,11 @@ pub fn fmt_summary(s: &Summary, money: bool) -> String {
     }
     let dec = (1 - c.log10().floor() as i32).clamp(0, 9) as usize;
     let mm = format!("{m:.dec$}");
-    let mm = if mm.parse::<f64>() == Ok(0.0) { format!("{:.dec$}", 0.0) } else { mm };
+    let mm = if mm.parse::<f64>() == Ok(0.0) {
+        format!("{:.dec$}", 0.0)
+    } else {
+        mm
+    };
     format!("{} ± {:.dec$}{unit}", mm.replace('-', "−"), c)
 }
 
@@ -199,16 +214,29 @@ pub fn fmt_summary(s: &Summary, money: bool) -> String {
 /// `--only-threats` / `--only-mechanisms` when the matrix covers fewer threats or mechanisms
 /// than the catalogue (the evaluation does not record the filters themselves).
 pub fn rerun_command(ev: &Evaluation) -> String {
-    let mut c = format!("pocolab evaluate --seed {} --replicates {}", ev.seed, ev.replicates);
+    let mut c = format!(
+        "pocolab evaluate --seed {} --replicates {}",
+        ev.seed, ev.replicates
+    );
     if ev.size.eq_ignore_ascii_case("large") {
         c.push_str(" --large");
     }
     if ev.size.starts_with("sample") {
         c.push_str(" --sample");
     }
-    let simulated: Vec<&str> = ev.threats.iter().filter(|t| t.not_simulated.is_empty()).map(|t| t.id.as_str()).collect();
-    let in_matrix: Vec<&str> = simulated.iter().copied().filter(|t| ev.matrix.iter().any(|c| c.threat == *t)).collect();
-    if !ev.size.starts_with("sample") && in_matrix.len() < simulated.len() && !in_matrix.is_empty() {
+    let simulated: Vec<&str> = ev
+        .threats
+        .iter()
+        .filter(|t| t.not_simulated.is_empty())
+        .map(|t| t.id.as_str())
+        .collect();
+    let in_matrix: Vec<&str> = simulated
+        .iter()
+        .copied()
+        .filter(|t| ev.matrix.iter().any(|c| c.threat == *t))
+        .collect();
+    if !ev.size.starts_with("sample") && in_matrix.len() < simulated.len() && !in_matrix.is_empty()
+    {
         c.push_str(" --only-threats ");
         c.push_str(&shell_quote(&in_matrix.join(",")));
     }
@@ -218,7 +246,10 @@ pub fn rerun_command(ev: &Evaluation) -> String {
 
 /// Quote a word for a POSIX shell (only when needed).
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.,/=:+@%".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.,/=:+@%".contains(c))
+    {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', r"'\''"))
@@ -234,7 +265,10 @@ pub fn caption(ev: &Evaluation, f: &Figure) -> String {
         if !c.is_empty() {
             c.push(' ');
         }
-        c.push_str(&format!("Config hash {}, seed {}, runs 0..{}.", ev.config_hash, ev.seed, ev.replicates));
+        c.push_str(&format!(
+            "Config hash {}, seed {}, runs 0..{}.",
+            ev.config_hash, ev.seed, ev.replicates
+        ));
     }
     c
 }
@@ -242,8 +276,18 @@ pub fn caption(ev: &Evaluation, f: &Figure) -> String {
 /// The matrix's threats (catalogue order, then any others) and mechanisms (declared order, then
 /// any others) that have at least one cell.
 pub(crate) fn axes(ev: &Evaluation) -> (Vec<String>, Vec<String>) {
-    let mut threats: Vec<String> = ev.threats.iter().map(|t| t.id.clone()).filter(|t| ev.matrix.iter().any(|c| &c.threat == t)).collect();
-    let mut mechs: Vec<String> = ev.mechanisms.iter().map(|m| m.id.clone()).filter(|m| ev.matrix.iter().any(|c| &c.mechanism == m)).collect();
+    let mut threats: Vec<String> = ev
+        .threats
+        .iter()
+        .map(|t| t.id.clone())
+        .filter(|t| ev.matrix.iter().any(|c| &c.threat == t))
+        .collect();
+    let mut mechs: Vec<String> = ev
+        .mechanisms
+        .iter()
+        .map(|m| m.id.clone())
+        .filter(|m| ev.matrix.iter().any(|c| &c.mechanism == m))
+        .collect();
     for c in &ev.matrix {
         if !threats.contains(&c.threat) {
             threats.push(c.threat.clone());
@@ -256,7 +300,9 @@ pub(crate) fn axes(ev: &Evaluation) -> (Vec<String>, Vec<String>) {
 }
 
 pub(crate) fn cell<'a>(ev: &'a Evaluation, threat: &str, mech: &str) -> Option<&'a MatrixCell> {
-    ev.matrix.iter().find(|c| c.threat == threat && c.mechanism == mech)
+    ev.matrix
+        .iter()
+        .find(|c| c.threat == threat && c.mechanism == mech)
 }
 
 /// Per threat: the mechanisms by verdict, and the cheapest one that makes the attack
@@ -279,15 +325,38 @@ pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
             let cells: Vec<&MatrixCell> = mechs.iter().filter_map(|m| cell(ev, &t, m)).collect();
             let any = *cells.first()?;
             let baseline = cells.iter().copied().find(|c| is_baseline(&c.mechanism));
-            let by = |v: Verdict| cells.iter().copied().filter(|c| Verdict::of(c) == v).collect::<Vec<_>>();
+            let by = |v: Verdict| {
+                cells
+                    .iter()
+                    .copied()
+                    .filter(|c| Verdict::of(c) == v)
+                    .collect::<Vec<_>>()
+            };
             let secure = by(Verdict::UnprofitableMitigated);
             // cheapest: least extra cost per correct result, then least capital locked × time
-            let key = |c: &MatrixCell| (c.honest_cost.mean, capital_ratio(ev, c).unwrap_or(f64::INFINITY));
-            let cheapest = secure.iter().copied().filter(|c| c.honest_cost.mean.is_finite()).min_by(|a, b| {
-                let (ka, kb) = (key(a), key(b));
-                ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
-            });
-            Some(ThreatVerdict { threat: t, baseline, any, secure, mitigated: by(Verdict::Mitigated), not: [by(Verdict::NotMitigated), by(Verdict::Vacuous)].concat(), cheapest })
+            let key = |c: &MatrixCell| {
+                (
+                    c.honest_cost.mean,
+                    capital_ratio(ev, c).unwrap_or(f64::INFINITY),
+                )
+            };
+            let cheapest = secure
+                .iter()
+                .copied()
+                .filter(|c| c.honest_cost.mean.is_finite())
+                .min_by(|a, b| {
+                    let (ka, kb) = (key(a), key(b));
+                    ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+                });
+            Some(ThreatVerdict {
+                threat: t,
+                baseline,
+                any,
+                secure,
+                mitigated: by(Verdict::Mitigated),
+                not: [by(Verdict::NotMitigated), by(Verdict::Vacuous)].concat(),
+                cheapest,
+            })
         })
         .collect()
 }
@@ -298,14 +367,28 @@ mod tests {
 
     #[test]
     fn summary_formatting() {
-        let s = |n, mean, ci95| Summary { n, mean, sd: 0.0, ci95 };
-        assert_eq!(fmt_summary(&s(10, 0.123456, 0.0234), false), "0.123 ± 0.023");
-        assert_eq!(fmt_summary(&s(10, -1.5e9, 0.25e9), true), "−1.50 ± 0.25 RLC");
+        let s = |n, mean, ci95| Summary {
+            n,
+            mean,
+            sd: 0.0,
+            ci95,
+        };
+        assert_eq!(
+            fmt_summary(&s(10, 0.123456, 0.0234), false),
+            "0.123 ± 0.023"
+        );
+        assert_eq!(
+            fmt_summary(&s(10, -1.5e9, 0.25e9), true),
+            "−1.50 ± 0.25 RLC"
+        );
         assert_eq!(fmt_summary(&s(10, 12345.0, 678.0), false), "12345 ± 678");
         assert_eq!(fmt_summary(&s(10, 0.5, 0.0), false), "0.5");
         assert_eq!(fmt_summary(&s(10, 0.5, f64::NAN), false), "0.5");
         assert_eq!(fmt_summary(&s(0, f64::NAN, f64::NAN), false), "—");
-        assert_eq!(fmt_summary(&s(1, 2.0, f64::INFINITY), false), "2 (n = 1, no CI)");
+        assert_eq!(
+            fmt_summary(&s(1, 2.0, f64::INFINITY), false),
+            "2 (n = 1, no CI)"
+        );
         assert_eq!(fmt_summary(&s(10, -0.0001, 0.01), false), "0.000 ± 0.010");
     }
 
@@ -316,7 +399,13 @@ mod tests {
         let mut ev = sample_evaluation();
         ev.size = "large".into();
         let c = rerun_command(&ev);
-        assert!(c.starts_with(&format!("pocolab evaluate --seed {} --replicates {} --large", ev.seed, ev.replicates)), "{c}");
+        assert!(
+            c.starts_with(&format!(
+                "pocolab evaluate --seed {} --replicates {} --large",
+                ev.seed, ev.replicates
+            )),
+            "{c}"
+        );
     }
 
     #[test]
@@ -324,7 +413,10 @@ mod tests {
         let ev = sample_evaluation();
         let v = threat_verdicts(&ev);
         assert!(!v.is_empty());
-        assert!(v.iter().any(|t| !t.secure.is_empty() && t.cheapest.is_some()));
+        assert!(
+            v.iter()
+                .any(|t| !t.secure.is_empty() && t.cheapest.is_some())
+        );
         assert!(v.iter().any(|t| !t.not.is_empty()));
         assert!(v.iter().all(|t| t.baseline.is_some()));
     }

@@ -56,9 +56,15 @@ fn list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
 /// Render `summary.md`.
 pub fn render(ev: &Evaluation, command: &str) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# pocolab evaluation: PoCo 6.1.0 threats × incentive mechanisms\n");
+    let _ = writeln!(
+        o,
+        "# pocolab evaluation: PoCo 6.1.0 threats × incentive mechanisms\n"
+    );
     if ev.size.starts_with("sample") {
-        let _ = writeln!(o, "> **Sample report**: fixture numbers built into pocolab; nothing was simulated.\n");
+        let _ = writeln!(
+            o,
+            "> **Sample report**: fixture numbers built into pocolab; nothing was simulated.\n"
+        );
     }
     let _ = writeln!(
         o,
@@ -72,8 +78,14 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     );
     let _ = writeln!(o, "Rerun: {}\n", code(command));
     let _ = writeln!(o, "## Summary verdicts\n");
-    let _ = writeln!(o, "✔ unprofitable + mitigated (attacker profit CI below 0 and damage significantly below baseline) · ◐ mitigated only · ✘ not mitigated · ⊘ vacuous: the honest market delivers no correct result with the mechanism (liveness lost), so the attack is not judged. In brackets: the honest actors' cost with no attack — extra requester cost per correct result, and capital locked × time relative to baseline PoCo.\n");
-    let _ = writeln!(o, "| threat | damage metric | baseline: no attack → attack | attacker profit / task on baseline | ✔ unprofitable + mitigated | ◐ mitigated only | ✘ not mitigated · ⊘ vacuous | cheapest ✔ |");
+    let _ = writeln!(
+        o,
+        "✔ unprofitable + mitigated (attacker profit CI below 0 and damage significantly below baseline) · ◐ mitigated only · ✘ not mitigated · ⊘ vacuous: the honest market delivers no correct result with the mechanism (liveness lost), so the attack is not judged. In brackets: the honest actors' cost with no attack — extra requester cost per correct result, and capital locked × time relative to baseline PoCo.\n"
+    );
+    let _ = writeln!(
+        o,
+        "| threat | damage metric | baseline: no attack → attack | attacker profit / task on baseline | ✔ unprofitable + mitigated | ◐ mitigated only | ✘ not mitigated · ⊘ vacuous | cheapest ✔ |"
+    );
     let _ = writeln!(o, "|---|---|---:|---:|---|---|---|---|");
     for v in threat_verdicts(ev) {
         let c = v.baseline.unwrap_or(v.any);
@@ -90,13 +102,22 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             list(ev, &v.secure),
             list(ev, &v.mitigated),
             list(ev, &v.not),
-            v.cheapest.map(|c| format!("{} ({})", md(&c.mechanism), md(&honest_cost_text(ev, c)))).unwrap_or_else(|| "none".into())
+            v.cheapest
+                .map(|c| format!("{} ({})", md(&c.mechanism), md(&honest_cost_text(ev, c))))
+                .unwrap_or_else(|| "none".into())
         );
     }
     let (threats, mechs) = axes(ev);
     let _ = writeln!(o, "\n## Threat × mechanism matrix\n");
-    let _ = writeln!(o, "Each cell: verdict, damage under attack, attacker profit per task, honest cost per task (mechanisms only), backing experiment.\n");
-    let _ = writeln!(o, "| threat | {} |", mechs.iter().map(|m| md(m)).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(
+        o,
+        "Each cell: verdict, damage under attack, attacker profit per task, honest cost per task (mechanisms only), backing experiment.\n"
+    );
+    let _ = writeln!(
+        o,
+        "| threat | {} |",
+        mechs.iter().map(|m| md(m)).collect::<Vec<_>>().join(" | ")
+    );
     let _ = writeln!(o, "|---|{}", "---|".repeat(mechs.len()));
     for t in &threats {
         let mut row = vec![md(t)];
@@ -106,7 +127,13 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
                 Some(c) => {
                     let v = Verdict::of(c);
                     let money = is_money(&c.metric);
-                    let mut s = format!("{} {}<br>damage {}<br>profit {}", v.symbol(), v.label(), md(&fmt_summary(&c.damage, money)), md(&fmt_summary(&c.attacker_profit, true)));
+                    let mut s = format!(
+                        "{} {}<br>damage {}<br>profit {}",
+                        v.symbol(),
+                        v.label(),
+                        md(&fmt_summary(&c.damage, money)),
+                        md(&fmt_summary(&c.attacker_profit, true))
+                    );
                     if !is_baseline(&c.mechanism) {
                         s.push_str(&format!("<br>honest cost {}", md(&honest_cost_text(ev, c))));
                     }
@@ -119,16 +146,35 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     }
     let _ = writeln!(o, "\n## Experiments\n");
     for e in &ev.experiments {
-        let _ = writeln!(o, "- **{}**: {} — {}", md(&e.id), md(&e.question), md(&e.finding));
+        let _ = writeln!(
+            o,
+            "- **{}**: {} — {}",
+            md(&e.id),
+            md(&e.question),
+            md(&e.finding)
+        );
     }
-    let not: Vec<_> = ev.threats.iter().filter(|t| !t.not_simulated.is_empty()).collect();
+    let not: Vec<_> = ev
+        .threats
+        .iter()
+        .filter(|t| !t.not_simulated.is_empty())
+        .collect();
     if !not.is_empty() {
         let _ = writeln!(o, "\n## Threats not simulated\n");
         for t in not {
-            let _ = writeln!(o, "- **{}** {}: {}", md(&t.id), md(&t.title), md(&t.not_simulated));
+            let _ = writeln!(
+                o,
+                "- **{}** {}: {}",
+                md(&t.id),
+                md(&t.title),
+                md(&t.not_simulated)
+            );
         }
     }
-    let _ = writeln!(o, "\nFull report with figures: `report.html`; data: `matrix.csv`, `matrix.parquet`, `figures/*.csv`, `evaluation.json`.");
+    let _ = writeln!(
+        o,
+        "\nFull report with figures: `report.html`; data: `matrix.csv`, `matrix.parquet`, `figures/*.csv`, `evaluation.json`."
+    );
     o
 }
 

@@ -3,7 +3,10 @@
 //! escaping. Used by the tests and by `pocolab evaluate --sample` to preview the report.
 
 use pocolab_sim::Summary;
-use pocolab_sim::evaluation::{Evaluation, ExperimentResult, Figure, FigureKind, Heatmap, MatrixCell, MechanismInfo, Series, ThreatInfo};
+use pocolab_sim::evaluation::{
+    Evaluation, ExperimentResult, Figure, FigureKind, Heatmap, MatrixCell, MechanismInfo, Series,
+    ThreatInfo,
+};
 use pocolab_sim::threats::Worse;
 
 const RLC: f64 = 1e9;
@@ -26,7 +29,12 @@ impl Rng {
 
 fn sm(mean: f64, ci95: f64) -> Summary {
     let n = REPS as usize;
-    Summary { n, mean, sd: ci95 * (n as f64).sqrt() / pocolab_sim::stats::t975(n - 1), ci95 }
+    Summary {
+        n,
+        mean,
+        sd: ci95 * (n as f64).sqrt() / pocolab_sim::stats::t975(n - 1),
+        ci95,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -37,23 +45,61 @@ enum Eff {
 }
 
 fn mechanisms() -> Vec<MechanismInfo> {
-    let m = |id: &str, name: &str, t: &[&str]| MechanismInfo { id: id.into(), name: name.into(), targets: t.iter().map(|s| s.to_string()).collect() };
+    let m = |id: &str, name: &str, t: &[&str]| MechanismInfo {
+        id: id.into(),
+        name: name.into(),
+        targets: t.iter().map(|s| s.to_string()).collect(),
+    };
     vec![
         m("baseline", "PoCo 6.1.0 (no mechanism)", &[]),
-        m("M1", "optimistic verification", &["S1", "S2", "W1'", "W2", "W3", "W7", "W8", "C4"]),
-        m("M2", "sampled committees and credibility", &["S2", "W2", "W3", "C3"]),
-        m("M3", "requester bond and failure attribution", &["R1", "R3", "R8", "C1"]),
-        m("M4", "provider bonds and provider faults", &["A1", "A2", "A4", "D1", "D2", "D3"]),
-        m("M5", "fair exchange and pay-on-consumption", &["R3", "R8", "C1", "S6"]),
-        m("M6", "two-sided deposits and disputes", &["R1", "A1", "W6", "G2"]),
+        m(
+            "M1",
+            "optimistic verification",
+            &["S1", "S2", "W1'", "W2", "W3", "W7", "W8", "C4"],
+        ),
+        m(
+            "M2",
+            "sampled committees and credibility",
+            &["S2", "W2", "W3", "C3"],
+        ),
+        m(
+            "M3",
+            "requester bond and failure attribution",
+            &["R1", "R3", "R8", "C1"],
+        ),
+        m(
+            "M4",
+            "provider bonds and provider faults",
+            &["A1", "A2", "A4", "D1", "D2", "D3"],
+        ),
+        m(
+            "M5",
+            "fair exchange and pay-on-consumption",
+            &["R3", "R8", "C1", "S6"],
+        ),
+        m(
+            "M6",
+            "two-sided deposits and disputes",
+            &["R1", "A1", "W6", "G2"],
+        ),
         m("M7", "reputation ledger", &["S9", "W5", "D5", "W4"]),
-        m("M8", "market-integrity hardening", &["A5", "D4", "S4", "S5", "S7", "C5"]),
+        m(
+            "M8",
+            "market-integrity hardening",
+            &["A5", "D4", "S4", "S5", "S7", "C5"],
+        ),
         m("M1–M8", "all mechanisms together", &[]),
     ]
 }
 
 fn threats() -> Vec<ThreatInfo> {
-    let t = |id: &str, title: &str, attacker: &str, victims: &str, protection: &str, metric: &str, not: &str| ThreatInfo {
+    let t = |id: &str,
+             title: &str,
+             attacker: &str,
+             victims: &str,
+             protection: &str,
+             metric: &str,
+             not: &str| ThreatInfo {
         id: id.into(),
         title: title.into(),
         attacker: attacker.into(),
@@ -65,51 +111,313 @@ fn threats() -> Vec<ThreatInfo> {
     let loss = "victim_loss_per_task_nrlc";
     let wrong = "wrong_result_rate";
     vec![
-        t("R1", "per-worker or unstable inputs, refund at claim", "requester", "workers, pool, providers", "✘", loss, ""),
-        t("R3", "self-hosted pool free-riding: result obtained, finalize withheld, refund", "coalition", "app and dataset owners", "✘", "provider_revenue_ratio", ""),
-        t("R4", "callback griefing", "requester", "finaliser", "◐", "", "a gas cost only: the core has no gas model; the EVM oracle (issue B) measures callback gas"),
-        t("R6", "order-volume exhaustion", "requester", "providers, other requesters", "✘", "", "needs several requesters competing for one provider order's volume; the market has one requester per run"),
-        t("A1", "non-deterministic app", "app provider", "workers, pool, requester", "✘", loss, ""),
-        t("A4", "garbage but deterministic app", "app provider", "requester", "✘", wrong, ""),
-        t("D1", "poisoned or garbage dataset", "dataset provider", "requester", "✘", wrong, ""),
-        t("S1", "wrong results at trust ≤ 1", "scheduler", "requester", "✘", wrong, ""),
-        t("S2", "Sybil capture of consensus at trust ≥ 2", "scheduler", "requester", "✘", wrong, ""),
-        t("S4", "request sniping at the max price", "scheduler", "requester", "◐", loss, ""),
-        t("S7", "kitty draining by zero-price self-deals", "scheduler", "all pools", "✘", "attacker_profit_nrlc", ""),
-        t("S8", "contributor-array deadlock (block gas)", "scheduler", "requester", "◐", "", "needs a block gas limit; the core executes without gas (the EVM oracle can measure the array gas)"),
-        t("W1'", "off-chain result sharing", "worker", "requester", "✘", wrong, ""),
-        t("W2", "coordinated wrong result", "worker", "requester, honest dissenters", "◐", wrong, ""),
-        t("W6", "reveal withholding / late griefing", "worker", "requester, pool, honest workers", "◐", "ttf_p50_s", ""),
-        t("C4", "oracle manipulation through a callback (G ≫ P)", "coalition", "downstream contract", "✘", "attacker_profit_per_task_nrlc", ""),
-        t("G3", "order-book and signature spam", "generic", "market API", "◐", "", "off-chain market API load; the simulator has no order-book service to saturate <no API>"),
+        t(
+            "R1",
+            "per-worker or unstable inputs, refund at claim",
+            "requester",
+            "workers, pool, providers",
+            "✘",
+            loss,
+            "",
+        ),
+        t(
+            "R3",
+            "self-hosted pool free-riding: result obtained, finalize withheld, refund",
+            "coalition",
+            "app and dataset owners",
+            "✘",
+            "provider_revenue_ratio",
+            "",
+        ),
+        t(
+            "R4",
+            "callback griefing",
+            "requester",
+            "finaliser",
+            "◐",
+            "",
+            "a gas cost only: the core has no gas model; the EVM oracle (issue B) measures callback gas",
+        ),
+        t(
+            "R6",
+            "order-volume exhaustion",
+            "requester",
+            "providers, other requesters",
+            "✘",
+            "",
+            "needs several requesters competing for one provider order's volume; the market has one requester per run",
+        ),
+        t(
+            "A1",
+            "non-deterministic app",
+            "app provider",
+            "workers, pool, requester",
+            "✘",
+            loss,
+            "",
+        ),
+        t(
+            "A4",
+            "garbage but deterministic app",
+            "app provider",
+            "requester",
+            "✘",
+            wrong,
+            "",
+        ),
+        t(
+            "D1",
+            "poisoned or garbage dataset",
+            "dataset provider",
+            "requester",
+            "✘",
+            wrong,
+            "",
+        ),
+        t(
+            "S1",
+            "wrong results at trust ≤ 1",
+            "scheduler",
+            "requester",
+            "✘",
+            wrong,
+            "",
+        ),
+        t(
+            "S2",
+            "Sybil capture of consensus at trust ≥ 2",
+            "scheduler",
+            "requester",
+            "✘",
+            wrong,
+            "",
+        ),
+        t(
+            "S4",
+            "request sniping at the max price",
+            "scheduler",
+            "requester",
+            "◐",
+            loss,
+            "",
+        ),
+        t(
+            "S7",
+            "kitty draining by zero-price self-deals",
+            "scheduler",
+            "all pools",
+            "✘",
+            "attacker_profit_nrlc",
+            "",
+        ),
+        t(
+            "S8",
+            "contributor-array deadlock (block gas)",
+            "scheduler",
+            "requester",
+            "◐",
+            "",
+            "needs a block gas limit; the core executes without gas (the EVM oracle can measure the array gas)",
+        ),
+        t(
+            "W1'",
+            "off-chain result sharing",
+            "worker",
+            "requester",
+            "✘",
+            wrong,
+            "",
+        ),
+        t(
+            "W2",
+            "coordinated wrong result",
+            "worker",
+            "requester, honest dissenters",
+            "◐",
+            wrong,
+            "",
+        ),
+        t(
+            "W6",
+            "reveal withholding / late griefing",
+            "worker",
+            "requester, pool, honest workers",
+            "◐",
+            "ttf_p50_s",
+            "",
+        ),
+        t(
+            "C4",
+            "oracle manipulation through a callback (G ≫ P)",
+            "coalition",
+            "downstream contract",
+            "✘",
+            "attacker_profit_per_task_nrlc",
+            "",
+        ),
+        t(
+            "G3",
+            "order-book and signature spam",
+            "generic",
+            "market API",
+            "◐",
+            "",
+            "off-chain market API load; the simulator has no order-book service to saturate <no API>",
+        ),
     ]
 }
 
 /// (threat, experiment, worse, no-attack level, baseline damage, baseline profit RLC, effects)
-type Row = (&'static str, &'static str, Worse, f64, f64, f64, &'static [(&'static str, Eff)]);
+type Row = (
+    &'static str,
+    &'static str,
+    Worse,
+    f64,
+    f64,
+    f64,
+    &'static [(&'static str, Eff)],
+);
 
 fn rows() -> Vec<Row> {
     use Eff::*;
     use Worse::*;
     vec![
-        ("R1", "E4", Higher, 0.0, 0.42 * RLC, 1.9, &[("M3", Strong), ("M6", Partial), ("M8", None), ("M1–M8", Strong)]),
-        ("R3", "E4", Lower, 1.0, 0.31, 3.2, &[("M3", Partial), ("M5", Strong), ("M1–M8", Strong)]),
-        ("A1", "E6", Higher, 0.0, 0.65 * RLC, 0.8, &[("M4", Strong), ("M6", Strong), ("M1–M8", Strong)]),
-        ("A4", "E6", Higher, 0.002, 0.97, 12.0, &[("M1", Partial), ("M4", Strong), ("M1–M8", Strong)]),
-        ("D1", "E6", Higher, 0.002, 0.96, 11.0, &[("M1", Partial), ("M4", Strong), ("M1–M8", Strong)]),
-        ("S1", "E2", Higher, 0.004, 0.88, 48.0, &[("M1", Strong), ("M2", Partial), ("M1–M8", Strong)]),
-        ("S2", "E2", Higher, 0.004, 0.71, 36.0, &[("M1", Strong), ("M2", Strong), ("M7", None), ("M1–M8", Strong)]),
-        ("S4", "E7", Higher, 0.0, 0.21 * RLC, 0.21, &[("M8", Strong), ("M1–M8", Strong)]),
-        ("S7", "E7", Higher, 0.0, 14.0 * RLC, 14.0, &[("M8", Strong), ("M1–M8", Strong)]),
-        ("W1'", "E2", Higher, 0.1, 0.27, 0.4, &[("M1", Strong), ("M2", Partial), ("M1–M8", Strong)]),
-        ("W2", "E2", Higher, 0.004, 0.34, 17.0, &[("M1", Strong), ("M2", Partial), ("M1–M8", Strong)]),
-        ("W6", "E3", Higher, 410.0, 1650.0, -0.05, &[("M6", Partial), ("M1–M8", Partial)]),
-        ("C4", "E5", Higher, 0.0, 990.0 * RLC, 990.0, &[("M1", Partial), ("M2", Partial), ("M1–M8", Strong)]),
+        (
+            "R1",
+            "E4",
+            Higher,
+            0.0,
+            0.42 * RLC,
+            1.9,
+            &[
+                ("M3", Strong),
+                ("M6", Partial),
+                ("M8", None),
+                ("M1–M8", Strong),
+            ],
+        ),
+        (
+            "R3",
+            "E4",
+            Lower,
+            1.0,
+            0.31,
+            3.2,
+            &[("M3", Partial), ("M5", Strong), ("M1–M8", Strong)],
+        ),
+        (
+            "A1",
+            "E6",
+            Higher,
+            0.0,
+            0.65 * RLC,
+            0.8,
+            &[("M4", Strong), ("M6", Strong), ("M1–M8", Strong)],
+        ),
+        (
+            "A4",
+            "E6",
+            Higher,
+            0.002,
+            0.97,
+            12.0,
+            &[("M1", Partial), ("M4", Strong), ("M1–M8", Strong)],
+        ),
+        (
+            "D1",
+            "E6",
+            Higher,
+            0.002,
+            0.96,
+            11.0,
+            &[("M1", Partial), ("M4", Strong), ("M1–M8", Strong)],
+        ),
+        (
+            "S1",
+            "E2",
+            Higher,
+            0.004,
+            0.88,
+            48.0,
+            &[("M1", Strong), ("M2", Partial), ("M1–M8", Strong)],
+        ),
+        (
+            "S2",
+            "E2",
+            Higher,
+            0.004,
+            0.71,
+            36.0,
+            &[
+                ("M1", Strong),
+                ("M2", Strong),
+                ("M7", None),
+                ("M1–M8", Strong),
+            ],
+        ),
+        (
+            "S4",
+            "E7",
+            Higher,
+            0.0,
+            0.21 * RLC,
+            0.21,
+            &[("M8", Strong), ("M1–M8", Strong)],
+        ),
+        (
+            "S7",
+            "E7",
+            Higher,
+            0.0,
+            14.0 * RLC,
+            14.0,
+            &[("M8", Strong), ("M1–M8", Strong)],
+        ),
+        (
+            "W1'",
+            "E2",
+            Higher,
+            0.1,
+            0.27,
+            0.4,
+            &[("M1", Strong), ("M2", Partial), ("M1–M8", Strong)],
+        ),
+        (
+            "W2",
+            "E2",
+            Higher,
+            0.004,
+            0.34,
+            17.0,
+            &[("M1", Strong), ("M2", Partial), ("M1–M8", Strong)],
+        ),
+        (
+            "W6",
+            "E3",
+            Higher,
+            410.0,
+            1650.0,
+            -0.05,
+            &[("M6", Partial), ("M1–M8", Partial)],
+        ),
+        (
+            "C4",
+            "E5",
+            Higher,
+            0.0,
+            990.0 * RLC,
+            990.0,
+            &[("M1", Partial), ("M2", Partial), ("M1–M8", Strong)],
+        ),
     ]
 }
 
 fn metric_of(threats: &[ThreatInfo], id: &str) -> String {
-    threats.iter().find(|t| t.id == id).map(|t| t.metric.clone()).unwrap_or_default()
+    threats
+        .iter()
+        .find(|t| t.id == id)
+        .map(|t| t.metric.clone())
+        .unwrap_or_default()
 }
 
 fn matrix(threats: &[ThreatInfo], r: &mut Rng) -> Vec<MatrixCell> {
@@ -117,7 +425,9 @@ fn matrix(threats: &[ThreatInfo], r: &mut Rng) -> Vec<MatrixCell> {
     for (tid, exp, worse, calm, dmg, profit, effs) in rows() {
         let metric = metric_of(threats, tid);
         let money = metric.ends_with("_nrlc");
-        let ci = |v: f64, r: &mut Rng| (v.abs() * (0.04 + 0.08 * r.next())).max(if money { 0.002 * RLC } else { 0.002 });
+        let ci = |v: f64, r: &mut Rng| {
+            (v.abs() * (0.04 + 0.08 * r.next())).max(if money { 0.002 * RLC } else { 0.002 })
+        };
         let base_d = sm(dmg, ci(dmg, r));
         let base_p = sm(profit * RLC, ci(profit * RLC, r).max(0.02 * RLC));
         let calm_s = sm(calm, if calm == 0.0 { 0.0 } else { ci(calm, r) });
@@ -131,27 +441,55 @@ fn matrix(threats: &[ThreatInfo], r: &mut Rng) -> Vec<MatrixCell> {
                 Eff::Partial => 0.35 + 0.3 * r.next(),
                 Eff::None => 0.95 + 0.08 * r.next(),
             };
-            let d = if is_base { dmg } else { calm + (dmg - calm) * keep };
-            let damage = if is_base { base_d } else { sm(d, ci(d - calm, r).max(ci(d, r) * 0.5)) };
+            let d = if is_base {
+                dmg
+            } else {
+                calm + (dmg - calm) * keep
+            };
+            let damage = if is_base {
+                base_d
+            } else {
+                sm(d, ci(d - calm, r).max(ci(d, r) * 0.5))
+            };
             let p = match eff {
                 _ if is_base => profit,
                 Eff::Strong => -(0.5 + 4.0 * r.next()),
                 Eff::Partial => profit * (0.2 + 0.3 * r.next()),
                 Eff::None => profit * (0.9 + 0.15 * r.next()),
             } * RLC;
-            let attacker_profit = if is_base { base_p } else { sm(p, ci(p, r).max(0.03 * RLC)) };
-            let honest = if is_base { 0.0 } else if mech == "M1–M8" { 0.35 + 0.1 * r.next() } else { 0.01 + 0.2 * r.next() } * RLC;
-            let honest_cost = if is_base { sm(0.0, 0.0) } else { sm(honest, honest * (0.1 + 0.2 * r.next())) };
+            let attacker_profit = if is_base {
+                base_p
+            } else {
+                sm(p, ci(p, r).max(0.03 * RLC))
+            };
+            let honest = if is_base {
+                0.0
+            } else if mech == "M1–M8" {
+                0.35 + 0.1 * r.next()
+            } else {
+                0.01 + 0.2 * r.next()
+            } * RLC;
+            let honest_cost = if is_base {
+                sm(0.0, 0.0)
+            } else {
+                sm(honest, honest * (0.1 + 0.2 * r.next()))
+            };
             let cap = (2.0 + if is_base { 0.0 } else { 6.0 * r.next() }) * 3600.0 * RLC;
             let unprofitable = attacker_profit.hi() < 0.0;
             let mitigated = !is_base && eff != Eff::None;
             let best_response = match tid {
-                "S2" | "W2" | "W1'" => format!("fraction={:.1}", 0.2 + 0.1 * (3.0 * r.next()).floor()),
+                "S2" | "W2" | "W1'" => {
+                    format!("fraction={:.1}", 0.2 + 0.1 * (3.0 * r.next()).floor())
+                }
                 "S1" | "C4" => format!("sybils={}", 1 + (3.0 * r.next()) as u32),
                 "A4" | "D1" => format!("p_garbage={:.2}", 0.5 + 0.5 * r.next()),
                 _ => "as catalogued".into(),
             };
-            let best_response = if eff == Eff::Strong { format!("{best_response} (abstain is better: profit < 0)") } else { best_response };
+            let best_response = if eff == Eff::Strong {
+                format!("{best_response} (abstain is better: profit < 0)")
+            } else {
+                best_response
+            };
             out.push(MatrixCell {
                 threat: tid.into(),
                 mechanism: mech.into(),
@@ -185,17 +523,28 @@ fn experiments(r: &mut Rng) -> Vec<ExperimentResult> {
         points: (0..=8)
             .map(|k| {
                 let x = k as f64 * 0.05;
-                let y = (1.0 / (1.0 + (-(x - 0.3) * slope).exp())).min(1.0) * if name == "baseline" { 1.0 } else { 0.8 };
+                let y = (1.0 / (1.0 + (-(x - 0.3) * slope).exp())).min(1.0)
+                    * if name == "baseline" { 1.0 } else { 0.8 };
                 (x, sm(y, 0.01 + 0.04 * r.next() * y.max(0.05)))
             })
             .collect(),
     };
     let mut m1 = line_series("M1", 14.0, r);
     // an unmeasured point (no replicate reached the state): NaN, drawn as a gap
-    m1.points[4].1 = Summary { n: 0, mean: f64::NAN, sd: f64::NAN, ci95: f64::NAN };
+    m1.points[4].1 = Summary {
+        n: 0,
+        mean: f64::NAN,
+        sd: f64::NAN,
+        ci95: f64::NAN,
+    };
     let mut exact = line_series("closed form (Sarmenta)", 25.0, r);
     for p in &mut exact.points {
-        p.1 = Summary { n: 1, mean: p.1.mean, sd: 0.0, ci95: f64::NAN };
+        p.1 = Summary {
+            n: 1,
+            mean: p.1.mean,
+            sd: 0.0,
+            ci95: f64::NAN,
+        };
     }
     let e2 = ExperimentResult {
         id: "E2".into(),
@@ -223,15 +572,28 @@ fn experiments(r: &mut Rng) -> Vec<ExperimentResult> {
     };
     let cdf = |name: &str, scale: f64| Series {
         name: name.into(),
-        points: (1..=20).map(|k| (scale * (k as f64 / 20.0).powf(1.6) * 3600.0, sm(k as f64 / 20.0, 0.0))).collect(),
+        points: (1..=20)
+            .map(|k| {
+                (
+                    scale * (k as f64 / 20.0).powf(1.6) * 3600.0,
+                    sm(k as f64 / 20.0, 0.0),
+                )
+            })
+            .collect(),
     };
     let e3 = ExperimentResult {
         id: "E3".into(),
-        question: "How much do the mechanisms delay finality, with and without reveal withholding (W6)?".into(),
+        question:
+            "How much do the mechanisms delay finality, with and without reveal withholding (W6)?"
+                .into(),
         threats: vec!["W6".into()],
         mechanisms: vec!["baseline".into(), "M1".into(), "M6".into()],
         table: vec![
-            vec!["mechanism".into(), "p50 time to finality (s)".into(), "p95 time to finality (s)".into()],
+            vec![
+                "mechanism".into(),
+                "p50 time to finality (s)".into(),
+                "p95 time to finality (s)".into(),
+            ],
             vec!["baseline".into(), "410 ± 12".into(), "1650 ± 80".into()],
             vec!["M1".into(), "3890 ± 40".into(), "7300 ± 120".into()],
             vec!["M6".into(), "620 ± 25".into(), "2010 ± 95".into()],
@@ -249,18 +611,29 @@ fn experiments(r: &mut Rng) -> Vec<ExperimentResult> {
         finding: "M1's challenge window adds about an hour to finality; M6 adds 210 ± 28 s.".into(),
     };
     let mut pts: Vec<Series> = Vec::new();
-    for (i, m) in ["baseline", "M1", "M2", "M3", "M4", "M6", "M1–M8"].iter().enumerate() {
+    for (i, m) in ["baseline", "M1", "M2", "M3", "M4", "M6", "M1–M8"]
+        .iter()
+        .enumerate()
+    {
         let capital = 2.0 + i as f64 * 1.3 + r.next();
         let sec = (0.35 - 0.05 * i as f64).max(0.01) * (0.8 + 0.4 * r.next());
-        pts.push(Series { name: (*m).into(), points: vec![(capital, sm(sec, sec * 0.15))] });
+        pts.push(Series {
+            name: (*m).into(),
+            points: vec![(capital, sm(sec, sec * 0.15))],
+        });
     }
     let e8 = ExperimentResult {
         id: "E8".into(),
-        question: "What does security cost in locked capital (capital × time vs residual damage)?".into(),
+        question: "What does security cost in locked capital (capital × time vs residual damage)?"
+            .into(),
         threats: vec!["S2".into(), "W2".into(), "R1".into()],
         mechanisms: pts.iter().map(|s| s.name.clone()).collect(),
         table: vec![
-            vec!["mechanism".into(), "capital × time / task (RLC·h)".into(), "residual wrong-result rate".into()],
+            vec![
+                "mechanism".into(),
+                "capital × time / task (RLC·h)".into(),
+                "residual wrong-result rate".into(),
+            ],
             vec!["baseline".into(), "2.0 ± 0.1".into(), "0.34 ± 0.02".into()],
             vec!["M1–M8".into(), "10.7 ± 0.5".into(), "0.010 ± 0.004".into()],
         ],
@@ -272,16 +645,32 @@ fn experiments(r: &mut Rng) -> Vec<ExperimentResult> {
             y_label: "residual wrong-result rate".into(),
             series: pts,
             heatmap: None,
-            caption: cap("E8-capital-frontier", "each mechanism at its default parameters"),
+            caption: cap(
+                "E8-capital-frontier",
+                "each mechanism at its default parameters",
+            ),
         }],
-        finding: "Security is bought with locked capital: M1–M8 needs about 5× baseline capital × time.".into(),
+        finding:
+            "Security is bought with locked capital: M1–M8 needs about 5× baseline capital × time."
+                .into(),
     };
     let xs: Vec<f64> = (1..=8).map(|k| k as f64 * 0.1).collect();
     let ys: Vec<f64> = [0.0, 10.0, 50.0, 100.0, 500.0, 1000.0].into();
     let z: Vec<Vec<f64>> = ys
         .iter()
         .enumerate()
-        .map(|(j, g)| xs.iter().enumerate().map(|(i, f)| if i == 7 && j == 0 { f64::NAN } else { (g * f * f - 2.0 - 8.0 * f) * (0.9 + 0.2 * r.next()) }).collect())
+        .map(|(j, g)| {
+            xs.iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    if i == 7 && j == 0 {
+                        f64::NAN
+                    } else {
+                        (g * f * f - 2.0 - 8.0 * f) * (0.9 + 0.2 * r.next())
+                    }
+                })
+                .collect()
+        })
         .collect();
     let e5 = ExperimentResult {
         id: "E5".into(),
@@ -311,10 +700,30 @@ fn experiments(r: &mut Rng) -> Vec<ExperimentResult> {
         threats: vec![],
         mechanisms: vec!["baseline".into()],
         table: vec![
-            vec!["fact".into(), "closed form".into(), "simulated".into(), "agrees".into()],
-            vec!["F1 fresh identities for trust 3".into(), "3".into(), "3".into(), "yes".into()],
-            vec!["F4 weight floor (score < 9)".into(), "1".into(), "1".into(), "yes".into()],
-            vec!["F6 kitty after 20 failures (RLC)".into(), "4.00".into(), "4.00 ± 0.00".into(), "yes".into()],
+            vec![
+                "fact".into(),
+                "closed form".into(),
+                "simulated".into(),
+                "agrees".into(),
+            ],
+            vec![
+                "F1 fresh identities for trust 3".into(),
+                "3".into(),
+                "3".into(),
+                "yes".into(),
+            ],
+            vec![
+                "F4 weight floor (score < 9)".into(),
+                "1".into(),
+                "1".into(),
+                "yes".into(),
+            ],
+            vec![
+                "F6 kitty after 20 failures (RLC)".into(),
+                "4.00".into(),
+                "4.00 ± 0.00".into(),
+                "yes".into(),
+            ],
         ],
         figures: vec![],
         finding: "All facts F1–F7 agree with the closed forms.".into(),

@@ -10,7 +10,9 @@ use std::fmt::Write;
 use pocolab_sim::evaluation::{Figure, FigureKind, Heatmap, Series};
 
 /// Okabe–Ito colours, ordered so the first ones contrast best on white (yellow last).
-pub const PALETTE: [&str; 8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+pub const PALETTE: [&str; 8] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+];
 /// Dash patterns, cycled once the palette is exhausted (series 9–16 dashed, 17–24 dotted).
 const DASHES: [&str; 3] = ["", "7 4", "2 3"];
 
@@ -41,7 +43,16 @@ pub fn esc(s: &str) -> String {
 
 /// A file-name and anchor-safe form of an id (`[A-Za-z0-9_-]`, anything else becomes `_`).
 pub fn slug(s: &str) -> String {
-    let o: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let o: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if o.is_empty() { "_".into() } else { o }
 }
 
@@ -90,7 +101,9 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     let step = nice_step(hi - lo, target);
     let first = (lo / step - 1e-9).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
-    (first..=last.min(first + 1000)).map(|k| clean(k as f64 * step)).collect()
+    (first..=last.min(first + 1000))
+        .map(|k| clean(k as f64 * step))
+        .collect()
 }
 
 fn clean(v: f64) -> f64 {
@@ -103,7 +116,10 @@ fn clean(v: f64) -> f64 {
 pub fn nice_domain(lo: f64, hi: f64, target: usize) -> (f64, f64) {
     let (lo, hi) = widen(lo, hi);
     let step = nice_step(hi - lo, target);
-    (clean((lo / step + 1e-9).floor() * step), clean((hi / step - 1e-9).ceil() * step))
+    (
+        clean((lo / step + 1e-9).floor() * step),
+        clean((hi / step - 1e-9).ceil() * step),
+    )
 }
 
 /// Format a tick value with as many decimals as the step needs; scientific for huge/tiny.
@@ -119,11 +135,23 @@ pub fn fmt_tick(v: f64, step: f64) -> String {
         let s = format!("{v:.2e}");
         return s.replace(".00e", "e").replace("0e", "e");
     }
-    let dec = if step > 0.0 && step.is_finite() { (-(step.log10().floor())).clamp(0.0, 8.0) as usize } else { 2 };
+    let dec = if step > 0.0 && step.is_finite() {
+        (-(step.log10().floor())).clamp(0.0, 8.0) as usize
+    } else {
+        2
+    };
     // 2.5 × 10^k steps need one more decimal
-    let dec = if step > 0.0 && ((step / 10f64.powf(step.log10().floor())) - 2.5).abs() < 1e-9 { dec + 1 } else { dec };
+    let dec = if step > 0.0 && ((step / 10f64.powf(step.log10().floor())) - 2.5).abs() < 1e-9 {
+        dec + 1
+    } else {
+        dec
+    };
     let s = format!("{v:.dec$}");
-    if s.parse::<f64>() == Ok(0.0) { "0".into() } else { s.replace('-', "−") }
+    if s.parse::<f64>() == Ok(0.0) {
+        "0".into()
+    } else {
+        s.replace('-', "−")
+    }
 }
 
 /// Format a value for a label (4 significant digits).
@@ -140,7 +168,11 @@ pub fn fmt_val(v: f64) -> String {
     }
     let dec = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
     let s = format!("{v:.dec$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     s.replace('-', "−")
 }
 
@@ -169,7 +201,14 @@ impl Scale {
 
 fn px(v: f64) -> String {
     // pixel coordinates with 2 decimals, never NaN
-    if v.is_finite() { format!("{:.2}", v).trim_end_matches('0').trim_end_matches('.').to_string() } else { "0".into() }
+    if v.is_finite() {
+        format!("{:.2}", v)
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        "0".into()
+    }
 }
 
 /// Render a figure as a standalone `<svg>` element.
@@ -206,40 +245,120 @@ fn open_svg(o: &mut String, fig: &Figure) {
         k = kind_name(fig.kind),
         fid = esc(&fig.id),
     );
-    let _ = write!(o, r#"<title id="svg-{id}-title">{}</title>"#, esc(&fig.title));
-    let _ = write!(o, r##"<rect class="bg" x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>"##);
-    let _ = write!(o, r##"<text x="{}" y="22" font-size="14" font-weight="600" fill="#222">{}</text>"##, px(ML), esc(&fig.title));
+    let _ = write!(
+        o,
+        r#"<title id="svg-{id}-title">{}</title>"#,
+        esc(&fig.title)
+    );
+    let _ = write!(
+        o,
+        r##"<rect class="bg" x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>"##
+    );
+    let _ = write!(
+        o,
+        r##"<text x="{}" y="22" font-size="14" font-weight="600" fill="#222">{}</text>"##,
+        px(ML),
+        esc(&fig.title)
+    );
 }
 
 /// Draw axes, grid, ticks and labels for the given scales; returns nothing.
-fn axes(o: &mut String, xs: &Scale, ys: &Scale, xt: &[f64], yt: &[f64], x_label: &str, y_label: &str) {
+fn axes(
+    o: &mut String,
+    xs: &Scale,
+    ys: &Scale,
+    xt: &[f64],
+    yt: &[f64],
+    x_label: &str,
+    y_label: &str,
+) {
     let (x0, x1, y0, y1) = (ML, W - MR, H - MB, MT);
     let xstep = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };
     let ystep = if yt.len() > 1 { yt[1] - yt[0] } else { 1.0 };
     o.push_str(r##"<g class="grid" stroke="#e4e4e4" stroke-width="1">"##);
     for &t in yt {
         let y = ys.map(t);
-        let _ = write!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x0), px(y), px(x1), px(y));
+        let _ = write!(
+            o,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            px(x0),
+            px(y),
+            px(x1),
+            px(y)
+        );
     }
     for &t in xt {
         let x = xs.map(t);
-        let _ = write!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x), px(y0), px(x), px(y1));
+        let _ = write!(
+            o,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            px(x),
+            px(y0),
+            px(x),
+            px(y1)
+        );
     }
     o.push_str("</g>");
     o.push_str(r##"<g class="axes" stroke="#333" stroke-width="1" fill="#333">"##);
-    let _ = write!(o, r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x0), px(y0), px(x1), px(y0));
-    let _ = write!(o, r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x0), px(y0), px(x0), px(y1));
+    let _ = write!(
+        o,
+        r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x1),
+        px(y0)
+    );
+    let _ = write!(
+        o,
+        r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x0),
+        px(y1)
+    );
     for &t in xt {
         let x = xs.map(t);
-        let _ = write!(o, r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x), px(y0), px(x), px(y0 + 5.0));
-        let _ = write!(o, r#"<text class="tick-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#, px(x), px(y0 + 18.0), esc(&fmt_tick(t, xstep)));
+        let _ = write!(
+            o,
+            r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            px(x),
+            px(y0),
+            px(x),
+            px(y0 + 5.0)
+        );
+        let _ = write!(
+            o,
+            r#"<text class="tick-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#,
+            px(x),
+            px(y0 + 18.0),
+            esc(&fmt_tick(t, xstep))
+        );
     }
     for &t in yt {
         let y = ys.map(t);
-        let _ = write!(o, r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x0 - 5.0), px(y), px(x0), px(y));
-        let _ = write!(o, r#"<text class="tick-label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle" stroke="none">{}</text>"#, px(x0 - 8.0), px(y), esc(&fmt_tick(t, ystep)));
+        let _ = write!(
+            o,
+            r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            px(x0 - 5.0),
+            px(y),
+            px(x0),
+            px(y)
+        );
+        let _ = write!(
+            o,
+            r#"<text class="tick-label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle" stroke="none">{}</text>"#,
+            px(x0 - 8.0),
+            px(y),
+            esc(&fmt_tick(t, ystep))
+        );
     }
-    let _ = write!(o, r#"<text class="axis-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#, px((x0 + x1) / 2.0), px(H - 14.0), esc(x_label));
+    let _ = write!(
+        o,
+        r#"<text class="axis-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#,
+        px((x0 + x1) / 2.0),
+        px(H - 14.0),
+        esc(x_label)
+    );
     let _ = write!(
         o,
         r#"<text class="axis-label" transform="translate({} {}) rotate(-90)" text-anchor="middle" stroke="none">{}</text>"#,
@@ -252,7 +371,12 @@ fn axes(o: &mut String, xs: &Scale, ys: &Scale, xt: &[f64], yt: &[f64], x_label:
 
 fn finite_points(s: &Series) -> Vec<(f64, f64, f64)> {
     // (x, mean, ci) with x finite, sorted by x; mean may be NaN (a gap)
-    let mut v: Vec<(f64, f64, f64)> = s.points.iter().filter(|(x, _)| x.is_finite()).map(|(x, y)| (*x, y.mean, y.ci95)).collect();
+    let mut v: Vec<(f64, f64, f64)> = s
+        .points
+        .iter()
+        .filter(|(x, _)| x.is_finite())
+        .map(|(x, y)| (*x, y.mean, y.ci95))
+        .collect();
     v.sort_by(|a, b| a.0.total_cmp(&b.0));
     v
 }
@@ -262,14 +386,24 @@ fn has_band(ci: f64) -> bool {
 }
 
 fn no_data(o: &mut String) {
-    let _ = write!(o, r##"<text class="no-data" x="{}" y="{}" text-anchor="middle" fill="#666">no finite data</text>"##, px((ML + W - MR) / 2.0), px((MT + H - MB) / 2.0));
+    let _ = write!(
+        o,
+        r##"<text class="no-data" x="{}" y="{}" text-anchor="middle" fill="#666">no finite data</text>"##,
+        px((ML + W - MR) / 2.0),
+        px((MT + H - MB) / 2.0)
+    );
 }
 
 fn xy_chart(fig: &Figure, mode: Mode) -> String {
     let mut o = String::new();
     open_svg(&mut o, fig);
     // domains from finite values (CI bounds included)
-    let (mut xlo, mut xhi, mut ylo, mut yhi) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    let (mut xlo, mut xhi, mut ylo, mut yhi) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
     for s in &fig.series {
         for (x, m, c) in finite_points(s) {
             if !m.is_finite() {
@@ -287,16 +421,44 @@ fn xy_chart(fig: &Figure, mode: Mode) -> String {
         ylo = ylo.min(0.0);
         yhi = yhi.max(1.0);
     }
-    let (xd0, xd1) = if any { nice_domain(xlo, xhi, 6) } else { (0.0, 1.0) };
-    let (yd0, yd1) = if any { nice_domain(ylo, yhi, 6) } else { (0.0, 1.0) };
+    let (xd0, xd1) = if any {
+        nice_domain(xlo, xhi, 6)
+    } else {
+        (0.0, 1.0)
+    };
+    let (yd0, yd1) = if any {
+        nice_domain(ylo, yhi, 6)
+    } else {
+        (0.0, 1.0)
+    };
     let xs = Scale::new(xd0, xd1, ML, W - MR);
     let ys = Scale::new(yd0, yd1, H - MB, MT);
-    axes(&mut o, &xs, &ys, &ticks(xd0, xd1, 6), &ticks(yd0, yd1, 6), &fig.x_label, &fig.y_label);
+    axes(
+        &mut o,
+        &xs,
+        &ys,
+        &ticks(xd0, xd1, 6),
+        &ticks(yd0, yd1, 6),
+        &fig.x_label,
+        &fig.y_label,
+    );
     if !any {
         no_data(&mut o);
     }
-    let _ = write!(o, r#"<defs><clipPath id="clip-{id}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>"#, px(ML), px(MT - 4.0), px(W - MR - ML), px(H - MB - MT + 8.0), id = slug(&fig.id));
-    let _ = write!(o, r#"<g class="data" clip-path="url(#clip-{})">"#, slug(&fig.id));
+    let _ = write!(
+        o,
+        r#"<defs><clipPath id="clip-{id}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>"#,
+        px(ML),
+        px(MT - 4.0),
+        px(W - MR - ML),
+        px(H - MB - MT + 8.0),
+        id = slug(&fig.id)
+    );
+    let _ = write!(
+        o,
+        r#"<g class="data" clip-path="url(#clip-{})">"#,
+        slug(&fig.id)
+    );
     for (i, s) in fig.series.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         let dash = DASHES[(i / PALETTE.len()) % DASHES.len()];
@@ -319,13 +481,18 @@ fn xy_chart(fig: &Figure, mode: Mode) -> String {
                     let mut band: Vec<(f64, f64, f64)> = Vec::new();
                     let flush = |band: &mut Vec<(f64, f64, f64)>, o: &mut String| {
                         if band.len() >= 2 {
-                            let up: Vec<(f64, f64)> = band.iter().map(|(x, m, c)| (*x, m + c)).collect();
-                            let lo: Vec<(f64, f64)> = band.iter().rev().map(|(x, m, c)| (*x, m - c)).collect();
+                            let up: Vec<(f64, f64)> =
+                                band.iter().map(|(x, m, c)| (*x, m + c)).collect();
+                            let lo: Vec<(f64, f64)> =
+                                band.iter().rev().map(|(x, m, c)| (*x, m - c)).collect();
                             let mut d = String::new();
                             push_path(&mut d, &xs, &ys, &up, step, false);
                             push_path(&mut d, &xs, &ys, &lo, step, true);
                             d.push('Z');
-                            let _ = write!(o, r#"<path class="band" d="{d}" fill="{color}" fill-opacity="0.18" stroke="none"/>"#);
+                            let _ = write!(
+                                o,
+                                r#"<path class="band" d="{d}" fill="{color}" fill-opacity="0.18" stroke="none"/>"#
+                            );
                         }
                         band.clear();
                     };
@@ -341,8 +508,15 @@ fn xy_chart(fig: &Figure, mode: Mode) -> String {
                         let line: Vec<(f64, f64)> = run.iter().map(|(x, m, _)| (*x, *m)).collect();
                         let mut d = String::new();
                         push_path(&mut d, &xs, &ys, &line, step, false);
-                        let dash_attr = if dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{dash}""#) };
-                        let _ = write!(o, r#"<path class="line" d="{d}" fill="none" stroke="{color}" stroke-width="2"{dash_attr}/>"#);
+                        let dash_attr = if dash.is_empty() {
+                            String::new()
+                        } else {
+                            format!(r#" stroke-dasharray="{dash}""#)
+                        };
+                        let _ = write!(
+                            o,
+                            r#"<path class="line" d="{d}" fill="none" stroke="{color}" stroke-width="2"{dash_attr}/>"#
+                        );
                     }
                     if mode == Mode::Line || run.len() == 1 {
                         for (x, m, c) in run {
@@ -363,7 +537,14 @@ fn xy_chart(fig: &Figure, mode: Mode) -> String {
                 for (x, m, c) in runs.iter().flatten() {
                     let (cx, cy) = (xs.map(*x), ys.map(*m));
                     if has_band(*c) {
-                        let _ = write!(o, r#"<line class="errbar" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="1.5"/>"#, px(cx), px(ys.map(m - c)), px(cx), px(ys.map(m + c)));
+                        let _ = write!(
+                            o,
+                            r#"<line class="errbar" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="1.5"/>"#,
+                            px(cx),
+                            px(ys.map(m - c)),
+                            px(cx),
+                            px(ys.map(m + c))
+                        );
                     }
                     let _ = write!(
                         o,
@@ -374,7 +555,13 @@ fn xy_chart(fig: &Figure, mode: Mode) -> String {
                         fmt_val(*x),
                         esc(&fmt_pm(*m, *c))
                     );
-                    let _ = write!(o, r##"<text class="point-label" x="{}" y="{}" font-size="11" fill="#222">{}</text>"##, px(cx + 7.0), px(cy - 7.0), esc(&s.name));
+                    let _ = write!(
+                        o,
+                        r##"<text class="point-label" x="{}" y="{}" font-size="11" fill="#222">{}</text>"##,
+                        px(cx + 7.0),
+                        px(cy - 7.0),
+                        esc(&s.name)
+                    );
                 }
             }
         }
@@ -387,7 +574,11 @@ fn xy_chart(fig: &Figure, mode: Mode) -> String {
 }
 
 fn fmt_pm(m: f64, c: f64) -> String {
-    if has_band(c) { format!("{} ± {}", fmt_val(m), fmt_val(c)) } else { fmt_val(m) }
+    if has_band(c) {
+        format!("{} ± {}", fmt_val(m), fmt_val(c))
+    } else {
+        fmt_val(m)
+    }
 }
 
 fn push_path(d: &mut String, xs: &Scale, ys: &Scale, pts: &[(f64, f64)], step: bool, cont: bool) {
@@ -418,38 +609,105 @@ fn legend(o: &mut String, series: &[Series], mode: Mode) {
     for (i, s) in series.iter().enumerate() {
         let y = MT + 8.0 + i as f64 * 18.0;
         if y > H - 10.0 {
-            let _ = write!(o, r##"<text x="{}" y="{}" fill="#666">… {} more</text>"##, px(x), px(y), series.len() - i);
+            let _ = write!(
+                o,
+                r##"<text x="{}" y="{}" fill="#666">… {} more</text>"##,
+                px(x),
+                px(y),
+                series.len() - i
+            );
             break;
         }
         let color = PALETTE[i % PALETTE.len()];
         let dash = DASHES[(i / PALETTE.len()) % DASHES.len()];
         if mode == Mode::Scatter {
-            let _ = write!(o, r#"<circle cx="{}" cy="{}" r="5" fill="{color}"/>"#, px(x + 10.0), px(y));
+            let _ = write!(
+                o,
+                r#"<circle cx="{}" cy="{}" r="5" fill="{color}"/>"#,
+                px(x + 10.0),
+                px(y)
+            );
         } else {
-            let dash_attr = if dash.is_empty() { String::new() } else { format!(r#" stroke-dasharray="{dash}""#) };
-            let _ = write!(o, r#"<rect x="{}" y="{}" width="22" height="10" fill="{color}" fill-opacity="0.18"/>"#, px(x), px(y - 5.0));
-            let _ = write!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="2"{dash_attr}/>"#, px(x), px(y), px(x + 22.0), px(y));
+            let dash_attr = if dash.is_empty() {
+                String::new()
+            } else {
+                format!(r#" stroke-dasharray="{dash}""#)
+            };
+            let _ = write!(
+                o,
+                r#"<rect x="{}" y="{}" width="22" height="10" fill="{color}" fill-opacity="0.18"/>"#,
+                px(x),
+                px(y - 5.0)
+            );
+            let _ = write!(
+                o,
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="2"{dash_attr}/>"#,
+                px(x),
+                px(y),
+                px(x + 22.0),
+                px(y)
+            );
         }
         // long names are shortened (the full name is in the tooltip)
-        let short: String = if s.name.chars().count() > 18 { s.name.chars().take(17).collect::<String>() + "…" } else { s.name.clone() };
-        let _ = write!(o, r##"<text x="{}" y="{}" dominant-baseline="middle" fill="#222"><title>{}</title>{}</text>"##, px(x + 28.0), px(y), esc(&s.name), esc(&short));
+        let short: String = if s.name.chars().count() > 18 {
+            s.name.chars().take(17).collect::<String>() + "…"
+        } else {
+            s.name.clone()
+        };
+        let _ = write!(
+            o,
+            r##"<text x="{}" y="{}" dominant-baseline="middle" fill="#222"><title>{}</title>{}</text>"##,
+            px(x + 28.0),
+            px(y),
+            esc(&s.name),
+            esc(&short)
+        );
     }
     if mode != Mode::Scatter && !series.is_empty() {
         let y = MT + 8.0 + series.len().min(18) as f64 * 18.0 + 4.0;
         if y < H - 10.0 {
-            let _ = write!(o, r##"<text x="{}" y="{}" font-size="10" fill="#666">bands: 95 % CI</text>"##, px(x), px(y));
+            let _ = write!(
+                o,
+                r##"<text x="{}" y="{}" font-size="10" fill="#666">bands: 95 % CI</text>"##,
+                px(x),
+                px(y)
+            );
         }
     }
     o.push_str("</g>");
 }
 
 /// Viridis, 9 anchors.
-const VIRIDIS: [(u8, u8, u8); 9] = [(68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141), (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)];
+const VIRIDIS: [(u8, u8, u8); 9] = [
+    (68, 1, 84),
+    (71, 44, 122),
+    (59, 81, 139),
+    (44, 113, 142),
+    (33, 144, 141),
+    (39, 173, 129),
+    (92, 200, 99),
+    (170, 220, 50),
+    (253, 231, 37),
+];
 /// Blue – white – orange/brown diverging (PuOr-like, colour-blind safe), 9 anchors, low → high.
-const DIVERGING: [(u8, u8, u8); 9] = [(45, 0, 75), (84, 39, 136), (128, 115, 172), (178, 171, 210), (247, 247, 247), (253, 184, 99), (224, 130, 20), (179, 88, 6), (127, 59, 8)];
+const DIVERGING: [(u8, u8, u8); 9] = [
+    (45, 0, 75),
+    (84, 39, 136),
+    (128, 115, 172),
+    (178, 171, 210),
+    (247, 247, 247),
+    (253, 184, 99),
+    (224, 130, 20),
+    (179, 88, 6),
+    (127, 59, 8),
+];
 
 fn interp(anchors: &[(u8, u8, u8)], t: f64) -> (u8, u8, u8) {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.5 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
     let f = t * (anchors.len() - 1) as f64;
     let i = (f.floor() as usize).min(anchors.len() - 2);
     let u = f - i as f64;
@@ -478,14 +736,26 @@ impl ColourScale {
             hi = hi.max(v);
         }
         if !lo.is_finite() {
-            return Self { lo: 0.0, hi: 1.0, diverging: false };
+            return Self {
+                lo: 0.0,
+                hi: 1.0,
+                diverging: false,
+            };
         }
         if lo < 0.0 && hi > 0.0 {
             let m = lo.abs().max(hi.abs());
-            return Self { lo: -m, hi: m, diverging: true };
+            return Self {
+                lo: -m,
+                hi: m,
+                diverging: true,
+            };
         }
         let (lo, hi) = widen(lo, hi);
-        Self { lo, hi, diverging: false }
+        Self {
+            lo,
+            hi,
+            diverging: false,
+        }
     }
 
     fn t(&self, v: f64) -> f64 {
@@ -497,7 +767,10 @@ impl ColourScale {
         if !v.is_finite() {
             return "#d9d9d9".into();
         }
-        let (r, g, b) = interp(if self.diverging { &DIVERGING } else { &VIRIDIS }, self.t(v));
+        let (r, g, b) = interp(
+            if self.diverging { &DIVERGING } else { &VIRIDIS },
+            self.t(v),
+        );
         format!("#{r:02x}{g:02x}{b:02x}")
     }
 
@@ -505,7 +778,10 @@ impl ColourScale {
         if !v.is_finite() {
             return "#333";
         }
-        let (r, g, b) = interp(if self.diverging { &DIVERGING } else { &VIRIDIS }, self.t(v));
+        let (r, g, b) = interp(
+            if self.diverging { &DIVERGING } else { &VIRIDIS },
+            self.t(v),
+        );
         let lum = 0.2126 * r as f64 + 0.7152 * g as f64 + 0.0722 * b as f64;
         if lum > 140.0 { "#111" } else { "#fff" }
     }
@@ -514,30 +790,60 @@ impl ColourScale {
 fn heatmap_chart(fig: &Figure) -> String {
     let mut o = String::new();
     open_svg(&mut o, fig);
-    let empty = Heatmap { x: vec![], y: vec![], z: vec![], z_label: String::new() };
+    let empty = Heatmap {
+        x: vec![],
+        y: vec![],
+        z: vec![],
+        z_label: String::new(),
+    };
     let hm = fig.heatmap.as_ref().unwrap_or(&empty);
     let (nx, ny) = (hm.x.len(), hm.y.len());
     let (x0, x1, y0, y1) = (ML, W - MR, H - MB, MT);
     let id = slug(&fig.id);
     if nx == 0 || ny == 0 {
-        axes(&mut o, &Scale::new(0.0, 1.0, x0, x1), &Scale::new(0.0, 1.0, y0, y1), &[], &[], &fig.x_label, &fig.y_label);
+        axes(
+            &mut o,
+            &Scale::new(0.0, 1.0, x0, x1),
+            &Scale::new(0.0, 1.0, y0, y1),
+            &[],
+            &[],
+            &fig.x_label,
+            &fig.y_label,
+        );
         no_data(&mut o);
         o.push_str("</svg>");
         return o;
     }
     let cw = (x1 - x0) / nx as f64;
     let ch = (y0 - y1) / ny as f64;
-    let z = |j: usize, i: usize| hm.z.get(j).and_then(|r| r.get(i)).copied().unwrap_or(f64::NAN);
-    let cs = ColourScale::for_values((0..ny).flat_map(|j| (0..nx).map(move |i| (j, i))).map(|(j, i)| z(j, i)));
+    let z = |j: usize, i: usize| {
+        hm.z.get(j)
+            .and_then(|r| r.get(i))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let cs = ColourScale::for_values(
+        (0..ny)
+            .flat_map(|j| (0..nx).map(move |i| (j, i)))
+            .map(|(j, i)| z(j, i)),
+    );
     let _ = write!(
         o,
         r##"<defs><pattern id="nan-{id}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#e6e6e6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#aaa" stroke-width="2"/></pattern>"##
     );
-    let _ = write!(o, r#"<linearGradient id="grad-{id}" x1="0" y1="1" x2="0" y2="0">"#);
+    let _ = write!(
+        o,
+        r#"<linearGradient id="grad-{id}" x1="0" y1="1" x2="0" y2="0">"#
+    );
     for k in 0..=16 {
         let t = k as f64 / 16.0;
         let v = cs.lo + t * (cs.hi - cs.lo);
-        let _ = write!(o, r#"<stop offset="{}" stop-color="{}"/>"#, px(t), cs.colour(v));
+        let _ = write!(
+            o,
+            r#"<stop offset="{}" stop-color="{}"/>"#,
+            px(t),
+            cs.colour(v)
+        );
     }
     o.push_str("</linearGradient></defs>");
     let show_values = nx * ny <= 80 && cw >= 34.0 && ch >= 16.0;
@@ -546,7 +852,11 @@ fn heatmap_chart(fig: &Figure) -> String {
         for i in 0..nx {
             let v = z(j, i);
             let (rx, ry) = (x0 + i as f64 * cw, y0 - (j + 1) as f64 * ch);
-            let fill = if v.is_finite() { cs.colour(v) } else { format!("url(#nan-{id})") };
+            let fill = if v.is_finite() {
+                cs.colour(v)
+            } else {
+                format!("url(#nan-{id})")
+            };
             let cls = if v.is_finite() { "cell" } else { "cell nan" };
             let _ = write!(
                 o,
@@ -577,36 +887,119 @@ fn heatmap_chart(fig: &Figure) -> String {
     o.push_str("</g>");
     // axes: categorical ticks at cell centres (thinned to ≤ 12 labels)
     o.push_str(r##"<g class="axes" stroke="#333" stroke-width="1" fill="#333">"##);
-    let _ = write!(o, r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x0), px(y0), px(x1), px(y0));
-    let _ = write!(o, r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x0), px(y0), px(x0), px(y1));
+    let _ = write!(
+        o,
+        r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x1),
+        px(y0)
+    );
+    let _ = write!(
+        o,
+        r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x0),
+        px(y1)
+    );
     let every = |n: usize| n.div_ceil(12).max(1);
     for i in (0..nx).step_by(every(nx)) {
         let x = x0 + (i as f64 + 0.5) * cw;
-        let _ = write!(o, r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x), px(y0), px(x), px(y0 + 5.0));
-        let _ = write!(o, r#"<text class="tick-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#, px(x), px(y0 + 18.0), esc(&fmt_val(hm.x[i])));
+        let _ = write!(
+            o,
+            r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            px(x),
+            px(y0),
+            px(x),
+            px(y0 + 5.0)
+        );
+        let _ = write!(
+            o,
+            r#"<text class="tick-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#,
+            px(x),
+            px(y0 + 18.0),
+            esc(&fmt_val(hm.x[i]))
+        );
     }
     for j in (0..ny).step_by(every(ny)) {
         let y = y0 - (j as f64 + 0.5) * ch;
-        let _ = write!(o, r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, px(x0 - 5.0), px(y), px(x0), px(y));
-        let _ = write!(o, r#"<text class="tick-label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle" stroke="none">{}</text>"#, px(x0 - 8.0), px(y), esc(&fmt_val(hm.y[j])));
+        let _ = write!(
+            o,
+            r#"<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+            px(x0 - 5.0),
+            px(y),
+            px(x0),
+            px(y)
+        );
+        let _ = write!(
+            o,
+            r#"<text class="tick-label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle" stroke="none">{}</text>"#,
+            px(x0 - 8.0),
+            px(y),
+            esc(&fmt_val(hm.y[j]))
+        );
     }
-    let _ = write!(o, r#"<text class="axis-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#, px((x0 + x1) / 2.0), px(H - 14.0), esc(&fig.x_label));
-    let _ = write!(o, r#"<text class="axis-label" transform="translate(18 {}) rotate(-90)" text-anchor="middle" stroke="none">{}</text>"#, px((y0 + y1) / 2.0), esc(&fig.y_label));
+    let _ = write!(
+        o,
+        r#"<text class="axis-label" x="{}" y="{}" text-anchor="middle" stroke="none">{}</text>"#,
+        px((x0 + x1) / 2.0),
+        px(H - 14.0),
+        esc(&fig.x_label)
+    );
+    let _ = write!(
+        o,
+        r#"<text class="axis-label" transform="translate(18 {}) rotate(-90)" text-anchor="middle" stroke="none">{}</text>"#,
+        px((y0 + y1) / 2.0),
+        esc(&fig.y_label)
+    );
     o.push_str("</g>");
     // colour legend
     let (lx, lw) = (W - MR + 24.0, 16.0);
-    let _ = write!(o, r##"<g class="colour-legend"><rect class="colour-bar" x="{}" y="{}" width="{lw}" height="{}" fill="url(#grad-{id})" stroke="#333" stroke-width="0.5"/>"##, px(lx), px(y1), px(y0 - y1));
+    let _ = write!(
+        o,
+        r##"<g class="colour-legend"><rect class="colour-bar" x="{}" y="{}" width="{lw}" height="{}" fill="url(#grad-{id})" stroke="#333" stroke-width="0.5"/>"##,
+        px(lx),
+        px(y1),
+        px(y0 - y1)
+    );
     let lt = ticks(cs.lo, cs.hi, 5);
     let lstep = if lt.len() > 1 { lt[1] - lt[0] } else { 1.0 };
     let ls = Scale::new(cs.lo, cs.hi, y0, y1);
     for t in lt {
         let y = ls.map(t);
-        let _ = write!(o, r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#333"/>"##, px(lx + lw), px(y), px(lx + lw + 4.0), px(y));
-        let _ = write!(o, r##"<text x="{}" y="{}" dominant-baseline="middle" font-size="11" fill="#333">{}</text>"##, px(lx + lw + 7.0), px(y), esc(&fmt_tick(t, lstep)));
+        let _ = write!(
+            o,
+            r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#333"/>"##,
+            px(lx + lw),
+            px(y),
+            px(lx + lw + 4.0),
+            px(y)
+        );
+        let _ = write!(
+            o,
+            r##"<text x="{}" y="{}" dominant-baseline="middle" font-size="11" fill="#333">{}</text>"##,
+            px(lx + lw + 7.0),
+            px(y),
+            esc(&fmt_tick(t, lstep))
+        );
     }
-    let _ = write!(o, r##"<text transform="translate({} {}) rotate(-90)" text-anchor="middle" fill="#333">{}</text>"##, px(W - 18.0), px((y0 + y1) / 2.0), esc(&hm.z_label));
+    let _ = write!(
+        o,
+        r##"<text transform="translate({} {}) rotate(-90)" text-anchor="middle" fill="#333">{}</text>"##,
+        px(W - 18.0),
+        px((y0 + y1) / 2.0),
+        esc(&hm.z_label)
+    );
     if (0..ny).any(|j| (0..nx).any(|i| !z(j, i).is_finite())) {
-        let _ = write!(o, r##"<rect x="{}" y="{}" width="12" height="12" fill="url(#nan-{id})"/><text x="{}" y="{}" font-size="10" fill="#444">no data</text>"##, px(lx), px(y0 + 8.0), px(lx + 16.0), px(y0 + 18.0));
+        let _ = write!(
+            o,
+            r##"<rect x="{}" y="{}" width="12" height="12" fill="url(#nan-{id})"/><text x="{}" y="{}" font-size="10" fill="#444">no data</text>"##,
+            px(lx),
+            px(y0 + 8.0),
+            px(lx + 16.0),
+            px(y0 + 18.0)
+        );
     }
     o.push_str("</g></svg>");
     o
@@ -618,11 +1011,25 @@ mod tests {
     use pocolab_sim::Summary;
 
     fn s(mean: f64, ci95: f64) -> Summary {
-        Summary { n: 10, mean, sd: 0.0, ci95 }
+        Summary {
+            n: 10,
+            mean,
+            sd: 0.0,
+            ci95,
+        }
     }
 
     fn fig(kind: FigureKind, series: Vec<Series>, heatmap: Option<Heatmap>) -> Figure {
-        Figure { id: "t<1>".into(), title: "A & B <script>".into(), kind, x_label: "x \"q\"".into(), y_label: "y'".into(), series, heatmap, caption: String::new() }
+        Figure {
+            id: "t<1>".into(),
+            title: "A & B <script>".into(),
+            kind,
+            x_label: "x \"q\"".into(),
+            y_label: "y'".into(),
+            series,
+            heatmap,
+            caption: String::new(),
+        }
     }
 
     #[test]
@@ -652,18 +1059,52 @@ mod tests {
 
     #[test]
     fn escapes_text() {
-        assert_eq!(esc(r#"<a href="x">&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            esc(r#"<a href="x">&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
         assert_eq!(esc("a\u{1}b"), "a\u{FFFD}b");
-        let svg = render(&fig(FigureKind::Line, vec![Series { name: "M1 <&>".into(), points: vec![(0.0, s(1.0, 0.1)), (1.0, s(2.0, 0.1))] }], None));
+        let svg = render(&fig(
+            FigureKind::Line,
+            vec![Series {
+                name: "M1 <&>".into(),
+                points: vec![(0.0, s(1.0, 0.1)), (1.0, s(2.0, 0.1))],
+            }],
+            None,
+        ));
         assert!(!svg.contains("<script>") && svg.contains("A &amp; B &lt;script&gt;"));
-        assert!(svg.contains("M1 &lt;&amp;&gt;") && svg.contains("x &quot;q&quot;") && svg.contains("y&#39;"));
+        assert!(
+            svg.contains("M1 &lt;&amp;&gt;")
+                && svg.contains("x &quot;q&quot;")
+                && svg.contains("y&#39;")
+        );
         assert!(svg.contains(r#"id="svg-t_1_""#), "ids are slugged");
     }
 
     #[test]
     fn line_with_bands_and_nan_gaps() {
-        let pts = vec![(0.0, s(0.1, 0.02)), (0.1, s(0.2, 0.03)), (0.2, s(f64::NAN, f64::NAN)), (0.3, s(0.5, 0.05)), (0.4, s(0.6, 0.0)), (f64::NAN, s(9.0, 1.0))];
-        let svg = render(&fig(FigureKind::Line, vec![Series { name: "a".into(), points: pts }, Series { name: "b".into(), points: vec![] }], None));
+        let pts = vec![
+            (0.0, s(0.1, 0.02)),
+            (0.1, s(0.2, 0.03)),
+            (0.2, s(f64::NAN, f64::NAN)),
+            (0.3, s(0.5, 0.05)),
+            (0.4, s(0.6, 0.0)),
+            (f64::NAN, s(9.0, 1.0)),
+        ];
+        let svg = render(&fig(
+            FigureKind::Line,
+            vec![
+                Series {
+                    name: "a".into(),
+                    points: pts,
+                },
+                Series {
+                    name: "b".into(),
+                    points: vec![],
+                },
+            ],
+            None,
+        ));
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
         // two runs → two line paths; one band (the second run has only one point with a CI)
         assert_eq!(svg.matches(r#"class="line""#).count(), 2);
@@ -674,7 +1115,14 @@ mod tests {
 
     #[test]
     fn all_nan_figure_draws_axes_and_says_so() {
-        let svg = render(&fig(FigureKind::Cdf, vec![Series { name: "a".into(), points: vec![(1.0, s(f64::NAN, f64::NAN))] }], None));
+        let svg = render(&fig(
+            FigureKind::Cdf,
+            vec![Series {
+                name: "a".into(),
+                points: vec![(1.0, s(f64::NAN, f64::NAN))],
+            }],
+            None,
+        ));
         assert!(svg.contains("no finite data") && !svg.contains("NaN"));
         let hm = render(&fig(FigureKind::Heatmap, vec![], None));
         assert!(hm.contains("no finite data"));
@@ -683,31 +1131,71 @@ mod tests {
     #[test]
     fn cdf_steps() {
         let pts = vec![(1.0, s(0.25, 0.0)), (2.0, s(0.5, 0.0)), (4.0, s(1.0, 0.0))];
-        let svg = render(&fig(FigureKind::Cdf, vec![Series { name: "a".into(), points: pts }], None));
-        let d = svg.split(r#"class="line" d=""#).nth(1).unwrap().split('"').next().unwrap();
+        let svg = render(&fig(
+            FigureKind::Cdf,
+            vec![Series {
+                name: "a".into(),
+                points: pts,
+            }],
+            None,
+        ));
+        let d = svg
+            .split(r#"class="line" d=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         // 3 points → M + (horizontal + vertical) × 2 = 5 vertices
         assert_eq!(d.matches('L').count(), 4, "{d}");
     }
 
     #[test]
     fn scatter_labels_and_error_bars() {
-        let svg = render(&fig(FigureKind::Scatter, vec![Series { name: "M2".into(), points: vec![(3.0, s(0.1, 0.02))] }, Series { name: "M3".into(), points: vec![(1.0, s(0.3, f64::NAN))] }], None));
+        let svg = render(&fig(
+            FigureKind::Scatter,
+            vec![
+                Series {
+                    name: "M2".into(),
+                    points: vec![(3.0, s(0.1, 0.02))],
+                },
+                Series {
+                    name: "M3".into(),
+                    points: vec![(1.0, s(0.3, f64::NAN))],
+                },
+            ],
+            None,
+        ));
         assert_eq!(svg.matches(r#"class="point-label""#).count(), 2);
         assert_eq!(svg.matches(r#"class="errbar""#).count(), 1);
     }
 
     #[test]
     fn heatmap_cells_colour_scale_and_nan() {
-        let h = Heatmap { x: vec![0.1, 0.2, 0.3], y: vec![1.0, 2.0], z: vec![vec![-1.0, 0.0, 2.0], vec![f64::NAN, 1.0]], z_label: "profit".into() };
+        let h = Heatmap {
+            x: vec![0.1, 0.2, 0.3],
+            y: vec![1.0, 2.0],
+            z: vec![vec![-1.0, 0.0, 2.0], vec![f64::NAN, 1.0]],
+            z_label: "profit".into(),
+        };
         let svg = render(&fig(FigureKind::Heatmap, vec![], Some(h)));
         assert_eq!(svg.matches(r#"class="cell""#).count(), 4);
-        assert_eq!(svg.matches(r#"class="cell nan""#).count(), 2, "NaN and the missing z[1][2]");
-        assert!(svg.contains("colour-bar") && svg.contains("linearGradient") && svg.contains("no data"));
+        assert_eq!(
+            svg.matches(r#"class="cell nan""#).count(),
+            2,
+            "NaN and the missing z[1][2]"
+        );
+        assert!(
+            svg.contains("colour-bar") && svg.contains("linearGradient") && svg.contains("no data")
+        );
         let cs = ColourScale::for_values([-1.0, 2.0].into_iter());
         assert!(cs.diverging && cs.lo == -2.0 && cs.hi == 2.0);
         assert_eq!(cs.colour(0.0), "#f7f7f7");
         let v = ColourScale::for_values([1.0, 1.0].into_iter());
         assert!(!v.diverging && v.lo < v.hi);
-        assert_eq!(ColourScale::for_values([0.0, 1.0].into_iter()).colour(0.0), "#440154");
+        assert_eq!(
+            ColourScale::for_values([0.0, 1.0].into_iter()).colour(0.0),
+            "#440154"
+        );
     }
 }

@@ -15,71 +15,150 @@ fn writes_every_file_for_the_sample() {
     let ev = sample_evaluation();
     let dir = tmp("sample");
     let w = write_report(&ev, &dir, &ReportOptions::default()).unwrap();
-    for f in ["report.html", "summary.md", "matrix.csv", "matrix.parquet", "evaluation.json"] {
+    for f in [
+        "report.html",
+        "summary.md",
+        "matrix.csv",
+        "matrix.parquet",
+        "evaluation.json",
+    ] {
         assert!(w.files.contains(&PathBuf::from(f)), "{f} listed");
-        assert!(std::fs::metadata(dir.join(f)).unwrap().len() > 100, "{f} written");
+        assert!(
+            std::fs::metadata(dir.join(f)).unwrap().len() > 100,
+            "{f} written"
+        );
     }
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     // self-contained: no script, no external resource
     let bare = html.replace(r#"xmlns="http://www.w3.org/2000/svg""#, "");
-    assert!(!bare.contains("<script") && !bare.contains("src=") && !bare.contains("http://") && !bare.contains("https://") && !bare.contains("@import") && !bare.contains("url(http"));
+    assert!(
+        !bare.contains("<script")
+            && !bare.contains("src=")
+            && !bare.contains("http://")
+            && !bare.contains("https://")
+            && !bare.contains("@import")
+            && !bare.contains("url(http")
+    );
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
-    for id in ["summary", "matrix", "threats", "mechanisms", "repro", "sample-banner"] {
+    for id in [
+        "summary",
+        "matrix",
+        "threats",
+        "mechanisms",
+        "repro",
+        "sample-banner",
+    ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "section {id}");
     }
     for e in &ev.experiments {
-        assert!(html.contains(&format!("id=\"exp-{}\"", e.id)), "experiment {}", e.id);
+        assert!(
+            html.contains(&format!("id=\"exp-{}\"", e.id)),
+            "experiment {}",
+            e.id
+        );
     }
     let mut nfig = 0;
     for f in figures(&ev) {
         nfig += 1;
         let slug = pocolab_report::svg::slug(&f.id);
-        assert!(html.contains(&format!("id=\"svg-{slug}\"")), "svg of {}", f.id);
+        assert!(
+            html.contains(&format!("id=\"svg-{slug}\"")),
+            "svg of {}",
+            f.id
+        );
         assert!(dir.join("figures").join(format!("{slug}.csv")).exists());
     }
     assert_eq!(nfig, 4);
     assert_eq!(html.matches("<svg").count(), nfig);
     // every figure kind drew its elements
-    for cls in ["class=\"line\"", "class=\"band\"", "class=\"point\"", "class=\"point-label\"", "class=\"cell\"", "class=\"cell nan\"", "class=\"colour-bar\""] {
+    for cls in [
+        "class=\"line\"",
+        "class=\"band\"",
+        "class=\"point\"",
+        "class=\"point-label\"",
+        "class=\"cell\"",
+        "class=\"cell nan\"",
+        "class=\"colour-bar\"",
+    ] {
         assert!(html.contains(cls), "{cls}");
     }
-    assert!(!html.contains("NaN") && !html.contains("inf\""), "no NaN leaks into the page");
+    assert!(
+        !html.contains("NaN") && !html.contains("inf\""),
+        "no NaN leaks into the page"
+    );
     // every figure caption names the config hash and seeds
     assert_eq!(html.matches("<figcaption>").count(), nfig);
     for cap in html.split("<figcaption>").skip(1) {
         let cap = cap.split("</figcaption>").next().unwrap();
-        assert!(cap.contains(&ev.config_hash) && cap.contains("seed 2026"), "{cap}");
+        assert!(
+            cap.contains(&ev.config_hash) && cap.contains("seed 2026"),
+            "{cap}"
+        );
     }
     // text with markup is escaped: "profit < 0 & damage", "<no API>"
     assert!(html.contains("profit &lt; 0 &amp; damage") && html.contains("&lt;no API&gt;"));
     assert!(html.contains("✔") && html.contains("◐") && html.contains("✘"));
-    assert!(html.contains("v-unprofitable_mitigated") && html.contains("v-mitigated") && html.contains("v-not_mitigated"));
+    assert!(
+        html.contains("v-unprofitable_mitigated")
+            && html.contains("v-mitigated")
+            && html.contains("v-not_mitigated")
+    );
     assert!(html.contains("not simulated:</b> needs a block gas limit"));
-    assert!(html.contains("pocolab evaluate --seed 2026 --replicates 20 --sample --out out/report"));
+    assert!(
+        html.contains("pocolab evaluate --seed 2026 --replicates 20 --sample --out out/report")
+    );
     // matrix.csv: one row per cell, flattened summaries
     let mut rd = csv::Reader::from_path(dir.join("matrix.csv")).unwrap();
     let head = rd.headers().unwrap().clone();
-    for c in ["threat", "mechanism", "damage_mean", "damage_ci95", "attacker_profit_nrlc_mean", "attacker_profit_nrlc_ci95", "honest_cost_nrlc_mean", "capital_time_nrlc_s_sd", "no_attack_n", "verdict", "config_hash"] {
+    for c in [
+        "threat",
+        "mechanism",
+        "damage_mean",
+        "damage_ci95",
+        "attacker_profit_nrlc_mean",
+        "attacker_profit_nrlc_ci95",
+        "honest_cost_nrlc_mean",
+        "capital_time_nrlc_s_sd",
+        "no_attack_n",
+        "verdict",
+        "config_hash",
+    ] {
         assert!(head.iter().any(|h| h == c), "column {c}");
     }
     assert_eq!(rd.records().count(), ev.matrix.len());
     // matrix.parquet: same rows
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    let r = SerializedFileReader::new(std::fs::File::open(dir.join("matrix.parquet")).unwrap()).unwrap();
-    assert_eq!(r.metadata().file_metadata().num_rows() as usize, ev.matrix.len());
-    assert_eq!(r.metadata().file_metadata().schema_descr().num_columns(), head.len());
+    let r = SerializedFileReader::new(std::fs::File::open(dir.join("matrix.parquet")).unwrap())
+        .unwrap();
+    assert_eq!(
+        r.metadata().file_metadata().num_rows() as usize,
+        ev.matrix.len()
+    );
+    assert_eq!(
+        r.metadata().file_metadata().schema_descr().num_columns(),
+        head.len()
+    );
     // evaluation.json: the whole evaluation
-    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("evaluation.json")).unwrap()).unwrap();
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("evaluation.json")).unwrap())
+            .unwrap();
     assert_eq!(j["matrix"].as_array().unwrap().len(), ev.matrix.len());
     assert_eq!(j["config_hash"], ev.config_hash.as_str());
     // summary.md
     let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
-    assert!(md.contains("## Summary verdicts") && md.contains("## Threat × mechanism matrix") && md.contains(&ev.config_hash));
+    assert!(
+        md.contains("## Summary verdicts")
+            && md.contains("## Threat × mechanism matrix")
+            && md.contains(&ev.config_hash)
+    );
     assert!(md.contains("W1'") && md.contains("M1–M8") && md.contains("±"));
     // a heatmap figure CSV has one row per grid point
     let hm = figures(&ev).find(|f| f.heatmap.is_some()).unwrap();
     let h = hm.heatmap.as_ref().unwrap();
-    let n = csv::Reader::from_path(dir.join("figures").join(format!("{}.csv", hm.id))).unwrap().records().count();
+    let n = csv::Reader::from_path(dir.join("figures").join(format!("{}.csv", hm.id)))
+        .unwrap()
+        .records()
+        .count();
     assert_eq!(n, h.x.len() * h.y.len());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -95,7 +174,14 @@ fn hostile_text_is_escaped_everywhere() {
     ev.matrix[0].best_response = evil.into();
     ev.matrix[0].mechanism = evil.into();
     let dir = tmp("evil");
-    write_report(&ev, &dir, &ReportOptions { command: Some(evil.into()) }).unwrap();
+    write_report(
+        &ev,
+        &dir,
+        &ReportOptions {
+            command: Some(evil.into()),
+        },
+    )
+    .unwrap();
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(!html.contains("<script"), "raw markup leaked");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
@@ -112,7 +198,11 @@ fn same_evaluation_same_bytes() {
     write_report(&sample_evaluation(), &a, &ReportOptions::default()).unwrap();
     write_report(&sample_evaluation(), &b, &ReportOptions::default()).unwrap();
     for f in ["report.html", "summary.md", "matrix.csv", "evaluation.json"] {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
     }
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);

@@ -30,7 +30,14 @@ fn market(c: &mut Criterion) {
     g.sample_size(10);
     for (name, cfg) in [
         ("default_200_deals_volume_1", MarketConfig::default()),
-        ("20_deals_volume_100", MarketConfig { deals: 20, volume: 100, ..MarketConfig::default() }),
+        (
+            "20_deals_volume_100",
+            MarketConfig {
+                deals: 20,
+                volume: 100,
+                ..MarketConfig::default()
+            },
+        ),
     ] {
         let tasks = cfg.deals * cfg.volume;
         g.throughput(Throughput::Elements(tasks));

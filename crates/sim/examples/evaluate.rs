@@ -20,7 +20,10 @@ fn main() {
         o.replicates = r.parse().expect("replicates");
     }
     let t = Instant::now();
-    let e = evaluate(&o, &|s| eprintln!("[{:7.1}s] {s}", t.elapsed().as_secs_f64())).expect("evaluate");
+    let e = evaluate(&o, &|s| {
+        eprintln!("[{:7.1}s] {s}", t.elapsed().as_secs_f64())
+    })
+    .expect("evaluate");
     eprintln!("total {:.1}s", t.elapsed().as_secs_f64());
     for c in &e.matrix {
         println!(

@@ -9,22 +9,52 @@ use pocolab_sim::{Summary, run};
 
 fn main() {
     let mechs: Vec<(String, MechanismsConfig)> =
-        std::iter::once(("baseline".to_string(), MechanismsConfig::default())).chain((1..=8).map(|n| (format!("M{n}"), MechanismsConfig::default().with(n)))).collect();
+        std::iter::once(("baseline".to_string(), MechanismsConfig::default()))
+            .chain((1..=8).map(|n| (format!("M{n}"), MechanismsConfig::default().with(n))))
+            .collect();
     let only: Vec<String> = std::env::args().skip(1).collect();
     for th in catalogue() {
         if !only.is_empty() && !only.iter().any(|o| o == th.id) {
             continue;
         }
-        let Simulation::Run { cfg, metric, .. } = &th.sim else { continue };
+        let Simulation::Run { cfg, metric, .. } = &th.sim else {
+            continue;
+        };
         for (name, mc) in &mechs {
-            let c = pocolab_sim::MarketConfig { mechanisms: mc.clone(), ..cfg.clone() };
+            let c = pocolab_sim::MarketConfig {
+                mechanisms: mc.clone(),
+                ..cfg.clone()
+            };
             let runs: Result<Vec<_>, _> = (0..6).map(|r| run(&c, 2026, r)).collect();
             match runs {
                 Ok(runs) => {
-                    let profit = Summary::of(&runs.iter().map(|m| m.attacker_profit_per_task() / 1e9).collect::<Vec<_>>());
-                    let dmg = Summary::of(&runs.iter().map(|m| m.scalars().into_iter().find(|(n, _)| n == metric).map_or(f64::NAN, |x| x.1)).collect::<Vec<_>>());
-                    let fin = Summary::of(&runs.iter().map(|m| m.finalized_fraction()).collect::<Vec<_>>());
-                    println!("{:4} {:8} profit/task {:>10.3} ± {:<8.3} {metric} {:>12.4} finalized {:.3}", th.id, name, profit.mean, profit.ci95, dmg.mean, fin.mean);
+                    let profit = Summary::of(
+                        &runs
+                            .iter()
+                            .map(|m| m.attacker_profit_per_task() / 1e9)
+                            .collect::<Vec<_>>(),
+                    );
+                    let dmg = Summary::of(
+                        &runs
+                            .iter()
+                            .map(|m| {
+                                m.scalars()
+                                    .into_iter()
+                                    .find(|(n, _)| n == metric)
+                                    .map_or(f64::NAN, |x| x.1)
+                            })
+                            .collect::<Vec<_>>(),
+                    );
+                    let fin = Summary::of(
+                        &runs
+                            .iter()
+                            .map(|m| m.finalized_fraction())
+                            .collect::<Vec<_>>(),
+                    );
+                    println!(
+                        "{:4} {:8} profit/task {:>10.3} ± {:<8.3} {metric} {:>12.4} finalized {:.3}",
+                        th.id, name, profit.mean, profit.ci95, dmg.mean, fin.mean
+                    );
                 }
                 Err(e) => println!("{:4} {:8} ERROR {e}", th.id, name),
             }

@@ -25,16 +25,29 @@ fn mib(kib: u64) -> f64 {
 }
 
 fn main() {
-    let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.replace('_', "").parse().ok()).collect();
+    let args: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.replace('_', "").parse().ok())
+        .collect();
     let lite_tasks = args.first().copied().unwrap_or(100_000_000);
     let market_max = args.get(1).copied().unwrap_or(200_000);
-    println!("start: VmHWM {:.1} MiB, VmRSS {:.1} MiB", mib(status_kib("VmHWM:")), mib(status_kib("VmRSS:")));
+    println!(
+        "start: VmHWM {:.1} MiB, VmRSS {:.1} MiB",
+        mib(status_kib("VmHWM:")),
+        mib(status_kib("VmRSS:"))
+    );
 
     // PoCo-lite, one long run, checkpoints at 10^k tasks
     let p = LiteParams::default();
     let (pw, pf) = closed_form(&p);
-    println!("\nPoCo-lite N={} f={} e={} m={} (closed form: wrong {pw:.5}, failed {pf:.5})", p.workers, p.f, p.e, p.m);
-    println!("{:>14} {:>12} {:>12} {:>10} {:>10} {:>14}", "tasks", "VmHWM MiB", "VmRSS MiB", "wrong", "failed", "tasks/s");
+    println!(
+        "\nPoCo-lite N={} f={} e={} m={} (closed form: wrong {pw:.5}, failed {pf:.5})",
+        p.workers, p.f, p.e, p.m
+    );
+    println!(
+        "{:>14} {:>12} {:>12} {:>10} {:>10} {:>14}",
+        "tasks", "VmHWM MiB", "VmRSS MiB", "wrong", "failed", "tasks/s"
+    );
     let mut lite = Lite::new(p, 42, 0);
     let (mut done, mut next) = (0u64, 1_000u64);
     let t0 = Instant::now();
@@ -65,13 +78,22 @@ fn main() {
 
 fn market_series(volume: u64, max_tasks: u64) {
     println!("\nPoCo-exact market (default configuration, volume {volume}), one run per line");
-    println!("{:>10} {:>8} {:>12} {:>12} {:>12} {:>14}", "tasks", "deals", "VmHWM MiB", "VmRSS MiB", "finalized", "tasks/s");
-    let mut sizes: Vec<u64> = std::iter::successors(Some(1_000u64), |x| Some(x * 10)).take_while(|&x| x <= max_tasks).collect();
+    println!(
+        "{:>10} {:>8} {:>12} {:>12} {:>12} {:>14}",
+        "tasks", "deals", "VmHWM MiB", "VmRSS MiB", "finalized", "tasks/s"
+    );
+    let mut sizes: Vec<u64> = std::iter::successors(Some(1_000u64), |x| Some(x * 10))
+        .take_while(|&x| x <= max_tasks)
+        .collect();
     if sizes.last() != Some(&max_tasks) && max_tasks >= volume {
         sizes.push(max_tasks);
     }
     for tasks in sizes {
-        let cfg = MarketConfig { deals: tasks / volume, volume, ..MarketConfig::default() };
+        let cfg = MarketConfig {
+            deals: tasks / volume,
+            volume,
+            ..MarketConfig::default()
+        };
         let t0 = Instant::now();
         let m = pocolab_sim::run(&cfg, 42, 0).expect("valid configuration");
         let dt = t0.elapsed().as_secs_f64();

@@ -15,7 +15,9 @@ pub fn ln_choose(n: u64, k: u64) -> f64 {
         return f64::NEG_INFINITY;
     }
     let k = k.min(n - k);
-    (0..k).map(|i| ((n - i) as f64).ln() - ((i + 1) as f64).ln()).sum()
+    (0..k)
+        .map(|i| ((n - i) as f64).ln() - ((i + 1) as f64).ln())
+        .sum()
 }
 
 /// `C(n, k)` as a float.
@@ -42,7 +44,9 @@ pub fn hypergeometric(population: u64, successes: u64, draws: u64, k: u64) -> f6
     if k > successes || k > draws || draws - k > population - successes {
         return 0.0;
     }
-    (ln_choose(successes, k) + ln_choose(population - successes, draws - k) - ln_choose(population, draws)).exp()
+    (ln_choose(successes, k) + ln_choose(population - successes, draws - k)
+        - ln_choose(population, draws))
+    .exp()
 }
 
 // ------------------------------------------------------------------------------------------
@@ -59,7 +63,9 @@ pub fn majority_error(p: f64, m: u32) -> f64 {
 /// `Σ_{j=0}^{m−1} C(m−1+j, j) p^m (1−p)^j` — equal to [`majority_error`] for all `p`, `m`.
 pub fn mfirst_error(p: f64, m: u32) -> f64 {
     let m = m as u64;
-    (0..m).map(|j| (ln_choose(m - 1 + j, j) + m as f64 * p.ln() + j as f64 * (1.0 - p).ln()).exp()).sum()
+    (0..m)
+        .map(|j| (ln_choose(m - 1 + j, j) + m as f64 * p.ln() + j as f64 * (1.0 - p).ln()).exp())
+        .sum()
 }
 
 /// Exact mean number of results per entry of m-first voting with colluding bad values:
@@ -69,7 +75,10 @@ pub fn mfirst_redundancy(p: f64, m: u32) -> f64 {
     (0..m)
         .map(|j| {
             let c = choose(m - 1 + j, j);
-            (m + j) as f64 * c * ((1.0 - p).powi(m as i32) * p.powi(j as i32) + p.powi(m as i32) * (1.0 - p).powi(j as i32))
+            (m + j) as f64
+                * c
+                * ((1.0 - p).powi(m as i32) * p.powi(j as i32)
+                    + p.powi(m as i32) * (1.0 - p).powi(j as i32))
         })
         .sum()
 }
@@ -145,7 +154,11 @@ pub fn worker_credibility(f: f64, k: u64, blacklisting: bool) -> f64 {
     if k == 0 {
         return 1.0 - f;
     }
-    if blacklisting { 1.0 - f / ((1.0 - f) * k as f64 * std::f64::consts::E) } else { 1.0 - f / k as f64 }
+    if blacklisting {
+        1.0 - f / ((1.0 - f) * k as f64 * std::f64::consts::E)
+    } else {
+        1.0 - f / k as f64
+    }
 }
 
 /// Exact posterior that the next result of a worker that passed `k` checks is bad (pool with
@@ -166,7 +179,10 @@ pub fn posterior_bad_bound(f: f64, k: u64) -> f64 {
 /// `CrG(G_a) = O(G_a) / (1 + Σ_c O(G_c))` (computed in the log domain; `Cr = 1` gives 1
 /// for that group).
 pub fn group_credibility(groups: &[&[f64]]) -> Vec<f64> {
-    let ln_odds: Vec<f64> = groups.iter().map(|g| g.iter().map(|&c| c.ln() - (1.0 - c).ln()).sum()).collect();
+    let ln_odds: Vec<f64> = groups
+        .iter()
+        .map(|g| g.iter().map(|&c| c.ln() - (1.0 - c).ln()).sum())
+        .collect();
     let mx = ln_odds.iter().copied().fold(0.0f64, f64::max);
     let den = (-mx).exp() + ln_odds.iter().map(|&o| (o - mx).exp()).sum::<f64>();
     ln_odds.iter().map(|&o| (o - mx).exp() / den).collect()
@@ -175,7 +191,9 @@ pub fn group_credibility(groups: &[&[f64]]) -> Vec<f64> {
 /// Agreeing results (each of credibility `1 − f`) a lone group needs to reach `θ`:
 /// the smallest `m` with `(1−f)^m / ((1−f)^m + f^m) ≥ θ`.
 pub fn lone_group_votes(f: f64, theta: f64) -> u32 {
-    (1..10_000).find(|&m| group_credibility(&[&vec![1.0 - f; m as usize]])[0] >= theta).unwrap_or(u32::MAX)
+    (1..10_000)
+        .find(|&m| group_credibility(&[&vec![1.0 - f; m as usize]])[0] >= theta)
+        .unwrap_or(u32::MAX)
 }
 
 /// Exact error rate and mean number of results of credibility-based voting without
@@ -296,7 +314,15 @@ pub fn worked_example() -> WorkedExample {
     let total_lw = lw[1] + lw[2];
     let rewards = [0, workers * lw[1] / total_lw, workers * lw[2] / total_lw];
     let scheduler = pot - rewards[1] - rewards[2];
-    WorkedExample { weights, group, total, credibility: group as f64 / total as f64, consensus, rewards, scheduler }
+    WorkedExample {
+        weights,
+        group,
+        total,
+        credibility: group as f64 / total as f64,
+        consensus,
+        rewards,
+        scheduler,
+    }
 }
 
 #[cfg(test)]
@@ -337,30 +363,76 @@ mod tests {
     fn spot_checking_table() {
         let s = optimal_sabotage_rate(0.1, 100);
         assert!(close(s, 0.09901, 1e-4));
-        assert!(close(spot_blacklist_error(0.2, s, 0.1, 100, SpotModel::B1), 8.3770e-03, 1e-4));
-        assert!(close(spot_blacklist_error(0.2, s, 0.1, 100, SpotModel::B2), 8.4536e-03, 1e-4));
+        assert!(close(
+            spot_blacklist_error(0.2, s, 0.1, 100, SpotModel::B1),
+            8.3770e-03,
+            1e-4
+        ));
+        assert!(close(
+            spot_blacklist_error(0.2, s, 0.1, 100, SpotModel::B2),
+            8.4536e-03,
+            1e-4
+        ));
         assert!(close(spot_blacklist_bound(0.2, 0.1, 100), 9.1970e-03, 1e-4));
         assert!(close(spot_survival(0.1, s, 100), 0.3697, 1e-3));
-        assert!(close(spot_noblacklist_error_discard(0.2, 1.0, 0.1, 100), 2.4390e-02, 1e-4));
-        assert!(close(spot_noblacklist_error_redo(0.2, 1.0, 0.1, 100), 1.9999e-02, 1e-4));
+        assert!(close(
+            spot_noblacklist_error_discard(0.2, 1.0, 0.1, 100),
+            2.4390e-02,
+            1e-4
+        ));
+        assert!(close(
+            spot_noblacklist_error_redo(0.2, 1.0, 0.1, 100),
+            1.9999e-02,
+            1e-4
+        ));
         let s = optimal_sabotage_rate(0.1, 10);
-        assert!(close(spot_blacklist_error(0.2, s, 0.1, 10, SpotModel::B1), 7.9920e-02, 1e-4));
-        assert!(close(spot_blacklist_error(0.1, optimal_sabotage_rate(0.1, 1000), 0.1, 1000, SpotModel::B1), 3.9250e-04, 1e-4));
+        assert!(close(
+            spot_blacklist_error(0.2, s, 0.1, 10, SpotModel::B1),
+            7.9920e-02,
+            1e-4
+        ));
+        assert!(close(
+            spot_blacklist_error(
+                0.1,
+                optimal_sabotage_rate(0.1, 1000),
+                0.1,
+                1000,
+                SpotModel::B1
+            ),
+            3.9250e-04,
+            1e-4
+        ));
     }
 
     #[test]
     fn credibility_examples() {
         let f = 0.2;
-        assert!(close(worker_credibility(f, 6, false), 1.0 - 0.2 / 6.0, 1e-12));
-        let z = [worker_credibility(f, 6, false), worker_credibility(f, 125, false)];
+        assert!(close(
+            worker_credibility(f, 6, false),
+            1.0 - 0.2 / 6.0,
+            1e-12
+        ));
+        let z = [
+            worker_credibility(f, 6, false),
+            worker_credibility(f, 125, false),
+        ];
         let m = [worker_credibility(f, 3, false)];
         let g = group_credibility(&[&z, &m]);
-        assert!(close(g[0], 0.999172, 1e-5) && close(g[1], 0.000773, 1e-3), "{g:?}");
+        assert!(
+            close(g[0], 0.999172, 1e-5) && close(g[1], 0.000773, 1e-3),
+            "{g:?}"
+        );
         let g = group_credibility(&[&[0.967, 0.998], &[0.933]]);
         assert!(close(g[0], 0.99898, 1e-5));
         let g = group_credibility(&[&[0.8], &[0.8], &[0.8; 5]]);
-        assert!(close(g[2], 0.991288, 1e-5) && close(g[0], 0.003872, 1e-3), "{g:?}");
-        assert_eq!([0.99, 0.9999, 1.0 - 1e-6].map(|t| lone_group_votes(0.2, t)), [4, 7, 10]);
+        assert!(
+            close(g[2], 0.991288, 1e-5) && close(g[0], 0.003872, 1e-3),
+            "{g:?}"
+        );
+        assert_eq!(
+            [0.99, 0.9999, 1.0 - 1e-6].map(|t| lone_group_votes(0.2, t)),
+            [4, 7, 10]
+        );
         // k to accept a single result at eps_acc = 1e-4: 2000 (no blacklisting), 920 (with)
         assert!((1..).find(|&k| 1.0 - worker_credibility(0.2, k, false) <= 1e-4) == Some(2000));
         assert!((1..).find(|&k| 1.0 - worker_credibility(0.2, k, true) <= 1e-4) == Some(920));
@@ -375,21 +447,41 @@ mod tests {
 
     #[test]
     fn iexec_counts_and_example() {
-        assert_eq!([2, 100, 10_000, 1_000_000].map(fresh_workers_needed), [1, 7, 14, 20]);
+        assert_eq!(
+            [2, 100, 10_000, 1_000_000].map(fresh_workers_needed),
+            [1, 7, 14, 20]
+        );
         assert_eq!([0, 1, 3, 4, 5].map(fresh_workers_needed), [1, 1, 2, 2, 3]);
         for t in [2u64, 3, 4, 5, 100, 1000, 10_000, 1_000_000] {
             let n = fresh_workers_needed(t);
             assert!(poco_consensus(1 << n, 1 + (1 << n), t));
             assert!(n == 1 || !poco_consensus(1 << (n - 1), 1 + (1 << (n - 1)), t));
             let s = solo_score_needed(t);
-            assert!(poco_consensus(poco_weight(s) as u128, 1 + poco_weight(s) as u128, t));
-            assert!(t <= 2 || !poco_consensus(poco_weight(s - 1) as u128, 1 + poco_weight(s - 1) as u128, t));
+            assert!(poco_consensus(
+                poco_weight(s) as u128,
+                1 + poco_weight(s) as u128,
+                t
+            ));
+            assert!(
+                t <= 2
+                    || !poco_consensus(
+                        poco_weight(s - 1) as u128,
+                        1 + poco_weight(s - 1) as u128,
+                        t
+                    )
+            );
         }
         assert_eq!(solo_score_needed(2), 0);
         assert_eq!(solo_score_needed(100), 303);
         assert_eq!([11, 12, 100, 300].map(poco_weight), [2, 3, 32, 99]);
         let w = worked_example();
-        assert_eq!((w.weights, w.group, w.total, w.consensus), ([3, 32, 99], 3168, 3172, true));
-        assert_eq!((w.rewards, w.scheduler), ([0, 11_659_090_909, 13_990_909_090], 1_350_000_001));
+        assert_eq!(
+            (w.weights, w.group, w.total, w.consensus),
+            ([3, 32, 99], 3168, 3172, true)
+        );
+        assert_eq!(
+            (w.rewards, w.scheduler),
+            ([0, 11_659_090_909, 13_990_909_090], 1_350_000_001)
+        );
     }
 }

@@ -153,12 +153,16 @@ pub enum Attack {
         data_value_nrlc: u64,
     },
     /// A4/D1/C6: a deterministic garbage app (or poisoned dataset): every replica agrees on a
-    /// wrong output; the requester suffers loss `L` per accepted result.
+    /// wrong output; the requester suffers loss `L` per accepted result. From deal `from_deal`
+    /// on (0: from the start; later = build a reputation first, then cheat).
     DeterministicGarbage {
         /// who serves the garbage
         source: Provider,
         /// requester's loss per accepted garbage result (beyond the price), nRLC
         loss_nrlc: u64,
+        /// first deal served garbage (earlier deals get correct results)
+        #[serde(default)]
+        from_deal: u64,
     },
     /// A5/D4: the provider closes its cheap order when it sees a pending match (which then
     /// reverts) and republishes at the requester's maximum price.

@@ -35,14 +35,21 @@ impl<E> Ord for Slot<E> {
 
 impl<E> Default for Queue<E> {
     fn default() -> Self {
-        Self { heap: BinaryHeap::new(), seq: 0, now: 0 }
+        Self {
+            heap: BinaryHeap::new(),
+            seq: 0,
+            now: 0,
+        }
     }
 }
 
 impl<E> Queue<E> {
     /// An empty queue starting at time `now`.
     pub fn starting_at(now: u64) -> Self {
-        Self { now, ..Self::default() }
+        Self {
+            now,
+            ..Self::default()
+        }
     }
 
     /// Current virtual time (time of the last popped event).

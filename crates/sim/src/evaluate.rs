@@ -6,9 +6,11 @@
 //! # Protocol variants
 //!
 //! `baseline` (PoCo 6.1.0, all mechanisms off), `M1` … `M8` alone with their default
-//! parameters, and `M1–M8` (all of them). A threat's matrix cells are: `baseline`, every
-//! mechanism that targets it ([`COVERAGE`], from §3.9 plus the few documented extensions), and
-//! `M1–M8`.
+//! parameters, the combinations of [`COMBINATIONS`] (`M4+M6`, and `M4+M6+M7`: provider
+//! accountability), and
+//! the full stack [`FULL_STACK`] (`M1+M3–M8`). A threat's matrix cells are: `baseline`, every
+//! mechanism that targets it ([`COVERAGE`], from §3.9 plus the few documented extensions), the
+//! combinations that list it, and the full stack.
 //!
 //! # Adaptive attackers
 //!
@@ -74,7 +76,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Attack, MarketConfig};
-use crate::evaluation::{Evaluation, ExperimentResult, Figure, FigureKind, Heatmap, MatrixCell, MechanismInfo, Series, ThreatInfo};
+use crate::evaluation::{
+    Evaluation, ExperimentResult, Figure, FigureKind, Heatmap, MatrixCell, MechanismInfo, Series,
+    ThreatInfo,
+};
 use crate::experiments;
 use crate::market::{SimError, run};
 use crate::metrics::{Histogram, RunMetrics};
@@ -131,7 +136,13 @@ pub struct EvaluateOptions {
 
 impl Default for EvaluateOptions {
     fn default() -> Self {
-        Self { seed: 2026, replicates: 50, size: Size::Default, only_threats: Vec::new(), only_mechanisms: Vec::new() }
+        Self {
+            seed: 2026,
+            replicates: 50,
+            size: Size::Default,
+            only_threats: Vec::new(),
+            only_mechanisms: Vec::new(),
+        }
     }
 }
 
@@ -157,7 +168,10 @@ pub const FULL_STACK: &str = "M1+M3–M8";
 pub const BASELINE: &str = "baseline";
 
 const MECHANISMS: [(&str, &str); 8] = [
-    ("M1", "optimistic verification (correctness bond, audits, challenges)"),
+    (
+        "M1",
+        "optimistic verification (correctness bond, audits, challenges)",
+    ),
     ("M2", "sampled committees with bonded, decaying credibility"),
     ("M3", "requester bond and failure attribution"),
     ("M4", "provider bonds, pinned artefacts, provider faults"),
@@ -165,6 +179,28 @@ const MECHANISMS: [(&str, &str); 8] = [
     ("M6", "two-sided deposits and tiered disputes"),
     ("M7", "multi-entity reputation ledger"),
     ("M8", "market-integrity hardening"),
+];
+
+/// Combined variants: mechanisms that act together, with the threats they are played against
+/// (besides each mechanism alone). `M4+M6+M7` is the provider-accountability stack: T&M M7
+/// rule 3 sizes M4's bonds by reputation (newcomers at the maximum multiplier) and M6's court
+/// attributes a lost dispute over a reproducible but useless result to the provider, whose
+/// reservation is forfeited (M7 alone only starves a provider; it has nothing to take).
+/// `M4+M6` is the same without M7, played against deterministic garbage to show what M7's bond
+/// sizing and ratings add.
+pub const COMBINATIONS: [(&str, &str, &[u8], &[&str]); 2] = [
+    (
+        "M4+M6",
+        "provider bonds (M4) forfeited in lost disputes (M6), without reputation",
+        &[4, 6],
+        &["A4", "D1", "A6", "C6"],
+    ),
+    (
+        "M4+M6+M7",
+        "provider accountability: reputation-sized provider bonds (M7 → M4) forfeited in lost disputes (M6)",
+        &[4, 6, 7],
+        &["A1", "A2", "D2", "D3", "A7", "A4", "D1", "A6", "C6"],
+    ),
 ];
 
 /// A coverage row: threat ids, and (mechanism number, main defence) pairs.
@@ -182,12 +218,24 @@ pub const COVERAGE: &[CoverageRow] = &[
     (&["S1", "W7", "C4"], &[(1, true), (6, false), (7, false)]),
     (&["S2", "C3"], &[(1, true), (2, true), (7, false)]),
     (&["W5", "S9", "W4"], &[(2, true), (7, true), (8, false)]),
-    (&["W2", "W1'", "W8", "W3"], &[(1, true), (2, true), (7, false)]),
+    (
+        &["W2", "W1'", "W8", "W3"],
+        &[(1, true), (2, true), (7, false)],
+    ),
     (&["R1", "R6"], &[(3, true), (7, false), (8, true)]),
-    (&["R3", "C1", "R8", "S6"], &[(3, false), (5, true), (6, false), (7, false)]),
+    (
+        &["R3", "C1", "R8", "S6"],
+        &[(3, false), (5, true), (6, false), (7, false)],
+    ),
     (&["A3", "C2"], &[(4, false), (5, false), (7, true)]),
-    (&["A1", "A2", "D2", "D3", "A7"], &[(3, false), (4, true), (6, false), (7, true)]),
-    (&["A4", "D1", "A6", "C6"], &[(1, false), (6, true), (7, true)]),
+    (
+        &["A1", "A2", "D2", "D3", "A7"],
+        &[(3, false), (4, true), (6, false), (7, true)],
+    ),
+    (
+        &["A4", "D1", "A6", "C6"],
+        &[(1, false), (6, true), (7, true)],
+    ),
     (&["A5", "D4", "S5"], &[(8, true)]),
     (&["S3", "G1"], &[(2, false), (7, false), (8, true)]),
     (&["S7", "S8", "R4"], &[(2, false), (3, false), (8, true)]),
@@ -196,7 +244,7 @@ pub const COVERAGE: &[CoverageRow] = &[
     (&["R5"], &[(8, false)]),
 ];
 
-/// Mechanism ids (`M1` …) that target a threat, in order.
+/// Mechanism ids (`M1` …, then the [`COMBINATIONS`]) that target a threat, in order.
 pub fn mechanisms_targeting(threat: &str) -> Vec<String> {
     let mut s = BTreeSet::new();
     for (ids, ms) in COVERAGE {
@@ -204,34 +252,80 @@ pub fn mechanisms_targeting(threat: &str) -> Vec<String> {
             s.extend(ms.iter().map(|(m, _)| *m));
         }
     }
-    s.into_iter().map(|m| format!("M{m}")).collect()
+    let combos = COMBINATIONS
+        .iter()
+        .filter(|c| c.3.contains(&threat))
+        .map(|c| c.0.to_string());
+    s.into_iter()
+        .map(|m| format!("M{m}"))
+        .chain(combos)
+        .collect()
 }
 
 /// The experiments of §5.3: id, question, threats (the spec's, then the added closest ones),
 /// mechanisms.
 const EXPERIMENTS: [(&str, &str, &[&str], &[&str]); 10] = [
-    ("E1", "Baseline PoCo parity: do we reproduce F1–F7?", &["S2", "W4", "W5", "S7", "R1"], &[]),
+    (
+        "E1",
+        "Baseline PoCo parity: do we reproduce F1–F7?",
+        &["S2", "W4", "W5", "S7", "R1"],
+        &[],
+    ),
     ("E2", "Low-trust correctness", &["S1", "W7", "C4"], &["M1"]),
-    ("E3", "Consensus capture and collusion", &["S2", "W2", "W3", "W5", "C3", "S9", "W1", "W1'", "W8"], &["M2", "M1"]),
-    ("E4", "Requester griefing", &["R1", "R6", "R4", "R2", "R5", "R7", "W6", "W9", "G2"], &["M3", "M8"]),
-    ("E5", "Provider faults", &["D2", "D3", "A1", "A2", "A7", "A3", "C2"], &["M4"]),
-    ("E6", "Free-riding via refund", &["R3", "C1", "R8", "S6"], &["M5", "M3"]),
+    (
+        "E3",
+        "Consensus capture and collusion",
+        &["S2", "W2", "W3", "W5", "C3", "S9", "W1", "W1'", "W8"],
+        &["M2", "M1"],
+    ),
+    (
+        "E4",
+        "Requester griefing",
+        &["R1", "R6", "R4", "R2", "R5", "R7", "W6", "W9", "G2"],
+        &["M3", "M8"],
+    ),
+    (
+        "E5",
+        "Provider faults",
+        &["D2", "D3", "A1", "A2", "A7", "A3", "C2"],
+        &["M4"],
+    ),
+    (
+        "E6",
+        "Free-riding via refund",
+        &["R3", "C1", "R8", "S6"],
+        &["M5", "M3"],
+    ),
     ("E7", "Disputes", &["A4", "D1", "C6", "A6"], &["M6"]),
     ("E8", "Reputation robustness", &["W4", "D5", "C5"], &["M7"]),
-    ("E9", "Market integrity", &["A5", "D4", "S5", "S7", "G1", "S3", "S4", "S8"], &["M8"]),
+    (
+        "E9",
+        "Market integrity",
+        &["A5", "D4", "S5", "S7", "G1", "S3", "S4", "S8"],
+        &["M8"],
+    ),
     ("E10", "Full stack vs. baseline", &[], &[FULL_STACK]),
 ];
 
 /// The experiment (E2 … E9) that backs a threat's cells (see the module docs for the mapping).
 pub fn experiment_of(threat: &str) -> &'static str {
-    EXPERIMENTS[1..9].iter().find(|e| e.2.contains(&threat)).map(|e| e.0).unwrap_or("E10")
+    EXPERIMENTS[1..9]
+        .iter()
+        .find(|e| e.2.contains(&threat))
+        .map(|e| e.0)
+        .unwrap_or("E10")
 }
 
 fn variant_mechanisms(id: &str) -> MechanismsConfig {
     let none = MechanismsConfig::default();
     match id {
         // every mechanism but M2 (see FULL_STACK)
-        FULL_STACK => [1, 3, 4, 5, 6, 7, 8].into_iter().fold(none, MechanismsConfig::with),
+        FULL_STACK => [1, 3, 4, 5, 6, 7, 8]
+            .into_iter()
+            .fold(none, MechanismsConfig::with),
+        _ if let Some(c) = COMBINATIONS.iter().find(|c| c.0 == id) => {
+            c.2.iter().copied().fold(none, MechanismsConfig::with)
+        }
         _ => match id.strip_prefix('M').and_then(|n| n.parse::<u8>().ok()) {
             Some(n) if (1..=8).contains(&n) => none.with(n),
             _ => none,
@@ -240,18 +334,36 @@ fn variant_mechanisms(id: &str) -> MechanismsConfig {
 }
 
 fn mechanism_flags(c: &MechanismsConfig) -> String {
-    let v: Vec<String> = c.enabled().iter().enumerate().filter(|(_, b)| **b).map(|(i, _)| format!("M{}", i + 1)).collect();
-    if v.is_empty() { BASELINE.into() } else { v.join("+") }
+    let v: Vec<String> = c
+        .enabled()
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b)
+        .map(|(i, _)| format!("M{}", i + 1))
+        .collect();
+    if v.is_empty() {
+        BASELINE.into()
+    } else {
+        v.join("+")
+    }
 }
 
 fn normalise_mechanism(s: &str) -> Option<String> {
     let t = s.trim();
     match t {
-        "M1+M3–M8" | "M1+M3-M8" | "M1–M8" | "M1-M8" | "all" | "full" | "full_stack" => Some(FULL_STACK.to_string()),
+        "M1+M3–M8" | "M1+M3-M8" | "M1–M8" | "M1-M8" | "all" | "full" | "full_stack" => {
+            Some(FULL_STACK.to_string())
+        }
         "baseline" => Some(BASELINE.to_string()),
         _ => {
             let u = t.to_ascii_uppercase();
-            MECHANISMS.iter().find(|(id, _)| *id == u).map(|(id, _)| id.to_string())
+            if let Some(c) = COMBINATIONS.iter().find(|c| c.0 == u) {
+                return Some(c.0.to_string());
+            }
+            MECHANISMS
+                .iter()
+                .find(|(id, _)| *id == u)
+                .map(|(id, _)| id.to_string())
         }
     }
 }
@@ -274,76 +386,237 @@ pub fn strategy_space(cfg: &MarketConfig) -> Vec<(Attack, String)> {
     let d = cfg.deals;
     let deal_points = [0, d / 4, d / 2, 3 * d / 4];
     match cfg.attack.clone() {
-        A::WithdrawRace { p } => with_preset(p, &probs).into_iter().map(|p| (A::WithdrawRace { p }, format!("p={p}"))).collect(),
-        A::ExtremeTrust { trust } => {
-            with_preset(trust, &[10, 100, 1_000, 10_000]).into_iter().map(|trust| (A::ExtremeTrust { trust }, format!("trust={trust}"))).collect()
-        }
-        A::NondeterministicApp { p } => with_preset(p, &probs).into_iter().map(|p| (A::NondeterministicApp { p }, format!("p={p}"))).collect(),
+        A::WithdrawRace { p } => with_preset(p, &probs)
+            .into_iter()
+            .map(|p| (A::WithdrawRace { p }, format!("p={p}")))
+            .collect(),
+        A::ExtremeTrust { trust } => with_preset(trust, &[10, 100, 1_000, 10_000])
+            .into_iter()
+            .map(|trust| (A::ExtremeTrust { trust }, format!("trust={trust}")))
+            .collect(),
+        A::NondeterministicApp { p } => with_preset(p, &probs)
+            .into_iter()
+            .map(|p| (A::NondeterministicApp { p }, format!("p={p}")))
+            .collect(),
         A::ImageMutation { from_deal, p_stale } => {
             let mut v = Vec::new();
             for f in with_preset(from_deal, &deal_points) {
                 for p in with_preset(p_stale, &[0.25, 0.5, 0.75]) {
-                    v.push((A::ImageMutation { from_deal: f, p_stale: p }, format!("from_deal={f}, p_stale={p}")));
+                    v.push((
+                        A::ImageMutation {
+                            from_deal: f,
+                            p_stale: p,
+                        },
+                        format!("from_deal={f}, p_stale={p}"),
+                    ));
                 }
             }
             v
         }
-        A::PriceFrontRun { source, markup_pct } => {
-            with_preset(markup_pct, &[25, 50, 100, 200]).into_iter().map(|m| (A::PriceFrontRun { source, markup_pct: m }, format!("markup_pct={m}"))).collect()
-        }
-        A::TrivialisedConsensus { lazy_fraction } => with_preset(lazy_fraction, &[0.1, 0.2, 0.3, 0.5, 0.8])
+        A::PriceFrontRun { source, markup_pct } => with_preset(markup_pct, &[25, 50, 100, 200])
             .into_iter()
-            .map(|f| (A::TrivialisedConsensus { lazy_fraction: f }, format!("lazy_fraction={f}")))
+            .map(|m| {
+                (
+                    A::PriceFrontRun {
+                        source,
+                        markup_pct: m,
+                    },
+                    format!("markup_pct={m}"),
+                )
+            })
             .collect(),
-        A::ResourceBomb { crash_p } => with_preset(crash_p, &probs).into_iter().map(|p| (A::ResourceBomb { crash_p: p }, format!("crash_p={p}"))).collect(),
-        A::DatasetWithdrawal { from_deal } => {
-            with_preset(from_deal, &deal_points).into_iter().map(|f| (A::DatasetWithdrawal { from_deal: f }, format!("from_deal={f}"))).collect()
+        A::TrivialisedConsensus { lazy_fraction } => {
+            with_preset(lazy_fraction, &[0.1, 0.2, 0.3, 0.5, 0.8])
+                .into_iter()
+                .map(|f| {
+                    (
+                        A::TrivialisedConsensus { lazy_fraction: f },
+                        format!("lazy_fraction={f}"),
+                    )
+                })
+                .collect()
         }
-        A::SchedulerSybils { sybils, external_gain_nrlc } => {
-            with_preset(sybils, &[1, 2, 3, 4, 5]).into_iter().map(|s| (A::SchedulerSybils { sybils: s, external_gain_nrlc }, format!("sybils={s}"))).collect()
-        }
-        A::Censorship { fraction } => with_preset(fraction, &fractions).into_iter().map(|f| (A::Censorship { fraction: f }, format!("fraction={f}"))).collect(),
-        A::RequestSniping { markup_pct } => {
-            with_preset(markup_pct, &[25, 50, 100, 200]).into_iter().map(|m| (A::RequestSniping { markup_pct: m }, format!("markup_pct={m}"))).collect()
-        }
-        A::PolicyFrontRun { scheduler_reward_ratio } => with_preset(scheduler_reward_ratio, &[25, 50, 75, 100])
+        A::ResourceBomb { crash_p } => with_preset(crash_p, &probs)
             .into_iter()
-            .map(|s| (A::PolicyFrontRun { scheduler_reward_ratio: s }, format!("scheduler_reward_ratio={s}")))
+            .map(|p| (A::ResourceBomb { crash_p: p }, format!("crash_p={p}")))
             .collect(),
-        A::KittyDrain { seed_failures, drain_deals } => {
-            let grid = [drain_deals / 6, drain_deals / 3, 2 * drain_deals / 3, 2 * drain_deals].map(|x| x.max(1));
-            with_preset(drain_deals, &grid).into_iter().map(|n| (A::KittyDrain { seed_failures, drain_deals: n }, format!("drain_deals={n}"))).collect()
-        }
-        A::ScoreFarming { farm_tasks, external_gain_nrlc } => with_preset(farm_tasks, &[0, 6, 12, 18, 24, 36])
+        A::DatasetWithdrawal { from_deal } => with_preset(from_deal, &deal_points)
             .into_iter()
-            .map(|f| (A::ScoreFarming { farm_tasks: f, external_gain_nrlc }, format!("farm_tasks={f}")))
+            .map(|f| {
+                (
+                    A::DatasetWithdrawal { from_deal: f },
+                    format!("from_deal={f}"),
+                )
+            })
             .collect(),
-        A::SlowPool { tasks_per_hour } => {
-            with_preset(tasks_per_hour, &[5, 10, 20, 30, 60]).into_iter().map(|t| (A::SlowPool { tasks_per_hour: t }, format!("tasks_per_hour={t}"))).collect()
+        A::SchedulerSybils {
+            sybils,
+            external_gain_nrlc,
+        } => with_preset(sybils, &[1, 2, 3, 4, 5])
+            .into_iter()
+            .map(|s| {
+                (
+                    A::SchedulerSybils {
+                        sybils: s,
+                        external_gain_nrlc,
+                    },
+                    format!("sybils={s}"),
+                )
+            })
+            .collect(),
+        A::Censorship { fraction } => with_preset(fraction, &fractions)
+            .into_iter()
+            .map(|f| (A::Censorship { fraction: f }, format!("fraction={f}")))
+            .collect(),
+        A::RequestSniping { markup_pct } => with_preset(markup_pct, &[25, 50, 100, 200])
+            .into_iter()
+            .map(|m| {
+                (
+                    A::RequestSniping { markup_pct: m },
+                    format!("markup_pct={m}"),
+                )
+            })
+            .collect(),
+        A::PolicyFrontRun {
+            scheduler_reward_ratio,
+        } => with_preset(scheduler_reward_ratio, &[25, 50, 75, 100])
+            .into_iter()
+            .map(|s| {
+                (
+                    A::PolicyFrontRun {
+                        scheduler_reward_ratio: s,
+                    },
+                    format!("scheduler_reward_ratio={s}"),
+                )
+            })
+            .collect(),
+        A::KittyDrain {
+            seed_failures,
+            drain_deals,
+        } => {
+            let grid = [
+                drain_deals / 6,
+                drain_deals / 3,
+                2 * drain_deals / 3,
+                2 * drain_deals,
+            ]
+            .map(|x| x.max(1));
+            with_preset(drain_deals, &grid)
+                .into_iter()
+                .map(|n| {
+                    (
+                        A::KittyDrain {
+                            seed_failures,
+                            drain_deals: n,
+                        },
+                        format!("drain_deals={n}"),
+                    )
+                })
+                .collect()
         }
-        A::ColludingWorkers { fraction, external_gain_nrlc } => {
-            with_preset(fraction, &fractions).into_iter().map(|f| (A::ColludingWorkers { fraction: f, external_gain_nrlc }, format!("fraction={f}"))).collect()
-        }
-        A::LazyCopying { fraction } => {
-            with_preset(fraction, &fractions).into_iter().map(|f| (A::LazyCopying { fraction: f }, format!("fraction={f}"))).collect()
-        }
-        A::ResultSharing { fraction } => {
-            with_preset(fraction, &[0.2, 0.3, 0.5, 0.8]).into_iter().map(|f| (A::ResultSharing { fraction: f }, format!("fraction={f}"))).collect()
-        }
-        A::RevealWithholding { fraction } => {
-            with_preset(fraction, &fractions).into_iter().map(|f| (A::RevealWithholding { fraction: f }, format!("fraction={f}"))).collect()
-        }
-        A::Guessing { fraction, p_correct } => {
-            with_preset(fraction, &fractions).into_iter().map(|f| (A::Guessing { fraction: f, p_correct }, format!("fraction={f}"))).collect()
-        }
-        A::Vanishing { fraction } => with_preset(fraction, &fractions).into_iter().map(|f| (A::Vanishing { fraction: f }, format!("fraction={f}"))).collect(),
+        A::ScoreFarming {
+            farm_tasks,
+            external_gain_nrlc,
+        } => with_preset(farm_tasks, &[0, 6, 12, 18, 24, 36])
+            .into_iter()
+            .map(|f| {
+                (
+                    A::ScoreFarming {
+                        farm_tasks: f,
+                        external_gain_nrlc,
+                    },
+                    format!("farm_tasks={f}"),
+                )
+            })
+            .collect(),
+        A::SlowPool { tasks_per_hour } => with_preset(tasks_per_hour, &[5, 10, 20, 30, 60])
+            .into_iter()
+            .map(|t| {
+                (
+                    A::SlowPool { tasks_per_hour: t },
+                    format!("tasks_per_hour={t}"),
+                )
+            })
+            .collect(),
+        A::ColludingWorkers {
+            fraction,
+            external_gain_nrlc,
+        } => with_preset(fraction, &fractions)
+            .into_iter()
+            .map(|f| {
+                (
+                    A::ColludingWorkers {
+                        fraction: f,
+                        external_gain_nrlc,
+                    },
+                    format!("fraction={f}"),
+                )
+            })
+            .collect(),
+        A::LazyCopying { fraction } => with_preset(fraction, &fractions)
+            .into_iter()
+            .map(|f| (A::LazyCopying { fraction: f }, format!("fraction={f}")))
+            .collect(),
+        A::ResultSharing { fraction } => with_preset(fraction, &[0.2, 0.3, 0.5, 0.8])
+            .into_iter()
+            .map(|f| (A::ResultSharing { fraction: f }, format!("fraction={f}")))
+            .collect(),
+        A::RevealWithholding { fraction } => with_preset(fraction, &fractions)
+            .into_iter()
+            .map(|f| {
+                (
+                    A::RevealWithholding { fraction: f },
+                    format!("fraction={f}"),
+                )
+            })
+            .collect(),
+        A::Guessing {
+            fraction,
+            p_correct,
+        } => with_preset(fraction, &fractions)
+            .into_iter()
+            .map(|f| {
+                (
+                    A::Guessing {
+                        fraction: f,
+                        p_correct,
+                    },
+                    format!("fraction={f}"),
+                )
+            })
+            .collect(),
+        A::Vanishing { fraction } => with_preset(fraction, &fractions)
+            .into_iter()
+            .map(|f| (A::Vanishing { fraction: f }, format!("fraction={f}")))
+            .collect(),
+        A::DeterministicGarbage {
+            source,
+            loss_nrlc,
+            from_deal,
+        } => with_preset(from_deal, &deal_points)
+            .into_iter()
+            .map(|f| {
+                (
+                    A::DeterministicGarbage {
+                        source,
+                        loss_nrlc,
+                        from_deal: f,
+                    },
+                    format!("from_deal={f}"),
+                )
+            })
+            .collect(),
         other => vec![(other, "fixed (no strategic parameter)".to_string())],
     }
 }
 
 fn mean_score(v: &[f64]) -> f64 {
     let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-    if f.is_empty() { f64::NEG_INFINITY } else { Summary::of(&f).mean }
+    if f.is_empty() {
+        f64::NEG_INFINITY
+    } else {
+        Summary::of(&f).mean
+    }
 }
 
 /// Best-response search by successive halving over `arms` arms, up to `replicates` samples of
@@ -353,7 +626,12 @@ fn mean_score(v: &[f64]) -> f64 {
 /// half (rounded up) is kept and the replicates doubled, until one arm is left with all
 /// `replicates`. Ties go to the lower index. Samples of an arm are always run ids `0..n`, so
 /// arms are compared on common random numbers. Returns the best arm and every arm's samples.
-pub fn successive_halving<T, E, F, S>(arms: usize, replicates: u64, sample: F, score: S) -> Result<(usize, Vec<Vec<T>>), E>
+pub fn successive_halving<T, E, F, S>(
+    arms: usize,
+    replicates: u64,
+    sample: F,
+    score: S,
+) -> Result<(usize, Vec<Vec<T>>), E>
 where
     T: Send,
     E: Send,
@@ -364,14 +642,32 @@ where
     let replicates = replicates.max(1);
     let mut samples: Vec<Vec<T>> = (0..arms).map(|_| Vec::new()).collect();
     let mut alive: Vec<usize> = (0..arms).collect();
-    let mut r = if arms == 1 { replicates } else { replicates.div_ceil(4).max(2).min(replicates) };
+    let mut r = if arms == 1 {
+        replicates
+    } else {
+        replicates.div_ceil(4).max(2).min(replicates)
+    };
     loop {
-        let jobs: Vec<(usize, u64)> = alive.iter().flat_map(|&a| (samples[a].len() as u64..r).map(move |i| (a, i))).collect();
-        let out: Vec<T> = jobs.par_iter().map(|&(a, i)| sample(a, i)).collect::<Result<_, E>>()?;
+        let jobs: Vec<(usize, u64)> = alive
+            .iter()
+            .flat_map(|&a| (samples[a].len() as u64..r).map(move |i| (a, i)))
+            .collect();
+        let out: Vec<T> = jobs
+            .par_iter()
+            .map(|&(a, i)| sample(a, i))
+            .collect::<Result<_, E>>()?;
         for ((a, _), t) in jobs.iter().zip(out) {
             samples[*a].push(t);
         }
-        let mut ranked: Vec<(usize, f64)> = alive.iter().map(|&a| (a, mean_score(&samples[a].iter().map(&score).collect::<Vec<_>>()))).collect();
+        let mut ranked: Vec<(usize, f64)> = alive
+            .iter()
+            .map(|&a| {
+                (
+                    a,
+                    mean_score(&samples[a].iter().map(&score).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
         ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         if r >= replicates {
             if ranked.len() == 1 {
@@ -391,7 +687,11 @@ where
 // runs
 
 fn metric(m: &RunMetrics, name: &str) -> f64 {
-    m.scalars().into_iter().find(|(n, _)| *n == name).map(|(_, v)| v).unwrap_or(f64::NAN)
+    m.scalars()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .unwrap_or(f64::NAN)
 }
 
 fn clean(v: f64) -> f64 {
@@ -409,7 +709,12 @@ fn clean_summary(v: &[f64]) -> Summary {
 }
 
 fn exact(v: f64) -> Summary {
-    Summary { n: 1, mean: v, sd: 0.0, ci95: 0.0 }
+    Summary {
+        n: 1,
+        mean: v,
+        sd: 0.0,
+        ci95: 0.0,
+    }
 }
 
 /// Scale a catalogue market to the size preset (deals and deal-indexed attack parameters).
@@ -419,9 +724,20 @@ fn scale_market(c: &MarketConfig, size: Size) -> MarketConfig {
     let mut c = c.clone();
     c.deals = s(c.deals);
     c.attack = match c.attack {
-        Attack::ImageMutation { from_deal, p_stale } => Attack::ImageMutation { from_deal: s(from_deal), p_stale },
-        Attack::DatasetWithdrawal { from_deal } => Attack::DatasetWithdrawal { from_deal: s(from_deal) },
-        Attack::KittyDrain { seed_failures, drain_deals } => Attack::KittyDrain { seed_failures: s(seed_failures), drain_deals: s(drain_deals) },
+        Attack::ImageMutation { from_deal, p_stale } => Attack::ImageMutation {
+            from_deal: s(from_deal),
+            p_stale,
+        },
+        Attack::DatasetWithdrawal { from_deal } => Attack::DatasetWithdrawal {
+            from_deal: s(from_deal),
+        },
+        Attack::KittyDrain {
+            seed_failures,
+            drain_deals,
+        } => Attack::KittyDrain {
+            seed_failures: s(seed_failures),
+            drain_deals: s(drain_deals),
+        },
         a => a,
     };
     c
@@ -445,35 +761,71 @@ struct Search {
 
 fn run_search(cfg: &MarketConfig, replicates: u64, seed: u64) -> Result<Search, SimError> {
     let space = strategy_space(cfg);
-    let cfgs: Vec<MarketConfig> = space.iter().map(|(a, _)| MarketConfig { attack: a.clone(), ..cfg.clone() }).collect();
+    let cfgs: Vec<MarketConfig> = space
+        .iter()
+        .map(|(a, _)| MarketConfig {
+            attack: a.clone(),
+            ..cfg.clone()
+        })
+        .collect();
     // an arm whose runs fail (the simulator cannot play that strategy against the variant)
     // scores −∞ and drops out; the search fails only if the chosen arm fails
     let (best, mut samples) = successive_halving(
         cfgs.len(),
         replicates,
         |a, r| Ok::<_, SimError>(run(&cfgs[a], seed, r)),
-        |m: &Result<RunMetrics, SimError>| m.as_ref().map(|m| m.attacker_profit_per_task()).unwrap_or(f64::NAN),
+        |m: &Result<RunMetrics, SimError>| {
+            m.as_ref()
+                .map(|m| m.attacker_profit_per_task())
+                .unwrap_or(f64::NAN)
+        },
     )?;
-    let failed: Vec<usize> = (0..cfgs.len()).filter(|&a| samples[a].iter().any(Result::is_err)).collect();
-    let runs: Vec<RunMetrics> = std::mem::take(&mut samples[best]).into_iter().collect::<Result<_, _>>()?;
+    let failed: Vec<usize> = (0..cfgs.len())
+        .filter(|&a| samples[a].iter().any(Result::is_err))
+        .collect();
+    let runs: Vec<RunMetrics> = std::mem::take(&mut samples[best])
+        .into_iter()
+        .collect::<Result<_, _>>()?;
     let mut label = space[best].1.clone();
     if let Some(&first) = failed.first() {
-        let err = samples[first].iter().find_map(|r| r.as_ref().err()).map(|e| e.to_string()).unwrap_or_default();
-        label = format!("{label} ({} of {} strategies not playable: {err})", failed.len(), cfgs.len());
+        let err = samples[first]
+            .iter()
+            .find_map(|r| r.as_ref().err())
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        label = format!(
+            "{label} ({} of {} strategies not playable: {err})",
+            failed.len(),
+            cfgs.len()
+        );
     }
     Ok(Search { label, runs })
 }
 
 fn run_reps(cfg: &MarketConfig, replicates: u64, seed: u64) -> Result<Vec<RunMetrics>, SimError> {
-    (0..replicates).into_par_iter().map(|r| run(cfg, seed, r)).collect()
+    (0..replicates)
+        .into_par_iter()
+        .map(|r| run(cfg, seed, r))
+        .collect()
 }
 
 /// Run every config × replicate in parallel; results grouped per config, by run id.
-fn run_grid(cfgs: &[MarketConfig], replicates: u64, seed: u64) -> Result<Vec<Vec<RunMetrics>>, SimError> {
-    let jobs: Vec<(usize, u64)> = (0..cfgs.len()).flat_map(|i| (0..replicates).map(move |r| (i, r))).collect();
-    let out: Vec<RunMetrics> = jobs.par_iter().map(|&(i, r)| run(&cfgs[i], seed, r)).collect::<Result<_, _>>()?;
+fn run_grid(
+    cfgs: &[MarketConfig],
+    replicates: u64,
+    seed: u64,
+) -> Result<Vec<Vec<RunMetrics>>, SimError> {
+    let jobs: Vec<(usize, u64)> = (0..cfgs.len())
+        .flat_map(|i| (0..replicates).map(move |r| (i, r)))
+        .collect();
+    let out: Vec<RunMetrics> = jobs
+        .par_iter()
+        .map(|&(i, r)| run(&cfgs[i], seed, r))
+        .collect::<Result<_, _>>()?;
     let mut it = out.into_iter();
-    Ok((0..cfgs.len()).map(|_| it.by_ref().take(replicates as usize).collect()).collect())
+    Ok((0..cfgs.len())
+        .map(|_| it.by_ref().take(replicates as usize).collect())
+        .collect())
 }
 
 fn col(runs: &[RunMetrics], name: &str) -> Vec<f64> {
@@ -488,10 +840,20 @@ fn fmt_metric(s: &Summary, name: &str) -> String {
         return "n/a".into();
     }
     if name.ends_with("_nrlc") {
-        let r = Summary { mean: s.mean / 1e9, sd: s.sd / 1e9, ci95: s.ci95 / 1e9, n: s.n };
+        let r = Summary {
+            mean: s.mean / 1e9,
+            sd: s.sd / 1e9,
+            ci95: s.ci95 / 1e9,
+            n: s.n,
+        };
         format!("{} RLC", r.display(3))
     } else if name.ends_with("_nrlc_s") {
-        let r = Summary { mean: s.mean / 1e9, sd: s.sd / 1e9, ci95: s.ci95 / 1e9, n: s.n };
+        let r = Summary {
+            mean: s.mean / 1e9,
+            sd: s.sd / 1e9,
+            ci95: s.ci95 / 1e9,
+            n: s.n,
+        };
         format!("{} RLC·s", r.display(1))
     } else {
         s.display(3)
@@ -503,7 +865,11 @@ fn verdict(c: &MatrixCell) -> String {
         return "not run (mechanism needs agent behaviour not simulated yet)".into();
     }
     if c.mechanism == BASELINE {
-        return if c.unprofitable { "reference (attack already unprofitable)".into() } else { "reference".into() };
+        return if c.unprofitable {
+            "reference (attack already unprofitable)".into()
+        } else {
+            "reference".into()
+        };
     }
     let already = c.attacker_profit_baseline.n > 0 && c.attacker_profit_baseline.hi() < 0.0;
     if c.honest_cost.n == 0 {
@@ -511,7 +877,9 @@ fn verdict(c: &MatrixCell) -> String {
     }
     match (c.unprofitable, c.mitigated) {
         (true, true) if already => "mitigated (attack already unprofitable on baseline)".into(),
-        (true, false) if already => "no significant effect (attack already unprofitable on baseline)".into(),
+        (true, false) if already => {
+            "no significant effect (attack already unprofitable on baseline)".into()
+        }
         (true, true) => "unprofitable and mitigated".into(),
         (true, false) => "unprofitable".into(),
         (false, true) => "mitigated (still profitable)".into(),
@@ -539,10 +907,26 @@ fn cell_table(cells: &[&MatrixCell]) -> Vec<Vec<String>> {
         t.push(vec![
             c.threat.clone(),
             c.mechanism.clone(),
-            format!("{} ({})", c.metric, if c.worse == Worse::Higher { "↑ worse" } else { "↓ worse" }),
+            format!(
+                "{} ({})",
+                c.metric,
+                if c.worse == Worse::Higher {
+                    "↑ worse"
+                } else {
+                    "↓ worse"
+                }
+            ),
             fmt_metric(&c.no_attack, &c.metric),
-            format!("{} → {}", fmt_metric(&c.damage_baseline, &c.metric), fmt_metric(&c.damage, &c.metric)),
-            format!("{} → {}", fmt_metric(&c.attacker_profit_baseline, "_nrlc"), fmt_metric(&c.attacker_profit, "_nrlc")),
+            format!(
+                "{} → {}",
+                fmt_metric(&c.damage_baseline, &c.metric),
+                fmt_metric(&c.damage, &c.metric)
+            ),
+            format!(
+                "{} → {}",
+                fmt_metric(&c.attacker_profit_baseline, "_nrlc"),
+                fmt_metric(&c.attacker_profit, "_nrlc")
+            ),
             fmt_metric(&c.honest_cost, "_nrlc"),
             c.best_response.clone(),
             verdict(c),
@@ -552,24 +936,53 @@ fn cell_table(cells: &[&MatrixCell]) -> Vec<Vec<String>> {
 }
 
 fn finding(cells: &[&MatrixCell]) -> String {
-    let not_run: Vec<String> = cells.iter().filter(|c| c.best_response.starts_with(NOT_RUN)).map(|c| format!("{}×{}", c.threat, c.mechanism)).collect();
-    let mech: Vec<&&MatrixCell> = cells.iter().filter(|c| c.mechanism != BASELINE && !c.best_response.starts_with(NOT_RUN)).collect();
-    let tail =
-        if not_run.is_empty() { String::new() } else { format!(" Not run (a run of the variant failed with the current agents): {}.", not_run.join(", ")) };
+    let not_run: Vec<String> = cells
+        .iter()
+        .filter(|c| c.best_response.starts_with(NOT_RUN))
+        .map(|c| format!("{}×{}", c.threat, c.mechanism))
+        .collect();
+    let mech: Vec<&&MatrixCell> = cells
+        .iter()
+        .filter(|c| c.mechanism != BASELINE && !c.best_response.starts_with(NOT_RUN))
+        .collect();
+    let tail = if not_run.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Not run (a run of the variant failed with the current agents): {}.",
+            not_run.join(", ")
+        )
+    };
     if mech.is_empty() {
         return format!("No mechanism cell could be run.{tail}");
     }
-    let list = |f: &dyn Fn(&MatrixCell) -> bool| -> Vec<String> { mech.iter().filter(|c| f(c)).map(|c| format!("{}×{}", c.threat, c.mechanism)).collect() };
-    let flipped = list(&|c| c.honest_cost.n > 0 && c.unprofitable && !(c.attacker_profit_baseline.n > 0 && c.attacker_profit_baseline.hi() < 0.0));
+    let list = |f: &dyn Fn(&MatrixCell) -> bool| -> Vec<String> {
+        mech.iter()
+            .filter(|c| f(c))
+            .map(|c| format!("{}×{}", c.threat, c.mechanism))
+            .collect()
+    };
+    let flipped = list(&|c| {
+        c.honest_cost.n > 0
+            && c.unprofitable
+            && !(c.attacker_profit_baseline.n > 0 && c.attacker_profit_baseline.hi() < 0.0)
+    });
     let mitigated = list(&|c| c.honest_cost.n > 0 && c.mitigated);
     let vacuous = list(&|c| c.honest_cost.n == 0);
     let tail = if vacuous.is_empty() {
         tail
     } else {
-        format!(" Vacuous (the honest market delivers no correct result with the mechanism, so nothing is attacked either): {}.{tail}", vacuous.join(", "))
+        format!(
+            " Vacuous (the honest market delivers no correct result with the mechanism, so nothing is attacked either): {}.{tail}",
+            vacuous.join(", ")
+        )
     };
     let show = |v: &[String]| {
-        if v.is_empty() { "none".to_string() } else { v.join(", ") }
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
     };
     format!(
         "Of {} mechanism cells, {} turn a profitable (or break-even) best response into a loss ({}), and {} lower the damage significantly ({}).{tail}",
@@ -605,40 +1018,70 @@ impl Ctx<'_> {
     }
 
     fn pick(&self, wanted: &[&str]) -> Vec<String> {
-        wanted.iter().filter(|w| **w == BASELINE || self.variants.iter().any(|v| v == *w)).map(|w| w.to_string()).collect()
+        wanted
+            .iter()
+            .filter(|w| **w == BASELINE || self.variants.iter().any(|v| v == *w))
+            .map(|w| w.to_string())
+            .collect()
     }
 
     fn with(&self, base: &MarketConfig, variant: &str) -> MarketConfig {
-        MarketConfig { mechanisms: variant_mechanisms(variant), ..base.clone() }
+        MarketConfig {
+            mechanisms: variant_mechanisms(variant),
+            ..base.clone()
+        }
     }
 }
 
 /// Run the whole evaluation. `progress` receives one line per stage (it may be called from
 /// worker threads). Same options → byte-identical `serde_json::to_string` of the result.
-pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Result<Evaluation, SimError> {
+pub fn evaluate(
+    opts: &EvaluateOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Evaluation, SimError> {
     if opts.replicates < 2 {
-        return Err(SimError::Config("evaluate: replicates must be ≥ 2 for confidence intervals".into()));
+        return Err(SimError::Config(
+            "evaluate: replicates must be ≥ 2 for confidence intervals".into(),
+        ));
     }
     let all = catalogue();
     for id in &opts.only_threats {
         if !all.iter().any(|t| t.id == id) {
-            return Err(SimError::Config(format!("evaluate: unknown threat id `{id}`")));
+            return Err(SimError::Config(format!(
+                "evaluate: unknown threat id `{id}`"
+            )));
         }
     }
     let mut selected_variants = BTreeSet::new();
     for m in &opts.only_mechanisms {
-        let id = normalise_mechanism(m).ok_or_else(|| SimError::Config(format!("evaluate: unknown mechanism `{m}` (M1 … M8, M1–M8)")))?;
+        let id = normalise_mechanism(m).ok_or_else(|| {
+            SimError::Config(format!(
+                "evaluate: unknown mechanism `{m}` (M1 … M8, M4+M6, M4+M6+M7, M1+M3–M8)"
+            ))
+        })?;
         if id != BASELINE {
             selected_variants.insert(id);
         }
     }
-    let mut variants: Vec<String> = MECHANISMS.iter().map(|(id, _)| id.to_string()).chain([FULL_STACK.to_string()]).collect();
+    let mut variants: Vec<String> = MECHANISMS
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .chain(COMBINATIONS.iter().map(|c| c.0.to_string()))
+        .chain([FULL_STACK.to_string()])
+        .collect();
     if !selected_variants.is_empty() {
         variants.retain(|v| selected_variants.contains(v));
     }
-    let ctx = Ctx { opts, hash: opts.config_hash(), variants: variants.clone() };
+    let ctx = Ctx {
+        opts,
+        hash: opts.config_hash(),
+        variants: variants.clone(),
+    };
     let (seed, reps) = (opts.seed, opts.replicates);
-    let threats: Vec<&Threat> = all.iter().filter(|t| opts.only_threats.is_empty() || opts.only_threats.iter().any(|o| o == t.id)).collect();
+    let threats: Vec<&Threat> = all
+        .iter()
+        .filter(|t| opts.only_threats.is_empty() || opts.only_threats.iter().any(|o| o == t.id))
+        .collect();
 
     // ---- matrix: plan the cells, then the unique searches and no-attack runs
     struct Planned<'t> {
@@ -650,7 +1093,10 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
     }
     let mut planned = Vec::new();
     for t in &threats {
-        let Simulation::Run { cfg, metric, worse, .. } = &t.sim else {
+        let Simulation::Run {
+            cfg, metric, worse, ..
+        } = &t.sim
+        else {
             continue;
         };
         let cfg = scale_market(cfg, opts.size);
@@ -659,7 +1105,13 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
             .chain(targeting.into_iter().filter(|m| variants.contains(m)))
             .chain(variants.iter().filter(|v| *v == FULL_STACK).cloned());
         for v in cell_variants {
-            planned.push(Planned { threat: t, cfg: cfg.clone(), metric, worse: *worse, variant: v });
+            planned.push(Planned {
+                threat: t,
+                cfg: cfg.clone(),
+                metric,
+                worse: *worse,
+                variant: v,
+            });
         }
     }
     let mut searches: BTreeMap<String, MarketConfig> = BTreeMap::new();
@@ -668,11 +1120,19 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
         for v in [BASELINE, p.variant.as_str()] {
             let c = ctx.with(&p.cfg, v);
             searches.insert(key(&c), c.clone());
-            let h = MarketConfig { attack: Attack::None, ..c };
+            let h = MarketConfig {
+                attack: Attack::None,
+                ..c
+            };
             honest.insert(key(&h), h);
         }
     }
-    progress(&format!("evaluate: {} cells, {} best-response searches, {} no-attack markets, {reps} replicates", planned.len(), searches.len(), honest.len()));
+    progress(&format!(
+        "evaluate: {} cells, {} best-response searches, {} no-attack markets, {reps} replicates",
+        planned.len(),
+        searches.len(),
+        honest.len()
+    ));
     let done = std::sync::atomic::AtomicUsize::new(0);
     let n_search = searches.len();
     let search_out: Vec<(String, Result<Search, String>)> = searches
@@ -684,24 +1144,46 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
                 Ok(s) => s.label.clone(),
                 Err(e) => format!("run failed: {e}"),
             };
-            progress(&format!("best response {i}/{n_search}: {} [{}] → {what}", crate::threats::attack_kind(&c.attack), mechanism_flags(&c.mechanisms)));
+            progress(&format!(
+                "best response {i}/{n_search}: {} [{}] → {what}",
+                crate::threats::attack_kind(&c.attack),
+                mechanism_flags(&c.mechanisms)
+            ));
             (k.clone(), s.map_err(|e| e.to_string()))
         })
         .collect();
     let search_map: BTreeMap<String, Result<Search, String>> = search_out.into_iter().collect();
-    let honest_out: Vec<(String, Result<Vec<RunMetrics>, String>)> =
-        honest.par_iter().map(|(k, c)| (k.clone(), run_reps(c, reps, seed).map_err(|e| e.to_string()))).collect();
-    let honest_map: BTreeMap<String, Result<Vec<RunMetrics>, String>> = honest_out.into_iter().collect();
+    let honest_out: Vec<(String, Result<Vec<RunMetrics>, String>)> = honest
+        .par_iter()
+        .map(|(k, c)| {
+            (
+                k.clone(),
+                run_reps(c, reps, seed).map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    let honest_map: BTreeMap<String, Result<Vec<RunMetrics>, String>> =
+        honest_out.into_iter().collect();
     // baseline PoCo must run: its failure is a bug, not a mechanism's missing agent behaviour
-    let search_errs = search_map.iter().filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
-    let honest_errs = honest_map.iter().filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
+    let search_errs = search_map
+        .iter()
+        .filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
+    let honest_errs = honest_map
+        .iter()
+        .filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
     for (k, r) in search_errs.chain(honest_errs) {
         let c: MarketConfig = serde_json::from_str(k).expect("own key");
         if c.mechanisms == MechanismsConfig::default() {
-            return Err(SimError::Config(format!("baseline run failed ({}): {r}", crate::threats::attack_kind(&c.attack))));
+            return Err(SimError::Config(format!(
+                "baseline run failed ({}): {r}",
+                crate::threats::attack_kind(&c.attack)
+            )));
         }
     }
-    let honest_ok: BTreeMap<String, Vec<RunMetrics>> = honest_map.iter().filter_map(|(k, r)| r.as_ref().ok().map(|v| (k.clone(), v.clone()))).collect();
+    let honest_ok: BTreeMap<String, Vec<RunMetrics>> = honest_map
+        .iter()
+        .filter_map(|(k, r)| r.as_ref().ok().map(|v| (k.clone(), v.clone())))
+        .collect();
     progress("matrix: searches done");
 
     let mut matrix = Vec::new();
@@ -709,8 +1191,19 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
         let cv = ctx.with(&p.cfg, &p.variant);
         let cb = ctx.with(&p.cfg, BASELINE);
         let sb = search_map[&key(&cb)].as_ref().expect("baseline checked");
-        let hb = honest_map[&key(&MarketConfig { attack: Attack::None, ..cb.clone() })].as_ref().expect("baseline checked");
-        let (sv, hv) = match (&search_map[&key(&cv)], &honest_map[&key(&MarketConfig { attack: Attack::None, ..cv.clone() })]) {
+        let hb = honest_map[&key(&MarketConfig {
+            attack: Attack::None,
+            ..cb.clone()
+        })]
+            .as_ref()
+            .expect("baseline checked");
+        let (sv, hv) = match (
+            &search_map[&key(&cv)],
+            &honest_map[&key(&MarketConfig {
+                attack: Attack::None,
+                ..cv.clone()
+            })],
+        ) {
             (Ok(s), Ok(h)) => (s, h),
             (Err(e), _) | (_, Err(e)) => {
                 // the variant cannot be played with the current agents: an empty cell that says why
@@ -725,7 +1218,10 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
                     damage_baseline: clean_summary(&col(&sb.runs, p.metric)),
                     damage: nan,
                     attacker_profit: nan,
-                    attacker_profit_baseline: clean_summary(&col(&sb.runs, "attacker_profit_per_task_nrlc")),
+                    attacker_profit_baseline: clean_summary(&col(
+                        &sb.runs,
+                        "attacker_profit_per_task_nrlc",
+                    )),
                     best_response: format!("{NOT_RUN}{e}"),
                     honest_cost: nan,
                     capital_time: nan,
@@ -738,7 +1234,11 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
         };
         let dv = col(&sv.runs, p.metric);
         let db = col(&sb.runs, p.metric);
-        let diff: Vec<f64> = dv.iter().zip(&db).map(|(a, b)| clean(*a) - clean(*b)).collect();
+        let diff: Vec<f64> = dv
+            .iter()
+            .zip(&db)
+            .map(|(a, b)| clean(*a) - clean(*b))
+            .collect();
         let d = Summary::of(&diff);
         let mitigated = p.variant != BASELINE
             && d.n >= 2
@@ -759,7 +1259,10 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
             damage_baseline: clean_summary(&db),
             damage: clean_summary(&dv),
             attacker_profit: profit,
-            attacker_profit_baseline: clean_summary(&col(&sb.runs, "attacker_profit_per_task_nrlc")),
+            attacker_profit_baseline: clean_summary(&col(
+                &sb.runs,
+                "attacker_profit_per_task_nrlc",
+            )),
             best_response: sv.label.clone(),
             honest_cost: finite_summary(&hc),
             capital_time: finite_summary(&col(hv, "capital_time_per_task_nrlc_s")),
@@ -773,8 +1276,18 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
     let mut experiments_out = Vec::new();
     for (id, question, ths, mechs) in EXPERIMENTS {
         let cells: Vec<&MatrixCell> = if id == "E10" {
-            let full: BTreeSet<&str> = matrix.iter().filter(|c| c.mechanism == FULL_STACK).map(|c| c.threat.as_str()).collect();
-            matrix.iter().filter(|c| full.contains(c.threat.as_str()) && (c.mechanism == FULL_STACK || c.mechanism == BASELINE)).collect()
+            let full: BTreeSet<&str> = matrix
+                .iter()
+                .filter(|c| c.mechanism == FULL_STACK)
+                .map(|c| c.threat.as_str())
+                .collect();
+            matrix
+                .iter()
+                .filter(|c| {
+                    full.contains(c.threat.as_str())
+                        && (c.mechanism == FULL_STACK || c.mechanism == BASELINE)
+                })
+                .collect()
         } else {
             matrix.iter().filter(|c| c.experiment == id).collect()
         };
@@ -787,7 +1300,10 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
             }
             v
         } else {
-            ths.iter().filter(|t| threats.iter().any(|x| x.id == **t)).map(|t| t.to_string()).collect()
+            ths.iter()
+                .filter(|t| threats.iter().any(|x| x.id == **t))
+                .map(|t| t.to_string())
+                .collect()
         };
         let mut mech_ids: Vec<String> = Vec::new();
         for c in &cells {
@@ -798,7 +1314,19 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
         if id == "E1" {
             progress("E1: baseline parity (F1–F7)");
             let rows = experiments::e1(reps, seed)?;
-            let mut table = vec![["id", "quantity", "parameters", "closed form", "simulated", "agrees", "note"].map(String::from).to_vec()];
+            let mut table = vec![
+                [
+                    "id",
+                    "quantity",
+                    "parameters",
+                    "closed form",
+                    "simulated",
+                    "agrees",
+                    "note",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
             let agree = rows.iter().filter(|r| r.agrees).count();
             for r in &rows {
                 table.push(vec![
@@ -852,17 +1380,37 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
     }
 
     // ---- descriptions
-    let mechanisms = std::iter::once(MechanismInfo { id: BASELINE.into(), name: "PoCo 6.1.0 (no mechanism)".into(), targets: Vec::new() })
-        .chain(variants.iter().map(|v| {
-            let name = MECHANISMS.iter().find(|(id, _)| id == v).map(|(_, n)| n.to_string()).unwrap_or_else(|| "full stack (M1–M8 with defaults)".into());
-            let targets = all
-                .iter()
-                .filter(|t| if v == FULL_STACK { !mechanisms_targeting(t.id).is_empty() } else { mechanisms_targeting(t.id).contains(v) })
-                .map(|t| t.id.to_string())
-                .collect();
-            MechanismInfo { id: v.clone(), name, targets }
-        }))
-        .collect();
+    let mechanisms = std::iter::once(MechanismInfo {
+        id: BASELINE.into(),
+        name: "PoCo 6.1.0 (no mechanism)".into(),
+        targets: Vec::new(),
+    })
+    .chain(variants.iter().map(|v| {
+        let name = MECHANISMS
+            .iter()
+            .map(|(id, n)| (*id, *n))
+            .chain(COMBINATIONS.iter().map(|c| (c.0, c.1)))
+            .find(|(id, _)| id == v)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_else(|| "full stack (M1–M8 with defaults)".into());
+        let targets = all
+            .iter()
+            .filter(|t| {
+                if v == FULL_STACK {
+                    !mechanisms_targeting(t.id).is_empty()
+                } else {
+                    mechanisms_targeting(t.id).contains(v)
+                }
+            })
+            .map(|t| t.id.to_string())
+            .collect();
+        MechanismInfo {
+            id: v.clone(),
+            name,
+            targets,
+        }
+    }))
+    .collect();
     let threat_infos = threats
         .iter()
         .map(|t| {
@@ -873,7 +1421,10 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
             ThreatInfo {
                 id: t.id.into(),
                 title: t.title.into(),
-                attacker: serde_json::to_value(t.attacker).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                attacker: serde_json::to_value(t.attacker)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
                 victims: t.victims.into(),
                 protection: t.protection.symbol().into(),
                 metric,
@@ -883,7 +1434,11 @@ pub fn evaluate(opts: &EvaluateOptions, progress: &(dyn Fn(&str) + Sync)) -> Res
         .collect();
     progress("evaluate: done");
     Ok(Evaluation {
-        pocolab_version: format!("{} (commit {})", env!("CARGO_PKG_VERSION"), crate::GIT_COMMIT),
+        pocolab_version: format!(
+            "{} (commit {})",
+            env!("CARGO_PKG_VERSION"),
+            crate::GIT_COMMIT
+        ),
         config_hash: ctx.hash.clone(),
         seed,
         replicates: reps,
@@ -904,7 +1459,12 @@ const RLC: u64 = 1_000_000_000;
 /// variant; variants whose runs fail are left out and named in the returned caption suffix.
 /// Baseline failing is an error.
 #[allow(clippy::type_complexity)]
-fn run_variants(cfgs: &[MarketConfig], variants: &[String], reps: u64, seed: u64) -> Result<(Vec<(String, Vec<Vec<RunMetrics>>)>, String), SimError> {
+fn run_variants(
+    cfgs: &[MarketConfig],
+    variants: &[String],
+    reps: u64,
+    seed: u64,
+) -> Result<(Vec<(String, Vec<Vec<RunMetrics>>)>, String), SimError> {
     let per = cfgs.len() / variants.len().max(1);
     let mut ok = Vec::new();
     let mut failed = Vec::new();
@@ -915,7 +1475,11 @@ fn run_variants(cfgs: &[MarketConfig], variants: &[String], reps: u64, seed: u64
             Err(e) => return Err(e),
         }
     }
-    let suffix = if failed.is_empty() { String::new() } else { format!("; not shown, a run failed: {}", failed.join("; ")) };
+    let suffix = if failed.is_empty() {
+        String::new()
+    } else {
+        format!("; not shown, a run failed: {}", failed.join("; "))
+    };
     Ok((ok, suffix))
 }
 
@@ -945,8 +1509,15 @@ fn line_figure(
     let (ok, failed) = run_variants(&cfgs, variants, reps, ctx.opts.seed)?;
     let mut series = Vec::new();
     for (v, out) in &ok {
-        let points = xs.iter().enumerate().map(|(xi, &x)| (x, clean_summary(&out[xi].iter().map(y).collect::<Vec<_>>()))).collect();
-        series.push(Series { name: v.clone(), points });
+        let points = xs
+            .iter()
+            .enumerate()
+            .map(|(xi, &x)| (x, clean_summary(&out[xi].iter().map(y).collect::<Vec<_>>())))
+            .collect();
+        series.push(Series {
+            name: v.clone(),
+            points,
+        });
     }
     let shown: Vec<String> = ok.iter().map(|(v, _)| v.clone()).collect();
     Ok(Figure {
@@ -994,7 +1565,14 @@ fn heatmap_figures(
                 (0..xs.len())
                     .map(|xi| {
                         let runs = &out[yi * xs.len() + xi];
-                        clean_summary(&runs.iter().map(|m| m.attacker_profit_per_task()).collect::<Vec<_>>()).mean / RLC as f64
+                        clean_summary(
+                            &runs
+                                .iter()
+                                .map(|m| m.attacker_profit_per_task())
+                                .collect::<Vec<_>>(),
+                        )
+                        .mean
+                            / RLC as f64
                     })
                     .collect()
             })
@@ -1006,8 +1584,18 @@ fn heatmap_figures(
             x_label: x_label.into(),
             y_label: y_label.into(),
             series: Vec::new(),
-            heatmap: Some(Heatmap { x: xs.to_vec(), y: ys.to_vec(), z, z_label: "attacker net profit per task (RLC), mean over replicates".into() }),
-            caption: ctx.caption(&format!("{what}{failed}"), base, std::slice::from_ref(v), reps),
+            heatmap: Some(Heatmap {
+                x: xs.to_vec(),
+                y: ys.to_vec(),
+                z,
+                z_label: "attacker net profit per task (RLC), mean over replicates".into(),
+            }),
+            caption: ctx.caption(
+                &format!("{what}{failed}"),
+                base,
+                std::slice::from_ref(v),
+                reps,
+            ),
         });
     }
     Ok(figs)
@@ -1042,11 +1630,27 @@ fn cdf_figure(
         for m in &runs {
             h.merge(&m.time_to_finality);
         }
-        series.push(Series { name: v.clone(), points: h.cdf().into_iter().map(|(x, p)| (x as f64, exact(p))).collect() });
+        series.push(Series {
+            name: v.clone(),
+            points: h
+                .cdf()
+                .into_iter()
+                .map(|(x, p)| (x as f64, exact(p)))
+                .collect(),
+        });
     }
     let shown: Vec<String> = series.iter().map(|s| s.name.clone()).collect();
-    let f = if failed.is_empty() { String::new() } else { format!("; not shown, a run failed: {}", failed.join("; ")) };
-    let caption = ctx.caption(&format!("{what}; histograms merged over replicates{f}"), base, &shown, reps);
+    let f = if failed.is_empty() {
+        String::new()
+    } else {
+        format!("; not shown, a run failed: {}", failed.join("; "))
+    };
+    let caption = ctx.caption(
+        &format!("{what}; histograms merged over replicates{f}"),
+        base,
+        &shown,
+        reps,
+    );
     Ok(Figure {
         id: id.into(),
         title: title.into(),
@@ -1060,10 +1664,18 @@ fn cdf_figure(
 }
 
 fn ceil_log2(t: u64) -> u64 {
-    if t <= 1 { 0 } else { 64 - (t - 1).leading_zeros() as u64 }
+    if t <= 1 {
+        0
+    } else {
+        64 - (t - 1).leading_zeros() as u64
+    }
 }
 
-fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) -> Result<Vec<Figure>, SimError> {
+fn figures_for(
+    id: &str,
+    ctx: &Ctx,
+    honest: &BTreeMap<String, Vec<RunMetrics>>,
+) -> Result<Vec<Figure>, SimError> {
     let size = ctx.opts.size;
     let base = scale_market(&base_market(), size);
     let gain = 50 * RLC;
@@ -1077,7 +1689,10 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
                 let t = t as u64;
                 c.trust = t;
                 c.fast_path = t <= 1;
-                c.attack = Attack::SchedulerSybils { sybils: ceil_log2(t).max(1), external_gain_nrlc: (g * RLC as f64) as u64 };
+                c.attack = Attack::SchedulerSybils {
+                    sybils: ceil_log2(t).max(1),
+                    external_gain_nrlc: (g * RLC as f64) as u64,
+                };
             };
             figs.extend(heatmap_figures(
                 ctx,
@@ -1097,7 +1712,14 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
             let v = ctx.pick(&[BASELINE, "M1", "M2", "M7", FULL_STACK]);
             let xs = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
             let set = |c: &mut MarketConfig, f: f64| {
-                c.attack = if f == 0.0 { Attack::None } else { Attack::ColludingWorkers { fraction: f, external_gain_nrlc: gain } }
+                c.attack = if f == 0.0 {
+                    Attack::None
+                } else {
+                    Attack::ColludingWorkers {
+                        fraction: f,
+                        external_gain_nrlc: gain,
+                    }
+                }
             };
             figs.push(line_figure(
                 ctx,
@@ -1115,7 +1737,10 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
         }
         "E4" => {
             let v = ctx.pick(&[BASELINE, "M3", "M8", FULL_STACK]);
-            let b = MarketConfig { attack: Attack::RevealWithholding { fraction: 0.3 }, ..base.clone() };
+            let b = MarketConfig {
+                attack: Attack::RevealWithholding { fraction: 0.3 },
+                ..base.clone()
+            };
             figs.push(cdf_figure(
                 ctx,
                 "e4-ttf-cdf-withholding",
@@ -1153,8 +1778,18 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
         "E8" => {
             let v = ctx.pick(&[BASELINE, "M2", "M7", FULL_STACK]);
             let (num, den) = size.scale();
-            let xs: Vec<f64> = [5u64, 10, 20, 40, 60].iter().map(|d| ((d * num / den).max(1)) as f64).collect();
-            let b = MarketConfig { honest_workers: 4, attack: Attack::ScoreFarming { farm_tasks: 18, external_gain_nrlc: gain }, ..base.clone() };
+            let xs: Vec<f64> = [5u64, 10, 20, 40, 60]
+                .iter()
+                .map(|d| ((d * num / den).max(1)) as f64)
+                .collect();
+            let b = MarketConfig {
+                honest_workers: 4,
+                attack: Attack::ScoreFarming {
+                    farm_tasks: 18,
+                    external_gain_nrlc: gain,
+                },
+                ..base.clone()
+            };
             let set = |c: &mut MarketConfig, d: f64| c.deals = d as u64;
             figs.push(line_figure(
                 ctx,
@@ -1174,8 +1809,16 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
             let v = ctx.pick(&[BASELINE, "M8", FULL_STACK]);
             let (num, den) = size.scale();
             let sf = (20 * num / den).max(1);
-            let xs: Vec<f64> = [2u64, 5, 10, 20, 30, 60].iter().map(|d| ((d * num / den).max(1)) as f64).collect();
-            let set = move |c: &mut MarketConfig, d: f64| c.attack = Attack::KittyDrain { seed_failures: sf, drain_deals: d as u64 };
+            let xs: Vec<f64> = [2u64, 5, 10, 20, 30, 60]
+                .iter()
+                .map(|d| ((d * num / den).max(1)) as f64)
+                .collect();
+            let set = move |c: &mut MarketConfig, d: f64| {
+                c.attack = Attack::KittyDrain {
+                    seed_failures: sf,
+                    drain_deals: d as u64,
+                }
+            };
             figs.push(line_figure(
                 ctx,
                 "e9-kitty-drain",
@@ -1207,19 +1850,37 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
             let reps = ctx.opts.replicates;
             let attacked: Vec<MarketConfig> = v
                 .iter()
-                .map(|x| ctx.with(&MarketConfig { attack: Attack::ColludingWorkers { fraction: 0.5, external_gain_nrlc: gain }, ..base.clone() }, x))
+                .map(|x| {
+                    ctx.with(
+                        &MarketConfig {
+                            attack: Attack::ColludingWorkers {
+                                fraction: 0.5,
+                                external_gain_nrlc: gain,
+                            },
+                            ..base.clone()
+                        },
+                        x,
+                    )
+                })
                 .collect();
             let plain: Vec<MarketConfig> = v.iter().map(|x| ctx.with(&base, x)).collect();
             let (att_all, mut failed) = run_variants(&attacked, &v, reps, ctx.opts.seed)?;
             let (mut att, mut hon) = (Vec::new(), Vec::new());
             for (name, runs) in att_all {
                 let c = &plain[v.iter().position(|x| *x == name).expect("variant")];
-                match honest.get(&key(c)).cloned().map(Ok).unwrap_or_else(|| run_reps(c, reps, ctx.opts.seed)) {
+                match honest
+                    .get(&key(c))
+                    .cloned()
+                    .map(Ok)
+                    .unwrap_or_else(|| run_reps(c, reps, ctx.opts.seed))
+                {
                     Ok(h) => {
                         att.push((name, runs));
                         hon.push(h);
                     }
-                    Err(e) if name != BASELINE => failed.push_str(&format!("; not shown, the honest market failed: {name} ({e})")),
+                    Err(e) if name != BASELINE => failed.push_str(&format!(
+                        "; not shown, the honest market failed: {name} ({e})"
+                    )),
                     Err(e) => return Err(e),
                 }
             }
@@ -1242,8 +1903,16 @@ fn figures_for(id: &str, ctx: &Ctx, honest: &BTreeMap<String, Vec<RunMetrics>>) 
                     .iter()
                     .enumerate()
                     .map(|(i, (name, runs))| {
-                        let x = clean(finite_summary(&col(&hon[i], "capital_time_per_task_nrlc_s")).mean);
-                        Series { name: name.clone(), points: vec![(x, clean_summary(&runs[0].iter().map(f).collect::<Vec<_>>()))] }
+                        let x = clean(
+                            finite_summary(&col(&hon[i], "capital_time_per_task_nrlc_s")).mean,
+                        );
+                        Series {
+                            name: name.clone(),
+                            points: vec![(
+                                x,
+                                clean_summary(&runs[0].iter().map(f).collect::<Vec<_>>()),
+                            )],
+                        }
                     })
                     .collect();
                 figs.push(Figure {

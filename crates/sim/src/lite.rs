@@ -44,7 +44,15 @@ pub struct LiteParams {
 
 impl Default for LiteParams {
     fn default() -> Self {
-        Self { workers: 1000, f: 0.2, e: 0.01, m: 3, price: 30, stake: 10, initial_balance: 1000 }
+        Self {
+            workers: 1000,
+            f: 0.2,
+            e: 0.01,
+            m: 3,
+            price: 30,
+            stake: 10,
+            initial_balance: 1000,
+        }
     }
 }
 
@@ -116,7 +124,10 @@ impl Lite {
     #[inline]
     pub fn step(&mut self) {
         let m = self.p.m;
-        for (k, w) in sample(&mut self.rng, self.p.workers, m).into_iter().enumerate() {
+        for (k, w) in sample(&mut self.rng, self.p.workers, m)
+            .into_iter()
+            .enumerate()
+        {
             self.idx[k] = w;
         }
         for k in 0..m {
@@ -173,7 +184,8 @@ impl Lite {
     /// Does `Σ balances + requester + scheduler == N·B0` hold?
     pub fn conserved(&self) -> bool {
         let sum: i64 = self.balances.iter().sum();
-        sum + self.out.requester + self.out.scheduler == self.p.workers as i64 * self.p.initial_balance
+        sum + self.out.requester + self.out.scheduler
+            == self.p.workers as i64 * self.p.initial_balance
     }
 
     /// End the run, asserting conservation.
@@ -251,7 +263,11 @@ mod tests {
 
     #[test]
     fn no_saboteurs_no_errors_means_all_correct() {
-        let p = LiteParams { f: 0.0, e: 0.0, ..LiteParams::default() };
+        let p = LiteParams {
+            f: 0.0,
+            e: 0.0,
+            ..LiteParams::default()
+        };
         let o = run_lite(&p, 500, 1, 1);
         assert_eq!((o.wrong, o.failed, o.scheduler), (0, 0, 0));
     }

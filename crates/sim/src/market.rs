@@ -6,10 +6,13 @@
 use pocolab_core::constants::{KITTY_ADDRESS, WORKERPOOL_STAKE_RATIO};
 use pocolab_core::orders::{result_hash, result_seal};
 use pocolab_core::{
-    Address, AppOrder, B256, Bytes, Config, ContributionStatus, DatasetOrder, Env, Poco, RequestOrder, TaskStatus, U256,
-    WorkerpoolOrder, keccak256,
+    Address, AppOrder, B256, Bytes, Config, ContributionStatus, DatasetOrder, Env, Poco,
+    RequestOrder, TaskStatus, U256, WorkerpoolOrder, keccak256,
 };
-use pocolab_mechanisms::{Cause, Consumption, MechanismCalls, Mechanisms, ReportInput, Verdict};
+use pocolab_mechanisms::{
+    Cause, Consumption, DisputeOutcome, MechanismCalls, Mechanisms, Party, ReportInput, Ruling,
+    Verdict,
+};
 use rand::RngExt;
 use rustc_hash::FxHashMap;
 
@@ -73,20 +76,48 @@ struct Worker {
 #[derive(Debug)]
 enum Ev {
     Deal(u64),
-    Assign { t: u32, n: u64 },
+    Assign {
+        t: u32,
+        n: u64,
+    },
     /// M3/M4: contributors report why no consensus formed, just before the contribution deadline
-    ReportFault { t: u32 },
+    ReportFault {
+        t: u32,
+    },
     /// M1/M6: watchers act on a finalised task (audit, challenge, dispute)
-    Watch { id: B256, accepted: B256, honest: B256, challengers: Vec<Address> },
+    Watch {
+        id: B256,
+        accepted: B256,
+        honest: B256,
+        challengers: Vec<Address>,
+    },
     /// M1: the escalation panel votes
-    Panel { id: B256, honest: B256 },
+    Panel {
+        id: B256,
+        honest: B256,
+    },
     /// M1/M6: windows close, escrow and deposits are released
-    Release { id: B256 },
-    Contribute { t: u32, w: u32 },
-    Reveal { t: u32, w: u32 },
-    RevealDeadline { t: u32, deadline: u64 },
-    Finalize { t: u32 },
-    Claim { t: u32 },
+    Release {
+        id: B256,
+    },
+    Contribute {
+        t: u32,
+        w: u32,
+    },
+    Reveal {
+        t: u32,
+        w: u32,
+    },
+    RevealDeadline {
+        t: u32,
+        deadline: u64,
+    },
+    Finalize {
+        t: u32,
+    },
+    Claim {
+        t: u32,
+    },
 }
 
 #[derive(Debug)]
@@ -139,15 +170,24 @@ impl Controls {
         use Attack::*;
         let mut c = Controls::default();
         match a {
-            UnstableInputs | MalformedInput | WithdrawRace { .. } | ExtremeTrust { .. } => c.requester = true,
-            NondeterministicApp { .. } | ImageMutation { .. } | TrivialisedConsensus { .. } | ResourceBomb { .. } => c.app_owner = true,
+            UnstableInputs | MalformedInput | WithdrawRace { .. } | ExtremeTrust { .. } => {
+                c.requester = true
+            }
+            NondeterministicApp { .. }
+            | ImageMutation { .. }
+            | TrivialisedConsensus { .. }
+            | ResourceBomb { .. } => c.app_owner = true,
             ExfiltratingApp { .. } => (c.app_owner, c.requester) = (true, true),
             DeterministicGarbage { source, .. } | PriceFrontRun { source, .. } => match source {
                 Provider::App => c.app_owner = true,
                 Provider::Dataset => c.dataset_owner = true,
             },
             DatasetWithdrawal { .. } | MutableDataset => c.dataset_owner = true,
-            SchedulerSybils { .. } | Censorship { .. } | RequestSniping { .. } | PolicyFrontRun { .. } | SlowPool { .. } => c.scheduler = true,
+            SchedulerSybils { .. }
+            | Censorship { .. }
+            | RequestSniping { .. }
+            | PolicyFrontRun { .. }
+            | SlowPool { .. } => c.scheduler = true,
             WithholdFinalize => (c.scheduler, c.requester) = (true, true),
             _ => {}
         }
@@ -197,7 +237,7 @@ pub struct Market {
     verifiers: Vec<Address>,
     /// M1/M6: finalised tasks under watch → (ground truth, price paid)
     watched: FxHashMap<B256, (B256, u64, Address)>,
-    /// M6 tier-1 arbiter
+    /// M6 arbiter of tiers 1 (re-execution) and 3 (court)
     arbiter: Address,
     ring: Option<Ring>,
     /// requester's loss `L` per accepted wrong result (beyond the price)
@@ -224,44 +264,100 @@ impl Market {
     /// Set up a run: deploy PoCo (signatures off), create assets, fund actors, build agents.
     pub fn new(cfg: &MarketConfig, master_seed: u64, run: u64) -> Result<Self, SimError> {
         validate(cfg)?;
-        let mut poco = Poco::with_extension(Config { verify_signatures: false, ..Config::default() }, Mechanisms::from_config(cfg.mechanisms.clone()));
+        let mut poco = Poco::with_extension(
+            Config {
+                verify_signatures: false,
+                ..Config::default()
+            },
+            Mechanisms::from_config(cfg.mechanisms.clone()),
+        );
         let requester = synthetic("requester", 0);
         let scheduler = synthetic("scheduler", 0);
         let app_owner = synthetic("app-owner", 0);
         let dataset_owner = synthetic("dataset-owner", 0);
         let perr = |call| move |err| SimError::Protocol { call, err };
         let app = poco
-            .create_app(app_owner, "app", "DOCKER", Bytes::from_static(b"registry/app:1"), keccak256("app"), Bytes::new())
+            .create_app(
+                app_owner,
+                "app",
+                "DOCKER",
+                Bytes::from_static(b"registry/app:1"),
+                keccak256("app"),
+                Bytes::new(),
+            )
             .map_err(perr("createApp"))?;
-        let dataset = poco.create_dataset(dataset_owner, "dataset", Bytes::from_static(b"ipfs://data"), keccak256("data")).map_err(perr("createDataset"))?;
-        let workerpool = poco.create_workerpool(scheduler, "pool").map_err(perr("createWorkerpool"))?;
+        let dataset = poco
+            .create_dataset(
+                dataset_owner,
+                "dataset",
+                Bytes::from_static(b"ipfs://data"),
+                keccak256("data"),
+            )
+            .map_err(perr("createDataset"))?;
+        let workerpool = poco
+            .create_workerpool(scheduler, "pool")
+            .map_err(perr("createWorkerpool"))?;
         let senv = Env::at(scheduler, T0);
-        poco.change_policy(&senv, workerpool, U256::from(cfg.worker_stake_ratio), U256::from(cfg.scheduler_reward_ratio))
-            .map_err(perr("changePolicy"))?;
-        let r = poco.view_category(U256::from(cfg.category)).map_err(perr("viewCategory"))?.work_clock_time_ref.to::<u64>();
+        poco.change_policy(
+            &senv,
+            workerpool,
+            U256::from(cfg.worker_stake_ratio),
+            U256::from(cfg.scheduler_reward_ratio),
+        )
+        .map_err(perr("changePolicy"))?;
+        let r = poco
+            .view_category(U256::from(cfg.category))
+            .map_err(perr("viewCategory"))?
+            .work_clock_time_ref
+            .to::<u64>();
 
         // workers: honest first, then the attack's population
         let n_honest = cfg.honest_workers;
         let (adv_kind, n_adv) = match &cfg.attack {
-            Attack::ColludingWorkers { fraction, .. } => (WorkerKind::Colluder, adversaries(n_honest, *fraction)),
+            Attack::ColludingWorkers { fraction, .. } => {
+                (WorkerKind::Colluder, adversaries(n_honest, *fraction))
+            }
             Attack::SchedulerSybils { sybils, .. } => (WorkerKind::Colluder, *sybils),
             Attack::ScoreFarming { .. } => (WorkerKind::Colluder, 2),
             Attack::KittyDrain { .. } => (WorkerKind::Colluder, 1),
-            Attack::RevealWithholding { fraction } => (WorkerKind::Withholder, adversaries(n_honest, *fraction)),
-            Attack::Vanishing { fraction } => (WorkerKind::Vanisher, adversaries(n_honest, *fraction)),
-            Attack::LazyCopying { fraction } => (WorkerKind::Copier, adversaries(n_honest, *fraction)),
-            Attack::ResultSharing { fraction } => (WorkerKind::Sharer, adversaries(n_honest, *fraction)),
-            Attack::Guessing { fraction, .. } => (WorkerKind::Guesser, adversaries(n_honest, *fraction)),
-            Attack::TrivialisedConsensus { lazy_fraction } => (WorkerKind::Lazy, adversaries(n_honest, *lazy_fraction)),
+            Attack::RevealWithholding { fraction } => {
+                (WorkerKind::Withholder, adversaries(n_honest, *fraction))
+            }
+            Attack::Vanishing { fraction } => {
+                (WorkerKind::Vanisher, adversaries(n_honest, *fraction))
+            }
+            Attack::LazyCopying { fraction } => {
+                (WorkerKind::Copier, adversaries(n_honest, *fraction))
+            }
+            Attack::ResultSharing { fraction } => {
+                (WorkerKind::Sharer, adversaries(n_honest, *fraction))
+            }
+            Attack::Guessing { fraction, .. } => {
+                (WorkerKind::Guesser, adversaries(n_honest, *fraction))
+            }
+            Attack::TrivialisedConsensus { lazy_fraction } => {
+                (WorkerKind::Lazy, adversaries(n_honest, *lazy_fraction))
+            }
             _ => (WorkerKind::Honest, 0),
         };
         let mut workers = Vec::new();
         for i in 0..n_honest + n_adv {
-            let kind = if i < n_honest { WorkerKind::Honest } else { adv_kind };
-            workers.push(Worker { addr: synthetic("worker", i), kind, rng: stream(master_seed, run, "worker", i), replicas: 0 });
+            let kind = if i < n_honest {
+                WorkerKind::Honest
+            } else {
+                adv_kind
+            };
+            workers.push(Worker {
+                addr: synthetic("worker", i),
+                kind,
+                rng: stream(master_seed, run, "worker", i),
+                replicas: 0,
+            });
         }
         let candidates: Vec<u32> = match &cfg.attack {
-            Attack::SchedulerSybils { .. } => (n_honest as u32..(n_honest + n_adv) as u32).collect(),
+            Attack::SchedulerSybils { .. } => {
+                (n_honest as u32..(n_honest + n_adv) as u32).collect()
+            }
             // the kitty ring's worker serves only the ring's pool
             Attack::KittyDrain { .. } => (0..n_honest as u32).collect(),
             _ => (0..workers.len() as u32).collect(),
@@ -273,21 +369,36 @@ impl Market {
         // funding: enough for every lock of the run, twice over
         let tasks = cfg.deals * cfg.volume;
         let markup = |pct: u64, p: u64| p as u128 * (100 + pct as u128) / 100;
-        let price = markup(300, cfg.app_price + cfg.dataset_price + cfg.workerpool_price);
+        let price = markup(
+            300,
+            cfg.app_price + cfg.dataset_price + cfg.workerpool_price,
+        );
         let worker_stake = cfg.workerpool_price as u128 * cfg.worker_stake_ratio as u128 / 100;
         let s_pool = markup(300, cfg.workerpool_price) * WORKERPOOL_STAKE_RATIO as u128 / 100;
-        let requesters: Vec<Address> = std::iter::once(requester).chain((1..cfg.requesters).map(|i| synthetic("requester", i))).collect();
+        let requesters: Vec<Address> = std::iter::once(requester)
+            .chain((1..cfg.requesters).map(|i| synthetic("requester", i)))
+            .collect();
         for r in &requesters {
-            let budget = if cfg.requester_budget_nrlc > 0 { cfg.requester_budget_nrlc as u128 } else { 2 * price * tasks as u128 + 1 };
+            let budget = if cfg.requester_budget_nrlc > 0 {
+                cfg.requester_budget_nrlc as u128
+            } else {
+                2 * price * tasks as u128 + 1
+            };
             fund(&mut poco, *r, budget)?;
         }
         fund(&mut poco, scheduler, 2 * s_pool * tasks as u128 + 1)?;
         for w in &workers {
-            fund(&mut poco, w.addr, 2 * worker_stake * (cfg.max_replicas as u128 * tasks as u128).min(10_000) + 1)?;
+            fund(
+                &mut poco,
+                w.addr,
+                2 * worker_stake * (cfg.max_replicas as u128 * tasks as u128).min(10_000) + 1,
+            )?;
         }
         for w in &workers {
             if cfg.initial_score > 0 {
-                poco.state.scores.insert(w.addr, U256::from(cfg.initial_score));
+                poco.state
+                    .scores
+                    .insert(w.addr, U256::from(cfg.initial_score));
             }
         }
 
@@ -296,17 +407,41 @@ impl Market {
             Attack::ScoreFarming { .. } | Attack::KittyDrain { .. } => {
                 let owner = synthetic("ring", 0);
                 let app = poco
-                    .create_app(owner, "ring-app", "DOCKER", Bytes::from_static(b"ring/app:1"), keccak256("ring-app"), Bytes::new())
+                    .create_app(
+                        owner,
+                        "ring-app",
+                        "DOCKER",
+                        Bytes::from_static(b"ring/app:1"),
+                        keccak256("ring-app"),
+                        Bytes::new(),
+                    )
                     .map_err(perr("createApp"))?;
-                let pool = poco.create_workerpool(owner, "ring-pool").map_err(perr("createWorkerpool"))?;
-                Some(Ring { owner, app, pool, workers: (n_honest as u32..(n_honest + n_adv) as u32).collect(), deals: 0 })
+                let pool = poco
+                    .create_workerpool(owner, "ring-pool")
+                    .map_err(perr("createWorkerpool"))?;
+                Some(Ring {
+                    owner,
+                    app,
+                    pool,
+                    workers: (n_honest as u32..(n_honest + n_adv) as u32).collect(),
+                    deals: 0,
+                })
             }
             _ => None,
         };
         // mechanisms: agents set up what each enabled mechanism needs
         let mc = &cfg.mechanisms;
         let [m1, m2, m3, m4, m5, m6, m7, m8] = mc.enabled();
-        let on = On { m1, m2, m3, m4, m5, m6, m7, m8 };
+        let on = On {
+            m1,
+            m2,
+            m3,
+            m4,
+            m5,
+            m6,
+            m7,
+            m8,
+        };
         let owner = Config::default().owner;
         let arbiter = synthetic("arbiter", 0);
         let mut verifiers = Vec::new();
@@ -320,7 +455,8 @@ impl Market {
                 for i in 0..5 {
                     let v = synthetic("verifier", i);
                     fund(&mut poco, v, 100 * RLC)?;
-                    poco.register_verifier(&at(v), U256::from(20 * RLC)).map_err(perr("registerVerifier"))?;
+                    poco.register_verifier(&at(v), U256::from(20 * RLC))
+                        .map_err(perr("registerVerifier"))?;
                     verifiers.push(v);
                 }
             }
@@ -328,44 +464,84 @@ impl Market {
                 let bond = U256::from(mc.committees.as_ref().map_or(0, |c| c.min_bond).max(1));
                 for w in &workers {
                     fund(&mut poco, w.addr, bond.to::<u128>())?;
-                    poco.register_worker(&at(w.addr), workerpool, bond).map_err(perr("registerWorker"))?;
+                    poco.register_worker(&at(w.addr), workerpool, bond)
+                        .map_err(perr("registerWorker"))?;
                 }
             }
             if on.m4 {
                 // each provider bonds what the run's reservations can need: κ·price per task,
                 // at the highest price it may charge (front-running: the requester's max)
-                let kappa = mc.provider_bond.as_ref().map_or(100, |p| p.kappa_pct) as u128;
+                // (with M7 the reservation is reputation-sized, up to 1 + κ_r for a newcomer)
+                let kappa = mc.provider_bond.as_ref().map_or(100, |p| p.kappa_pct) as u128
+                    * (100 + mc.reputation.as_ref().map_or(0, |r| r.bond_kappa_pct) as u128)
+                    / 100;
                 let up = |p: u64, who: Provider| match cfg.attack {
-                    Attack::PriceFrontRun { source, markup_pct } if source == who => markup(markup_pct, p),
+                    Attack::PriceFrontRun { source, markup_pct } if source == who => {
+                        markup(markup_pct, p)
+                    }
                     _ => p as u128,
                 };
-                for (who, asset, p) in [(app_owner, app, up(cfg.app_price, Provider::App)), (dataset_owner, dataset, up(cfg.dataset_price, Provider::Dataset))] {
+                for (who, asset, p) in [
+                    (app_owner, app, up(cfg.app_price, Provider::App)),
+                    (
+                        dataset_owner,
+                        dataset,
+                        up(cfg.dataset_price, Provider::Dataset),
+                    ),
+                ] {
                     let b = (p * kappa / 100 * tasks as u128).max(2 * RLC);
                     fund(&mut poco, who, b)?;
-                    poco.bond_asset(&at(who), asset, U256::from(b)).map_err(perr("bondAsset"))?;
+                    poco.bond_asset(&at(who), asset, U256::from(b))
+                        .map_err(perr("bondAsset"))?;
                 }
             }
             if on.m5 {
-                poco.set_tee_broker(&at(owner), synthetic("sms", 0)).map_err(perr("setTeeBroker"))?;
+                poco.set_tee_broker(&at(owner), synthetic("sms", 0))
+                    .map_err(perr("setTeeBroker"))?;
             }
             if on.m6 {
-                poco.register_arbiter(&at(owner), 1, arbiter, true).map_err(perr("registerArbiter"))?;
+                // the same agent stands for the tier-1 re-execution service and the tier-3 court
+                poco.register_arbiter(&at(owner), 1, arbiter, true)
+                    .map_err(perr("registerArbiter"))?;
+                poco.register_arbiter(&at(owner), 3, arbiter, true)
+                    .map_err(perr("registerArbiter"))?;
             }
             if on.m8 {
-                poco.announce_policy(&at(scheduler), workerpool, U256::from(cfg.worker_stake_ratio), U256::from(cfg.scheduler_reward_ratio))
-                    .map_err(perr("announcePolicy"))?;
+                poco.announce_policy(
+                    &at(scheduler),
+                    workerpool,
+                    U256::from(cfg.worker_stake_ratio),
+                    U256::from(cfg.scheduler_reward_ratio),
+                )
+                .map_err(perr("announcePolicy"))?;
             }
         }
         let mut initial = FxHashMap::default();
         let ring_owner = ring.as_ref().map(|r| r.owner);
-        for a in requesters.iter().copied().chain([scheduler, app_owner, dataset_owner]).chain(ring_owner).chain(workers.iter().map(|w| w.addr)) {
+        for a in requesters
+            .iter()
+            .copied()
+            .chain([scheduler, app_owner, dataset_owner])
+            .chain(ring_owner)
+            .chain(workers.iter().map(|w| w.addr))
+        {
             initial.insert(a, holdings(&poco, a));
         }
-        let m = RunMetrics { honest_workers: n_honest, demand_tasks: cfg.deals * cfg.volume, ..RunMetrics::default() };
+        let m = RunMetrics {
+            honest_workers: n_honest,
+            demand_tasks: cfg.deals * cfg.volume,
+            ..RunMetrics::default()
+        };
         let external_gain = match &cfg.attack {
-            Attack::ColludingWorkers { external_gain_nrlc, .. }
-            | Attack::SchedulerSybils { external_gain_nrlc, .. }
-            | Attack::ScoreFarming { external_gain_nrlc, .. } => *external_gain_nrlc,
+            Attack::ColludingWorkers {
+                external_gain_nrlc, ..
+            }
+            | Attack::SchedulerSybils {
+                external_gain_nrlc, ..
+            }
+            | Attack::ScoreFarming {
+                external_gain_nrlc, ..
+            } => *external_gain_nrlc,
             Attack::DeterministicGarbage { loss_nrlc, .. } => *loss_nrlc,
             _ => 0,
         };
@@ -399,7 +575,11 @@ impl Market {
             last_time: T0,
             initial,
             external_gain,
-            attacker_gain: if matches!(cfg.attack, Attack::DeterministicGarbage { .. }) { 0 } else { external_gain },
+            attacker_gain: if matches!(cfg.attack, Attack::DeterministicGarbage { .. }) {
+                0
+            } else {
+                external_gain
+            },
             worker_stake: worker_stake as u64,
             r,
         };
@@ -409,7 +589,10 @@ impl Market {
             // under M4 the ring must bond its own app like anyone else to be matched
             let (owner, app) = (ring.owner, ring.app);
             fund(&mut market.poco, owner, 2 * RLC)?;
-            market.poco.bond_asset(&Env::at(owner, T0), app, U256::from(2 * RLC)).map_err(perr("bondAsset"))?;
+            market
+                .poco
+                .bond_asset(&Env::at(owner, T0), app, U256::from(2 * RLC))
+                .map_err(perr("bondAsset"))?;
         }
         if let Attack::ScoreFarming { farm_tasks, .. } = market.cfg.attack {
             market.farm_scores(farm_tasks)?;
@@ -427,23 +610,65 @@ impl Market {
         let perr = |call| move |err| SimError::Protocol { call, err };
         for k in 0..tasks {
             let env = Env::at(owner, T0);
-            let s = self.poco.view_score(self.workers[w0 as usize].addr).to::<u64>();
+            let s = self
+                .poco
+                .view_score(self.workers[w0 as usize].addr)
+                .to::<u64>();
             let trust = U256::from((s / 3).max(3) - 1 + 1);
             let salt = keccak256(format!("farm:{k}"));
-            let ao = AppOrder { app, volume: U256::ONE, salt, ..Default::default() };
-            let wo = WorkerpoolOrder { workerpool: pool, volume: U256::ONE, trust, salt, ..Default::default() };
-            let ro = RequestOrder { app, workerpool: pool, requester: owner, volume: U256::ONE, trust, salt, ..Default::default() };
-            let deal = self.poco.match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro).map_err(perr("matchOrders"))?;
-            let tid = self.poco.initialize(&env, deal, U256::ZERO).map_err(perr("initialize"))?;
+            let ao = AppOrder {
+                app,
+                volume: U256::ONE,
+                salt,
+                ..Default::default()
+            };
+            let wo = WorkerpoolOrder {
+                workerpool: pool,
+                volume: U256::ONE,
+                trust,
+                salt,
+                ..Default::default()
+            };
+            let ro = RequestOrder {
+                app,
+                workerpool: pool,
+                requester: owner,
+                volume: U256::ONE,
+                trust,
+                salt,
+                ..Default::default()
+            };
+            let deal = self
+                .poco
+                .match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro)
+                .map_err(perr("matchOrders"))?;
+            let tid = self
+                .poco
+                .initialize(&env, deal, U256::ZERO)
+                .map_err(perr("initialize"))?;
             let d = keccak256([tid.as_slice(), b"farm"].concat());
             for w in [w0, w1] {
                 let a = self.workers[w as usize].addr;
-                self.poco.contribute(&Env::at(a, T0), tid, result_hash(tid, d), result_seal(a, tid, d), Address::ZERO, &[], &[]).map_err(perr("contribute"))?;
+                self.poco
+                    .contribute(
+                        &Env::at(a, T0),
+                        tid,
+                        result_hash(tid, d),
+                        result_seal(a, tid, d),
+                        Address::ZERO,
+                        &[],
+                        &[],
+                    )
+                    .map_err(perr("contribute"))?;
             }
             for w in [w0, w1] {
-                self.poco.reveal(&Env::at(self.workers[w as usize].addr, T0), tid, d).map_err(perr("reveal"))?;
+                self.poco
+                    .reveal(&Env::at(self.workers[w as usize].addr, T0), tid, d)
+                    .map_err(perr("reveal"))?;
             }
-            self.poco.finalize(&env, tid, b"farm", &[]).map_err(perr("finalize"))?;
+            self.poco
+                .finalize(&env, tid, b"farm", &[])
+                .map_err(perr("finalize"))?;
             self.poco.state.tasks.remove(&tid);
             self.poco.state.deals.remove(&deal);
             self.m.calls += 7;
@@ -463,14 +688,46 @@ impl Market {
         for k in 0..deals {
             let env = Env::at(owner, now);
             let salt = keccak256(format!("drain:{k}"));
-            let ao = AppOrder { app, volume: U256::ONE, salt, ..Default::default() };
-            let wo = WorkerpoolOrder { workerpool: pool, volume: U256::ONE, salt, ..Default::default() };
-            let ro = RequestOrder { app, workerpool: pool, requester: owner, volume: U256::ONE, salt, ..Default::default() };
-            let deal = self.poco.match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro).map_err(perr("matchOrders"))?;
-            let tid = self.poco.initialize(&env, deal, U256::ZERO).map_err(perr("initialize"))?;
+            let ao = AppOrder {
+                app,
+                volume: U256::ONE,
+                salt,
+                ..Default::default()
+            };
+            let wo = WorkerpoolOrder {
+                workerpool: pool,
+                volume: U256::ONE,
+                salt,
+                ..Default::default()
+            };
+            let ro = RequestOrder {
+                app,
+                workerpool: pool,
+                requester: owner,
+                volume: U256::ONE,
+                salt,
+                ..Default::default()
+            };
+            let deal = self
+                .poco
+                .match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro)
+                .map_err(perr("matchOrders"))?;
+            let tid = self
+                .poco
+                .initialize(&env, deal, U256::ZERO)
+                .map_err(perr("initialize"))?;
             let d = keccak256([tid.as_slice(), b"drain"].concat());
             self.poco
-                .contribute_and_finalize(&Env::at(worker, now), tid, d, b"drain", &[], Address::ZERO, &[], &[])
+                .contribute_and_finalize(
+                    &Env::at(worker, now),
+                    tid,
+                    d,
+                    b"drain",
+                    &[],
+                    Address::ZERO,
+                    &[],
+                    &[],
+                )
                 .map_err(perr("contributeAndFinalize"))?;
             self.poco.state.tasks.remove(&tid);
             self.poco.state.deals.remove(&deal);
@@ -483,13 +740,23 @@ impl Market {
     /// Play every event, then settle the metrics.
     pub fn run(mut self) -> Result<RunMetrics, SimError> {
         while let Some((now, ev)) = self.q.pop() {
-            let locked = self.poco.state.ledger.balance_of(self.poco.state.ledger.proxy()) - self.poco.state.ledger.frozen_of(KITTY_ADDRESS);
+            let locked = self
+                .poco
+                .state
+                .ledger
+                .balance_of(self.poco.state.ledger.proxy())
+                - self.poco.state.ledger.frozen_of(KITTY_ADDRESS);
             self.m.capital_time += locked.to::<u128>() * (now - self.last_time) as u128;
             self.last_time = now;
             match ev {
                 Ev::Deal(k) => self.on_deal(k)?,
                 Ev::ReportFault { t } => self.on_report_fault(t),
-                Ev::Watch { id, accepted, honest, challengers } => self.on_watch(id, accepted, honest, &challengers),
+                Ev::Watch {
+                    id,
+                    accepted,
+                    honest,
+                    challengers,
+                } => self.on_watch(id, accepted, honest, &challengers),
                 Ev::Panel { id, honest } => self.on_panel(id, honest),
                 Ev::Release { id } => self.on_release(id),
                 Ev::Assign { t, n } => {
@@ -507,7 +774,11 @@ impl Market {
         if let Attack::KittyDrain { drain_deals, .. } = self.cfg.attack {
             self.drain_kitty(drain_deals)?;
         }
-        self.poco.state.ledger.check_invariants().map_err(SimError::Config)?;
+        self.poco
+            .state
+            .ledger
+            .check_invariants()
+            .map_err(SimError::Config)?;
         Ok(self.settle())
     }
 
@@ -532,21 +803,39 @@ impl Market {
         let c = self.cfg.clone();
         let c = &c;
         if k + 1 < c.deals {
-            let dt = if c.poisson_arrivals { exponential(&mut self.demand_rng, c.deal_interval_s as f64).round() as u64 } else { c.deal_interval_s };
+            let dt = if c.poisson_arrivals {
+                exponential(&mut self.demand_rng, c.deal_interval_s as f64).round() as u64
+            } else {
+                c.deal_interval_s
+            };
             self.q.after(dt, Ev::Deal(k + 1));
         }
         let req_addr = self.requesters[self.demand_rng.random_range(0..self.requesters.len())];
-        let chosen_trust = if c.trust_choices.is_empty() { c.trust } else { c.trust_choices[self.demand_rng.random_range(0..c.trust_choices.len())] };
+        let chosen_trust = if c.trust_choices.is_empty() {
+            c.trust
+        } else {
+            c.trust_choices[self.demand_rng.random_range(0..c.trust_choices.len())]
+        };
         let salt = B256::from(U256::from(k));
         let vol = U256::from(c.volume);
         let pct = |p: u64, m: u64| U256::from(p as u128 * (100 + m as u128) / 100);
         // what the requester accepts to pay (max prices) and what the providers ask
-        let (app_ask, ds_ask, mut wp_ask) = (U256::from(c.app_price), U256::from(c.dataset_price), U256::from(c.workerpool_price));
+        let (app_ask, ds_ask, mut wp_ask) = (
+            U256::from(c.app_price),
+            U256::from(c.dataset_price),
+            U256::from(c.workerpool_price),
+        );
         let (mut app_max, mut ds_max, mut wp_max) = (app_ask, ds_ask, wp_ask);
         let mut req_trust = U256::from(chosen_trust);
         match c.attack {
-            Attack::PriceFrontRun { source: Provider::App, markup_pct } => app_max = pct(c.app_price, markup_pct),
-            Attack::PriceFrontRun { source: Provider::Dataset, markup_pct } => ds_max = pct(c.dataset_price, markup_pct),
+            Attack::PriceFrontRun {
+                source: Provider::App,
+                markup_pct,
+            } => app_max = pct(c.app_price, markup_pct),
+            Attack::PriceFrontRun {
+                source: Provider::Dataset,
+                markup_pct,
+            } => ds_max = pct(c.dataset_price, markup_pct),
             Attack::RequestSniping { markup_pct } => {
                 wp_max = pct(c.workerpool_price, markup_pct);
                 wp_ask = wp_max;
@@ -554,23 +843,49 @@ impl Market {
             Attack::ExtremeTrust { trust } => req_trust = U256::from(trust),
             // S5 against M8: the policy must be announced and applies after the delay; the
             // best the scheduler can do is announce it once, in public
-            Attack::PolicyFrontRun { scheduler_reward_ratio } if self.on.m8 && k == 0 => {
+            Attack::PolicyFrontRun {
+                scheduler_reward_ratio,
+            } if self.on.m8 && k == 0 => {
                 let env = self.env(self.scheduler);
-                let r = self.poco.announce_policy(&env, self.workerpool, U256::from(c.worker_stake_ratio), U256::from(scheduler_reward_ratio));
+                let r = self.poco.announce_policy(
+                    &env,
+                    self.workerpool,
+                    U256::from(c.worker_stake_ratio),
+                    U256::from(scheduler_reward_ratio),
+                );
                 self.call(r);
             }
             Attack::PolicyFrontRun { .. } if self.on.m8 => {}
-            Attack::PolicyFrontRun { scheduler_reward_ratio } => {
+            Attack::PolicyFrontRun {
+                scheduler_reward_ratio,
+            } => {
                 // S5: raise σ just before the match; the deal reads the mutable policy
                 let env = self.env(self.scheduler);
-                let r = self.poco.change_policy(&env, self.workerpool, U256::from(c.worker_stake_ratio), U256::from(scheduler_reward_ratio));
+                let r = self.poco.change_policy(
+                    &env,
+                    self.workerpool,
+                    U256::from(c.worker_stake_ratio),
+                    U256::from(scheduler_reward_ratio),
+                );
                 self.call(r);
             }
             _ => {}
         }
-        let mut app = AppOrder { app: self.app, appprice: app_ask, volume: vol, salt, ..Default::default() };
+        let mut app = AppOrder {
+            app: self.app,
+            appprice: app_ask,
+            volume: vol,
+            salt,
+            ..Default::default()
+        };
         let mut dataset = if c.with_dataset {
-            DatasetOrder { dataset: self.dataset, datasetprice: ds_ask, volume: vol, salt, ..Default::default() }
+            DatasetOrder {
+                dataset: self.dataset,
+                datasetprice: ds_ask,
+                volume: vol,
+                salt,
+                ..Default::default()
+            }
         } else {
             DatasetOrder::default()
         };
@@ -579,7 +894,14 @@ impl Market {
             workerpoolprice: wp_ask,
             volume: vol,
             category: U256::from(c.category),
-            trust: U256::from(c.trust_choices.iter().copied().max().unwrap_or(c.trust).max(c.trust)),
+            trust: U256::from(
+                c.trust_choices
+                    .iter()
+                    .copied()
+                    .max()
+                    .unwrap_or(c.trust)
+                    .max(c.trust),
+            ),
             salt,
             ..Default::default()
         };
@@ -598,7 +920,8 @@ impl Market {
             ..Default::default()
         };
         let env = self.env(req_addr);
-        let cost = (app_max + if c.with_dataset { ds_max } else { U256::ZERO } + wp_max).saturating_mul(vol);
+        let cost = (app_max + if c.with_dataset { ds_max } else { U256::ZERO } + wp_max)
+            .saturating_mul(vol);
         if self.poco.view_account(req_addr).balance < cost {
             // the requester's budget is spent: it stops requesting
             self.m.unmatched_deals += 1;
@@ -617,11 +940,21 @@ impl Market {
                 let r = match source {
                     Provider::App => {
                         let e = self.env(self.app_owner);
-                        self.poco.manage_app_order(&e, &app, pocolab_core::orders::Operation::Close, &[])
+                        self.poco.manage_app_order(
+                            &e,
+                            &app,
+                            pocolab_core::orders::Operation::Close,
+                            &[],
+                        )
                     }
                     Provider::Dataset => {
                         let e = self.env(self.dataset_owner);
-                        self.poco.manage_dataset_order(&e, &dataset, pocolab_core::orders::Operation::Close, &[])
+                        self.poco.manage_dataset_order(
+                            &e,
+                            &dataset,
+                            pocolab_core::orders::Operation::Close,
+                            &[],
+                        )
                     }
                 };
                 self.call(r);
@@ -647,7 +980,11 @@ impl Market {
         }
         let deal = match self.poco.match_orders(&env, &app, &dataset, &wp, &req) {
             Ok(d) => d,
-            Err(_) if c.requester_budget_nrlc > 0 && self.poco.view_account(req_addr).balance < cost.saturating_mul(U256::from(3u8)) => {
+            Err(_)
+                if c.requester_budget_nrlc > 0
+                    && self.poco.view_account(req_addr).balance
+                        < cost.saturating_mul(U256::from(3u8)) =>
+            {
                 // a budget-limited requester near the end of its budget could not cover a
                 // mechanism's extra locks (bonds, deposits)
                 self.m.reverted_calls += 1;
@@ -661,7 +998,12 @@ impl Market {
                 self.m.unmatched_deals += 1;
                 return Ok(());
             }
-            Err(err) => return Err(SimError::Protocol { call: "matchOrders", err }),
+            Err(err) => {
+                return Err(SimError::Protocol {
+                    call: "matchOrders",
+                    err,
+                });
+            }
         };
         self.m.calls += 1;
         self.m.matched_deals += 1;
@@ -680,7 +1022,13 @@ impl Market {
             _ => false,
         };
         for idx in 0..c.volume {
-            let id = self.poco.initialize(&env, deal, U256::from(idx)).map_err(|err| SimError::Protocol { call: "initialize", err })?;
+            let id = self
+                .poco
+                .initialize(&env, deal, U256::from(idx))
+                .map_err(|err| SimError::Protocol {
+                    call: "initialize",
+                    err,
+                })?;
             self.m.calls += 1;
             self.m.tasks += 1;
             let t = self.next_task;
@@ -708,7 +1056,12 @@ impl Market {
             };
             self.tasks.insert(t, task);
             self.q.at(now + 10 * self.r, Ev::Claim { t });
-            if (self.on.m3 || self.on.m4) && matches!(c.attack, Attack::UnstableInputs | Attack::NondeterministicApp { .. }) {
+            if (self.on.m3 || self.on.m4)
+                && matches!(
+                    c.attack,
+                    Attack::UnstableInputs | Attack::NondeterministicApp { .. }
+                )
+            {
                 self.q.at(now + 7 * self.r - 1, Ev::ReportFault { t });
             }
             if censored {
@@ -748,17 +1101,26 @@ impl Market {
         let now = self.q.now();
         for _ in 0..n {
             let task = &self.tasks[&t];
-            if task.assigned.len() as u64 >= self.cfg.max_replicas || task.assigned.len() >= self.candidates.len() || now >= task.contribution_deadline {
+            if task.assigned.len() as u64 >= self.cfg.max_replicas
+                || task.assigned.len() >= self.candidates.len()
+                || now >= task.contribution_deadline
+            {
                 return;
             }
             let pool: Vec<u32> = self.eligible(t);
-            let free: Vec<u32> = pool.iter().copied().filter(|w| !task.assigned.iter().any(|(x, _)| x == w)).collect();
+            let free: Vec<u32> = pool
+                .iter()
+                .copied()
+                .filter(|w| !task.assigned.iter().any(|(x, _)| x == w))
+                .collect();
             if free.is_empty() {
                 return;
             }
             let w = free[self.sched_rng.random_range(0..free.len())];
             let worker = &mut self.workers[w as usize];
-            let dt = exponential(&mut worker.rng, self.cfg.compute_mean_s).ceil().max(1.0) as u64;
+            let dt = exponential(&mut worker.rng, self.cfg.compute_mean_s)
+                .ceil()
+                .max(1.0) as u64;
             let task = self.tasks.get_mut(&t).expect("live task");
             task.assigned.push((w, B256::ZERO));
             task.outstanding += 1;
@@ -782,17 +1144,29 @@ impl Market {
         // what running the app on this worker's inputs honestly yields
         let honest_run = |worker: &mut Worker| -> B256 {
             let d = match attack {
-                Attack::UnstableInputs | Attack::MutableDataset => keccak256([id.as_slice(), worker.addr.as_slice()].concat()),
-                Attack::NondeterministicApp { p } if worker.rng.random_bool(p.clamp(0.0, 1.0)) => random(&mut worker.rng),
+                Attack::UnstableInputs | Attack::MutableDataset => {
+                    keccak256([id.as_slice(), worker.addr.as_slice()].concat())
+                }
+                Attack::NondeterministicApp { p } if worker.rng.random_bool(p.clamp(0.0, 1.0)) => {
+                    random(&mut worker.rng)
+                }
                 // under M4 the workers that pulled the mutated image reported it (digest
                 // mismatch); whoever computes runs the pinned, stale image
                 Attack::ImageMutation { .. } if pinned => truth,
                 Attack::ImageMutation { from_deal, p_stale } if deal_k >= from_deal => {
-                    if worker.rng.random_bool(p_stale.clamp(0.0, 1.0)) { truth } else { tag(b"mutated image") }
+                    if worker.rng.random_bool(p_stale.clamp(0.0, 1.0)) {
+                        truth
+                    } else {
+                        tag(b"mutated image")
+                    }
                 }
                 _ => reference,
             };
-            if noise > 0.0 && worker.rng.random_bool(noise) { random(&mut worker.rng) } else { d }
+            if noise > 0.0 && worker.rng.random_bool(noise) {
+                random(&mut worker.rng)
+            } else {
+                d
+            }
         };
         let (d, computed) = match worker.kind {
             WorkerKind::Vanisher => return None,
@@ -800,8 +1174,19 @@ impl Market {
             WorkerKind::Copier => (B256::ZERO, false), // the caller copies a published hash
             WorkerKind::Lazy => (keccak256(b"constant determinism file"), false),
             WorkerKind::Guesser => {
-                let p = if let Attack::Guessing { p_correct, .. } = attack { p_correct } else { 0.0 };
-                (if worker.rng.random_bool(p.clamp(0.0, 1.0)) { truth } else { tag(b"likely answer") }, false)
+                let p = if let Attack::Guessing { p_correct, .. } = attack {
+                    p_correct
+                } else {
+                    0.0
+                };
+                (
+                    if worker.rng.random_bool(p.clamp(0.0, 1.0)) {
+                        truth
+                    } else {
+                        tag(b"likely answer")
+                    },
+                    false,
+                )
             }
             WorkerKind::Sharer => match shared {
                 Some(d) => (d, false),
@@ -832,7 +1217,9 @@ impl Market {
     }
 
     fn on_contribute(&mut self, t: u32, w: u32) -> Result<(), SimError> {
-        let Some(task) = self.tasks.get(&t) else { return Ok(()) };
+        let Some(task) = self.tasks.get(&t) else {
+            return Ok(());
+        };
         let id = task.id;
         let status = self.poco.state.tasks.get(&id).map(|x| x.status);
         self.tasks.get_mut(&t).expect("live").outstanding -= 1;
@@ -848,20 +1235,31 @@ impl Market {
             && let Some(cause) = self.provider_fault(t, w)
         {
             // M4: the worker observes a provider fault and reports it instead of computing
-            let r = self.poco.report_failure(&env, id, &ReportInput::plain(cause, keccak256(addr.as_slice()), keccak256(id.as_slice())));
+            let r = self.poco.report_failure(
+                &env,
+                id,
+                &ReportInput::plain(cause, keccak256(addr.as_slice()), keccak256(id.as_slice())),
+            );
             self.call(r);
             self.assign(t, 1);
             return Ok(());
         }
-        if self.on.m5 && !self.tasks[&t].attested && !matches!(kind, WorkerKind::Vanisher | WorkerKind::Copier) {
+        if self.on.m5
+            && !self.tasks[&t].attested
+            && !matches!(kind, WorkerKind::Vanisher | WorkerKind::Copier)
+        {
             // M5: the SMS releases the dataset and app keys to the enclave and attests it
             self.tasks.get_mut(&t).expect("live").attested = true;
             let sms = self.env(synthetic("sms", 0));
             if self.cfg.with_dataset {
-                let r = self.poco.attest_consumption(&sms, id, Consumption::Dataset, &[]);
+                let r = self
+                    .poco
+                    .attest_consumption(&sms, id, Consumption::Dataset, &[]);
                 self.call(r);
             }
-            let r = self.poco.attest_consumption(&sms, id, Consumption::App, &[]);
+            let r = self
+                .poco
+                .attest_consumption(&sms, id, Consumption::App, &[]);
             self.call(r);
         }
         match self.compute(t, w) {
@@ -873,25 +1271,55 @@ impl Market {
             Some(d) if kind == WorkerKind::Copier => {
                 // copy a published hash, cannot produce the matching seal
                 let _ = d;
-                let Some(rh) = self.poco.state.tasks[&id].contributions.first().map(|c| c.result_hash) else {
+                let Some(rh) = self.poco.state.tasks[&id]
+                    .contributions
+                    .first()
+                    .map(|c| c.result_hash)
+                else {
                     // nothing to copy yet: the copier gives up and the scheduler replaces it
                     self.assign(t, 1);
                     return Ok(());
                 };
                 let seal = keccak256(addr.as_slice()); // cannot forge H(worker‖taskid‖digest)
-                let r = self.poco.contribute(&env, id, rh, seal, Address::ZERO, &[], &[]);
+                let r = self
+                    .poco
+                    .contribute(&env, id, rh, seal, Address::ZERO, &[], &[]);
                 self.call(r);
             }
             Some(d) => {
-                self.tasks.get_mut(&t).expect("live").assigned.iter_mut().find(|(a, _)| *a == w).expect("assigned").1 = d;
+                self.tasks
+                    .get_mut(&t)
+                    .expect("live")
+                    .assigned
+                    .iter_mut()
+                    .find(|(a, _)| *a == w)
+                    .expect("assigned")
+                    .1 = d;
                 if fast {
-                    let r = self.poco.contribute_and_finalize(&env, id, d, b"result", &[], Address::ZERO, &[], &[]);
+                    let r = self.poco.contribute_and_finalize(
+                        &env,
+                        id,
+                        d,
+                        b"result",
+                        &[],
+                        Address::ZERO,
+                        &[],
+                        &[],
+                    );
                     if self.call(r).is_some() {
                         self.record_success(t);
                     }
                     return Ok(());
                 }
-                let r = self.poco.contribute(&env, id, result_hash(id, d), result_seal(addr, id, d), Address::ZERO, &[], &[]);
+                let r = self.poco.contribute(
+                    &env,
+                    id,
+                    result_hash(id, d),
+                    result_seal(addr, id, d),
+                    Address::ZERO,
+                    &[],
+                    &[],
+                );
                 self.call(r);
             }
         }
@@ -904,11 +1332,21 @@ impl Market {
                     .contributors
                     .iter()
                     .zip(&core.contributions)
-                    .filter(|(_, c)| c.status == ContributionStatus::Contributed && c.result_hash == cv)
-                    .filter_map(|(a, _)| self.workers.iter().position(|x| x.addr == *a).map(|i| i as u32))
+                    .filter(|(_, c)| {
+                        c.status == ContributionStatus::Contributed && c.result_hash == cv
+                    })
+                    .filter_map(|(a, _)| {
+                        self.workers
+                            .iter()
+                            .position(|x| x.addr == *a)
+                            .map(|i| i as u32)
+                    })
                     .collect();
                 for w in revealers {
-                    if !matches!(self.workers[w as usize].kind, WorkerKind::Withholder | WorkerKind::Copier) {
+                    if !matches!(
+                        self.workers[w as usize].kind,
+                        WorkerKind::Withholder | WorkerKind::Copier
+                    ) {
                         self.q.after(self.cfg.reveal_delay_s, Ev::Reveal { t, w });
                     }
                 }
@@ -921,20 +1359,33 @@ impl Market {
     }
 
     fn on_reveal(&mut self, t: u32, w: u32) {
-        let Some(task) = self.tasks.get(&t) else { return };
-        let (id, d) = (task.id, task.assigned.iter().find(|(a, _)| *a == w).map(|x| x.1).unwrap_or_default());
+        let Some(task) = self.tasks.get(&t) else {
+            return;
+        };
+        let (id, d) = (
+            task.id,
+            task.assigned
+                .iter()
+                .find(|(a, _)| *a == w)
+                .map(|x| x.1)
+                .unwrap_or_default(),
+        );
         let env = self.env(self.workers[w as usize].addr);
         let r = self.poco.reveal(&env, id, d);
         if self.call(r).is_some() {
             let core = &self.poco.state.tasks[&id];
-            if core.reveal_counter == core.winner_counter && !matches!(self.cfg.attack, Attack::WithholdFinalize) {
+            if core.reveal_counter == core.winner_counter
+                && !matches!(self.cfg.attack, Attack::WithholdFinalize)
+            {
                 self.q.after(0, Ev::Finalize { t });
             }
         }
     }
 
     fn on_reveal_deadline(&mut self, t: u32, deadline: u64) -> Result<(), SimError> {
-        let Some(task) = self.tasks.get(&t) else { return Ok(()) };
+        let Some(task) = self.tasks.get(&t) else {
+            return Ok(());
+        };
         let id = task.id;
         let core = &self.poco.state.tasks[&id];
         if core.status != TaskStatus::Revealing || core.reveal_deadline != U256::from(deadline) {
@@ -956,7 +1407,9 @@ impl Market {
     }
 
     fn on_finalize(&mut self, t: u32) -> Result<(), SimError> {
-        let Some(task) = self.tasks.get(&t) else { return Ok(()) };
+        let Some(task) = self.tasks.get(&t) else {
+            return Ok(());
+        };
         let id = task.id;
         if self.poco.state.tasks.get(&id).map(|x| x.status) != Some(TaskStatus::Revealing) {
             return Ok(());
@@ -974,13 +1427,18 @@ impl Market {
         if self.on.m7 {
             // M7: the requester rates what it received (it can tell a useful result from a
             // useless one once it uses it); needs the completed task, so before pruning
-            let right = self.poco.state.tasks[&task.id].consensus_value == result_hash(task.id, task.truth);
+            let right =
+                self.poco.state.tasks[&task.id].consensus_value == result_hash(task.id, task.truth);
             let env = self.env(task.requester);
             let r = self.poco.rate(&env, task.id, if right { 5 } else { 1 });
             self.call(r);
         }
         let keep = self.on.m1 || self.on.m6;
-        let core = if keep { self.poco.state.tasks[&task.id].clone() } else { self.poco.state.tasks.remove(&task.id).expect("core task") };
+        let core = if keep {
+            self.poco.state.tasks[&task.id].clone()
+        } else {
+            self.poco.state.tasks.remove(&task.id).expect("core task")
+        };
         self.m.finalized += 1;
         let accepted_digest = core.result_digest;
         let honest = self.reexec(&task);
@@ -988,16 +1446,38 @@ impl Market {
             let challengers: Vec<Address> = task
                 .assigned
                 .iter()
-                .filter(|(w, d)| self.workers[*w as usize].kind == WorkerKind::Honest && *d != B256::ZERO && *d != accepted_digest)
+                .filter(|(w, d)| {
+                    self.workers[*w as usize].kind == WorkerKind::Honest
+                        && *d != B256::ZERO
+                        && *d != accepted_digest
+                })
                 .map(|(w, _)| self.workers[*w as usize].addr)
                 .collect();
-            self.q.after(60, Ev::Watch { id: task.id, accepted: accepted_digest, honest, challengers });
+            self.q.after(
+                60,
+                Ev::Watch {
+                    id: task.id,
+                    accepted: accepted_digest,
+                    honest,
+                    challengers,
+                },
+            );
             // after every window and escalation of the enabled mechanisms' parameters
             let mc = &self.cfg.mechanisms;
-            let m1 = mc.optimistic_verification.as_ref().map_or(0, |p| p.window_t + p.escalation_timeout_t);
-            let m6 = mc.disputes.as_ref().map_or(0, |p| p.window_t + p.resolve_timeout_t);
-            self.q.after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
-            self.watched.insert(task.id, (task.truth, paid_of(&self.poco, task.deal), task.requester));
+            let m1 = mc
+                .optimistic_verification
+                .as_ref()
+                .map_or(0, |p| p.window_t + p.escalation_timeout_t);
+            let m6 = mc
+                .disputes
+                .as_ref()
+                .map_or(0, |p| p.window_t + p.resolve_timeout_t);
+            self.q
+                .after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
+            self.watched.insert(
+                task.id,
+                (task.truth, paid_of(&self.poco, task.deal), task.requester),
+            );
         }
         let c = &self.cfg;
         let deal = self.poco.state.deals.get(&task.deal).expect("open deal");
@@ -1007,21 +1487,33 @@ impl Market {
             self.m.victim_loss += (paid + self.external_gain) as i128;
         }
         // overpayment extracted by front-running or sniping (A5, D4, S4)
-        let fair = c.app_price + if c.with_dataset { c.dataset_price } else { 0 } + c.workerpool_price;
+        let fair =
+            c.app_price + if c.with_dataset { c.dataset_price } else { 0 } + c.workerpool_price;
         self.m.victim_loss += paid.saturating_sub(fair) as i128;
         match c.attack {
             // S5: the workers' share moved to the scheduler
-            Attack::PolicyFrontRun { scheduler_reward_ratio } => {
-                let moved = c.workerpool_price as u128 * scheduler_reward_ratio.saturating_sub(c.scheduler_reward_ratio) as u128 / 100;
+            Attack::PolicyFrontRun {
+                scheduler_reward_ratio,
+            } => {
+                let moved = c.workerpool_price as u128
+                    * scheduler_reward_ratio.saturating_sub(c.scheduler_reward_ratio) as u128
+                    / 100;
                 self.m.victim_loss += moved as i128;
             }
             // A3: the dataset's confidentiality value leaks with every executed task
-            Attack::ExfiltratingApp { data_value_nrlc } => self.m.victim_loss += data_value_nrlc as i128,
+            Attack::ExfiltratingApp { data_value_nrlc } => {
+                self.m.victim_loss += data_value_nrlc as i128
+            }
             _ => {}
         }
         // honest contributors that lost their stake
         for (a, c) in core.contributors.iter().zip(&core.contributions) {
-            if c.status != ContributionStatus::Proved && self.workers.iter().any(|w| w.addr == *a && w.kind == WorkerKind::Honest) {
+            if c.status != ContributionStatus::Proved
+                && self
+                    .workers
+                    .iter()
+                    .any(|w| w.addr == *a && w.kind == WorkerKind::Honest)
+            {
                 self.m.victim_loss += self.worker_stake as i128;
             }
         }
@@ -1030,14 +1522,21 @@ impl Market {
     }
 
     fn on_claim(&mut self, t: u32) -> Result<(), SimError> {
-        let Some(task) = self.tasks.get(&t) else { return Ok(()) };
+        let Some(task) = self.tasks.get(&t) else {
+            return Ok(());
+        };
         let id = task.id;
         let env = self.env(task.requester);
         // victims of a failure: honest workers (unpaid compute, stakes), the providers
         // (forgone revenue) and the pool (seized stake) unless they are the attacker; what
         // mechanisms pay them back at claim (compensations, pay-on-consumption) is measured
         // from their balances around the call
-        let mut victims: Vec<Address> = task.assigned.iter().filter(|(w, _)| self.workers[*w as usize].kind == WorkerKind::Honest).map(|(w, _)| self.workers[*w as usize].addr).collect();
+        let mut victims: Vec<Address> = task
+            .assigned
+            .iter()
+            .filter(|(w, _)| self.workers[*w as usize].kind == WorkerKind::Honest)
+            .map(|(w, _)| self.workers[*w as usize].addr)
+            .collect();
         victims.sort();
         victims.dedup();
         let c = self.cfg.clone();
@@ -1062,7 +1561,8 @@ impl Market {
                 self.poco.state.tasks.remove(&id);
             }
             self.m.failed += 1;
-            self.m.victim_loss += (task.honest_computed * c.compute_cost_nrlc) as i128 + entitled - (after - before);
+            self.m.victim_loss +=
+                (task.honest_computed * c.compute_cost_nrlc) as i128 + entitled - (after - before);
             self.close(task.deal);
         }
         Ok(())
@@ -1083,25 +1583,42 @@ impl Market {
 
     /// M7: the requester avoids an app or dataset rated below 2.5 stars.
     fn avoids_providers(&self) -> bool {
-        let Some(rep) = self.poco.ext.reputation.as_ref() else { return false };
-        [self.app, self.dataset].iter().any(|a| rep.rating_milli(*a).is_some_and(|r| r < 2_500))
+        let Some(rep) = self.poco.ext.reputation.as_ref() else {
+            return false;
+        };
+        [self.app, self.dataset]
+            .iter()
+            .any(|a| rep.rating_milli(*a).is_some_and(|r| r < 2_500))
     }
 
     /// Workers the scheduler may assign to task `t`: M2 restricts to the task's committee;
     /// under M8 honest workers refuse a pool that announced σ above 20 %.
     fn eligible(&self, t: u32) -> Vec<u32> {
         let id = self.tasks[&t].id;
-        let committee = self.poco.ext.committees.as_ref().and_then(|c| c.committees.get(&id).cloned());
+        let committee = self
+            .poco
+            .ext
+            .committees
+            .as_ref()
+            .and_then(|c| c.committees.get(&id).cloned());
         let refuse = self.on.m8
             && self.poco.ext.market_integrity.as_ref().is_some_and(|m| {
-                let p = m.policies.get(&self.workerpool).copied().unwrap_or_default();
+                let p = m
+                    .policies
+                    .get(&self.workerpool)
+                    .copied()
+                    .unwrap_or_default();
                 let announced = p.pending.map_or(p.current.1, |x| x.1);
                 announced > U256::from(20u8)
             });
         self.candidates
             .iter()
             .copied()
-            .filter(|w| committee.as_ref().is_none_or(|c| c.contains(&self.workers[*w as usize].addr)))
+            .filter(|w| {
+                committee
+                    .as_ref()
+                    .is_none_or(|c| c.contains(&self.workers[*w as usize].addr))
+            })
             .filter(|w| !(refuse && self.workers[*w as usize].kind == WorkerKind::Honest))
             .collect()
     }
@@ -1112,9 +1629,13 @@ impl Market {
         let k = self.tasks[&t].deal_k;
         match self.cfg.attack {
             Attack::MutableDataset => Some(Cause::DatasetBadChecksum),
-            Attack::DatasetWithdrawal { from_deal } if k >= from_deal => Some(Cause::DatasetDownloadFailed),
+            Attack::DatasetWithdrawal { from_deal } if k >= from_deal => {
+                Some(Cause::DatasetDownloadFailed)
+            }
             Attack::ImageMutation { from_deal, p_stale } if k >= from_deal => {
-                let stale = self.workers[w as usize].rng.random_bool(p_stale.clamp(0.0, 1.0));
+                let stale = self.workers[w as usize]
+                    .rng
+                    .random_bool(p_stale.clamp(0.0, 1.0));
                 (!stale).then_some(Cause::AppDigestMismatch)
             }
             _ => None,
@@ -1126,9 +1647,13 @@ impl Market {
     fn reexec(&self, task: &SimTask) -> B256 {
         let tag = |s: &[u8]| keccak256([task.id.as_slice(), s].concat());
         match self.cfg.attack {
-            Attack::DeterministicGarbage { .. } => tag(b"garbage"),
+            Attack::DeterministicGarbage { from_deal, .. } if task.deal_k >= from_deal => {
+                tag(b"garbage")
+            }
             Attack::TrivialisedConsensus { .. } => keccak256(b"constant determinism file"),
-            Attack::DatasetWithdrawal { from_deal } if task.deal_k >= from_deal => tag(b"dataset download error"),
+            Attack::DatasetWithdrawal { from_deal } if task.deal_k >= from_deal => {
+                tag(b"dataset download error")
+            }
             _ => task.truth,
         }
     }
@@ -1136,7 +1661,9 @@ impl Market {
     /// M3/M4: just before the contribution deadline of a task without consensus, its honest
     /// contributors report what they observed.
     fn on_report_fault(&mut self, t: u32) {
-        let Some(task) = self.tasks.get(&t) else { return };
+        let Some(task) = self.tasks.get(&t) else {
+            return;
+        };
         let id = task.id;
         if self.poco.state.tasks.get(&id).map(|x| x.status) != Some(TaskStatus::Active) {
             return;
@@ -1146,23 +1673,46 @@ impl Market {
             Attack::NondeterministicApp { .. } if self.on.m4 => Cause::NonDeterministic,
             _ => return,
         };
-        let reporters: Vec<u32> = task.assigned.iter().filter(|(w, d)| *d != B256::ZERO && self.workers[*w as usize].kind == WorkerKind::Honest).map(|(w, _)| *w).collect();
+        let reporters: Vec<u32> = task
+            .assigned
+            .iter()
+            .filter(|(w, d)| {
+                *d != B256::ZERO && self.workers[*w as usize].kind == WorkerKind::Honest
+            })
+            .map(|(w, _)| *w)
+            .collect();
         for w in reporters {
             let a = self.workers[w as usize].addr;
             // the input bytes this worker saw: per-worker under R1, the same otherwise
-            let input = if cause == Cause::InputDivergent { keccak256([id.as_slice(), a.as_slice()].concat()) } else { keccak256(id.as_slice()) };
+            let input = if cause == Cause::InputDivergent {
+                keccak256([id.as_slice(), a.as_slice()].concat())
+            } else {
+                keccak256(id.as_slice())
+            };
             let env = self.env(a);
-            let r = self.poco.report_failure(&env, id, &ReportInput::plain(cause, keccak256(a.as_slice()), input));
+            let r = self.poco.report_failure(
+                &env,
+                id,
+                &ReportInput::plain(cause, keccak256(a.as_slice()), input),
+            );
             self.call(r);
         }
     }
 
     /// M1: the drawn auditor (a verifier agent) posts its re-execution; an honest loser
     /// challenges a result it disagrees with. M6: a requester that received a useless result
-    /// opens a dispute, and the arbiter (who re-executes against the app's specification)
-    /// rules.
+    /// opens a tier-1 dispute; the re-execution arbiter finds the pool at fault if its run
+    /// differs from the accepted result, otherwise the result is reproducible and the dispute
+    /// goes to the court, which finds the provider whose artefact yields it at fault (the
+    /// court's judgement of usefulness is the one place the model reads ground truth).
     fn on_watch(&mut self, id: B256, accepted: B256, honest: B256, challengers: &[Address]) {
-        if let Some(w) = self.poco.ext.optimistic_verification.as_ref().and_then(|m| m.windows.get(&id).cloned()) {
+        if let Some(w) = self
+            .poco
+            .ext
+            .optimistic_verification
+            .as_ref()
+            .and_then(|m| m.windows.get(&id).cloned())
+        {
             if let Some((a, false)) = w.auditor
                 && self.verifiers.contains(&a)
             {
@@ -1180,13 +1730,30 @@ impl Market {
         if self.on.m6 {
             let (truth, _, requester) = self.watched[&id];
             if accepted != truth {
+                let before = holdings(&self.poco, requester);
                 let env = self.env(requester);
                 let r = self.poco.open_dispute(&env, id, 1);
                 if self.call(r).is_some() {
                     let env = self.env(self.arbiter);
-                    let r = self.poco.resolve_dispute(&env, id, true);
-                    if self.call(r).is_some() {
-                        self.undo_wrong(id);
+                    let ruling = if accepted != honest {
+                        Ruling::PoolAtFault
+                    } else {
+                        Ruling::Reproduced
+                    };
+                    let mut out = self.poco.resolve_dispute(&env, id, ruling);
+                    if let Ok(DisputeOutcome::Escalated) = out {
+                        let ruling = self
+                            .culprit()
+                            .map_or(Ruling::Upheld, Ruling::ProviderAtFault);
+                        out = self.poco.resolve_dispute(&env, id, ruling);
+                    }
+                    if let Some(DisputeOutcome::Settled {
+                        ruling: Ruling::PoolAtFault | Ruling::ProviderAtFault(_),
+                        ..
+                    }) = self.call(out)
+                    {
+                        let refund = holdings(&self.poco, requester) - before;
+                        self.undo_wrong(id, Some(refund));
                     }
                 }
             }
@@ -1195,25 +1762,63 @@ impl Market {
 
     /// M1: every verifier agent on the escalation panel votes its re-execution.
     fn on_panel(&mut self, id: B256, honest: B256) {
-        let Some(w) = self.poco.ext.optimistic_verification.as_ref().and_then(|m| m.windows.get(&id).cloned()) else { return };
-        for v in w.panel.iter().filter(|v| self.verifiers.contains(v)).copied().collect::<Vec<_>>() {
+        let Some(w) = self
+            .poco
+            .ext
+            .optimistic_verification
+            .as_ref()
+            .and_then(|m| m.windows.get(&id).cloned())
+        else {
+            return;
+        };
+        for v in w
+            .panel
+            .iter()
+            .filter(|v| self.verifiers.contains(v))
+            .copied()
+            .collect::<Vec<_>>()
+        {
             let env = self.env(v);
             let r = self.poco.vote(&env, id, honest);
             if let Some(Verdict::Overturned) = self.call(r) {
-                self.undo_wrong(id);
+                self.undo_wrong(id, None);
             }
         }
     }
 
-    /// A wrong result was overturned (M1) or refunded by a dispute (M6): the requester did not
-    /// accept it after all.
-    fn undo_wrong(&mut self, id: B256) {
+    /// A wrong result was overturned (M1: the escrowed payment goes back, `refund = None`) or
+    /// won in a dispute (M6: the requester got `refund` back): the requester did not accept it
+    /// after all, so it does not suffer the loss `L`.
+    fn undo_wrong(&mut self, id: B256, refund: Option<i128>) {
         if let Some((truth, paid, _)) = self.watched.remove(&id)
-            && self.poco.state.tasks.get(&id).is_some_and(|t| t.consensus_value != result_hash(id, truth))
+            && self
+                .poco
+                .state
+                .tasks
+                .get(&id)
+                .is_some_and(|t| t.consensus_value != result_hash(id, truth))
         {
             self.m.wrong_accepted -= 1;
             self.m.overturned += 1;
-            self.m.victim_loss -= (paid + self.external_gain) as i128;
+            self.m.victim_loss -= refund.unwrap_or(paid as i128) + self.external_gain as i128;
+        }
+    }
+
+    /// M6 court: the provider whose artefact makes a reproducible result useless, if any (A4/D1
+    /// garbage, A6's constant determinism file, D2's download-error result).
+    fn culprit(&self) -> Option<Party> {
+        match self.cfg.attack {
+            Attack::DeterministicGarbage {
+                source: Provider::App,
+                ..
+            }
+            | Attack::TrivialisedConsensus { .. } => Some(Party::App),
+            Attack::DeterministicGarbage {
+                source: Provider::Dataset,
+                ..
+            }
+            | Attack::DatasetWithdrawal { .. } => Some(Party::Dataset),
+            _ => None,
         }
     }
 
@@ -1232,15 +1837,23 @@ impl Market {
     }
 
     fn settle(mut self) -> RunMetrics {
-        let delta = |p: &Poco<Mechanisms>, initial: &FxHashMap<Address, i128>, a: Address| holdings(p, a) - initial[&a];
+        let delta = |p: &Poco<Mechanisms>, initial: &FxHashMap<Address, i128>, a: Address| {
+            holdings(p, a) - initial[&a]
+        };
         let c = &self.cfg;
         let p = &self.poco;
-        self.m.requester_outflow = -self.requesters.iter().map(|r| delta(p, &self.initial, *r)).sum::<i128>();
+        self.m.requester_outflow = -self
+            .requesters
+            .iter()
+            .map(|r| delta(p, &self.initial, *r))
+            .sum::<i128>();
         self.m.scheduler_income = delta(p, &self.initial, self.scheduler);
         let app_rev = delta(p, &self.initial, self.app_owner);
         let ds_rev = delta(p, &self.initial, self.dataset_owner);
         self.m.provider_revenue = app_rev + ds_rev;
-        self.m.provider_entitled = ((c.app_price + if c.with_dataset { c.dataset_price } else { 0 }) * self.m.tasks) as i128;
+        self.m.provider_entitled = ((c.app_price
+            + if c.with_dataset { c.dataset_price } else { 0 })
+            * self.m.tasks) as i128;
         let mut attacker = 0i128;
         let mut attacker_replicas = 0u64;
         for w in &self.workers {
@@ -1262,15 +1875,21 @@ impl Market {
         }
         // a provider's gain from attacking is what it earned beyond the price of the correct
         // results it delivered (what it would have earned honestly)
-        let correct = self.m.finalized - self.m.wrong_accepted;
+        // (an overturned or refunded result was wrong all the same)
+        let correct = self.m.finalized - self.m.wrong_accepted - self.m.overturned;
         if ctl.app_owner {
             // (under A3/C2 the app owner and the requester are one coalition: P_a is an
             // internal transfer, not revenue to correct for)
-            let honest = if matches!(c.attack, Attack::ExfiltratingApp { .. }) { 0 } else { c.app_price * correct };
+            let honest = if matches!(c.attack, Attack::ExfiltratingApp { .. }) {
+                0
+            } else {
+                c.app_price * correct
+            };
             attacker += app_rev - honest as i128;
         }
         if ctl.dataset_owner {
-            attacker += ds_rev - (if c.with_dataset { c.dataset_price } else { 0 } * correct) as i128;
+            attacker +=
+                ds_rev - (if c.with_dataset { c.dataset_price } else { 0 } * correct) as i128;
         }
         if let Some(ring) = &self.ring {
             attacker += delta(p, &self.initial, ring.owner);
@@ -1279,13 +1898,23 @@ impl Market {
             // the coalition obtained every failed task's result off-chain: worth its price
             // the coalition obtained every failed task's result off-chain; through its own pool
             // it would otherwise have paid the providers P_a + P_d for it (§1.1 R3)
-            Attack::WithholdFinalize => attacker += (self.m.failed * (c.app_price + if c.with_dataset { c.dataset_price } else { 0 })) as i128,
-            Attack::ExfiltratingApp { data_value_nrlc } => attacker += (self.m.finalized * data_value_nrlc) as i128,
+            Attack::WithholdFinalize => {
+                attacker += (self.m.failed
+                    * (c.app_price + if c.with_dataset { c.dataset_price } else { 0 }))
+                    as i128
+            }
+            Attack::ExfiltratingApp { data_value_nrlc } => {
+                attacker += (self.m.finalized * data_value_nrlc) as i128
+            }
             _ => {}
         }
         attacker += (self.m.wrong_accepted * self.attacker_gain) as i128;
         attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
-        self.m.attacker_profit = if matches!(c.attack, Attack::None) { 0 } else { attacker };
+        self.m.attacker_profit = if matches!(c.attack, Attack::None) {
+            0
+        } else {
+            attacker
+        };
         self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
         self.m.ring_tasks = self.ring.as_ref().map_or(0, |r| r.deals);
         self.m.top_attacker_score = self
@@ -1302,12 +1931,19 @@ impl Market {
 /// Mint `amount` RLC to `who` and deposit it into its PoCo account (setup).
 fn fund(poco: &mut Poco<Mechanisms>, who: Address, amount: u128) -> Result<(), SimError> {
     let v = U256::from(amount);
-    poco.mint_rlc(who, v).map_err(|err| SimError::Protocol { call: "mint", err })?;
-    poco.deposit(&Env::at(who, T0), v).map_err(|err| SimError::Protocol { call: "deposit", err })
+    poco.mint_rlc(who, v)
+        .map_err(|err| SimError::Protocol { call: "mint", err })?;
+    poco.deposit(&Env::at(who, T0), v)
+        .map_err(|err| SimError::Protocol {
+            call: "deposit",
+            err,
+        })
 }
 
 fn paid_of(p: &Poco<Mechanisms>, deal: B256) -> u64 {
-    p.state.deals.get(&deal).map_or(0, |d| (d.app.price + d.dataset.price + d.workerpool.price).to::<u64>())
+    p.state.deals.get(&deal).map_or(0, |d| {
+        (d.app.price + d.dataset.price + d.workerpool.price).to::<u64>()
+    })
 }
 
 fn adversaries(honest: u64, fraction: f64) -> u64 {
@@ -1345,14 +1981,19 @@ pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
         | Attack::LazyCopying { fraction }
         | Attack::ResultSharing { fraction }
         | Attack::Censorship { fraction } => vec![("fraction", *fraction)],
-        Attack::Guessing { fraction, p_correct } => vec![("fraction", *fraction), ("p_correct", *p_correct)],
+        Attack::Guessing {
+            fraction,
+            p_correct,
+        } => vec![("fraction", *fraction), ("p_correct", *p_correct)],
         Attack::TrivialisedConsensus { lazy_fraction } => vec![("lazy_fraction", *lazy_fraction)],
         Attack::NondeterministicApp { p } | Attack::WithdrawRace { p } => vec![("p", *p)],
         Attack::ImageMutation { p_stale, .. } => vec![("p_stale", *p_stale)],
         Attack::ResourceBomb { crash_p } => vec![("crash_p", *crash_p)],
         _ => vec![],
     };
-    if let Attack::PolicyFrontRun { scheduler_reward_ratio } = c.attack
+    if let Attack::PolicyFrontRun {
+        scheduler_reward_ratio,
+    } = c.attack
         && scheduler_reward_ratio > 100
     {
         return bad("attack.scheduler_reward_ratio must be ≤ 100");
@@ -1362,7 +2003,9 @@ pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
     }
     for (name, p) in std::iter::once(("honest_error_rate", c.honest_error_rate)).chain(probs) {
         if !(0.0..=1.0).contains(&p) {
-            return Err(SimError::Config(format!("{name} must be in [0, 1], got {p}")));
+            return Err(SimError::Config(format!(
+                "{name} must be in [0, 1], got {p}"
+            )));
         }
     }
     if c.volume > 65_535 {

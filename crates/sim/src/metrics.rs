@@ -159,9 +159,12 @@ impl RunMetrics {
     pub fn finalized_fraction(&self) -> f64 {
         ratio(self.finalized as f64, self.tasks as f64)
     }
-    /// Requester cost per correct result, nRLC.
+    /// Requester cost per correct result, nRLC (overturned or refunded results were not correct).
     pub fn cost_per_correct(&self) -> f64 {
-        ratio(self.requester_outflow as f64, (self.finalized - self.wrong_accepted) as f64)
+        ratio(
+            self.requester_outflow as f64,
+            (self.finalized - self.wrong_accepted - self.overturned) as f64,
+        )
     }
     /// Redundancy factor: replicas executed per finalized task.
     pub fn redundancy(&self) -> f64 {
@@ -169,7 +172,10 @@ impl RunMetrics {
     }
     /// Honest worker income per unit compute (nRLC per replica).
     pub fn honest_income_per_compute(&self) -> f64 {
-        ratio(self.honest_worker_income as f64, self.honest_replicas as f64)
+        ratio(
+            self.honest_worker_income as f64,
+            self.honest_replicas as f64,
+        )
     }
     /// Variance of honest worker income across honest workers (nRLC²).
     pub fn honest_income_variance(&self) -> f64 {
@@ -203,7 +209,10 @@ impl RunMetrics {
     }
     /// Time to finality quantile, seconds.
     pub fn ttf(&self, q: f64) -> f64 {
-        self.time_to_finality.quantile(q).map(|v| v as f64).unwrap_or(f64::NAN)
+        self.time_to_finality
+            .quantile(q)
+            .map(|v| v as f64)
+            .unwrap_or(f64::NAN)
     }
 
     /// Named scalar metrics, in a fixed order (for tables and CSV).
@@ -215,8 +224,14 @@ impl RunMetrics {
             ("ttf_p95_s", self.ttf(0.95)),
             ("ttf_p99_s", self.ttf(0.99)),
             ("requester_cost_per_correct_nrlc", self.cost_per_correct()),
-            ("attacker_profit_per_task_nrlc", self.attacker_profit_per_task()),
-            ("honest_income_per_compute_nrlc", self.honest_income_per_compute()),
+            (
+                "attacker_profit_per_task_nrlc",
+                self.attacker_profit_per_task(),
+            ),
+            (
+                "honest_income_per_compute_nrlc",
+                self.honest_income_per_compute(),
+            ),
             ("honest_income_variance", self.honest_income_variance()),
             ("provider_revenue_ratio", self.provider_revenue_ratio()),
             ("victim_loss_per_task_nrlc", self.victim_loss_per_task()),
@@ -224,8 +239,20 @@ impl RunMetrics {
             ("capital_time_per_task_nrlc_s", self.capital_time_per_task()),
             ("redundancy_factor", self.redundancy()),
             ("attacker_profit_nrlc", self.attacker_profit as f64),
-            ("reverted_call_share", ratio(self.reverted_calls as f64, (self.calls + self.reverted_calls) as f64)),
-            ("unmatched_deal_share", ratio(self.unmatched_deals as f64, (self.unmatched_deals + self.matched_deals) as f64)),
+            (
+                "reverted_call_share",
+                ratio(
+                    self.reverted_calls as f64,
+                    (self.calls + self.reverted_calls) as f64,
+                ),
+            ),
+            (
+                "unmatched_deal_share",
+                ratio(
+                    self.unmatched_deals as f64,
+                    (self.unmatched_deals + self.matched_deals) as f64,
+                ),
+            ),
             ("kitty_nrlc", self.kitty as f64),
             ("top_attacker_score", self.top_attacker_score as f64),
         ]

@@ -31,11 +31,24 @@ impl Summary {
     pub fn of(values: &[f64]) -> Self {
         let n = values.len();
         if n == 0 {
-            return Self { n, mean: f64::NAN, sd: f64::NAN, ci95: f64::NAN };
+            return Self {
+                n,
+                mean: f64::NAN,
+                sd: f64::NAN,
+                ci95: f64::NAN,
+            };
         }
         let mean = kahan(values.iter().copied()) / n as f64;
-        let sd = if n > 1 { (kahan(values.iter().map(|v| (v - mean) * (v - mean))) / (n - 1) as f64).sqrt() } else { 0.0 };
-        let ci95 = if n > 1 { t975(n - 1) * sd / (n as f64).sqrt() } else { f64::INFINITY };
+        let sd = if n > 1 {
+            (kahan(values.iter().map(|v| (v - mean) * (v - mean))) / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        let ci95 = if n > 1 {
+            t975(n - 1) * sd / (n as f64).sqrt()
+        } else {
+            f64::INFINITY
+        };
         Self { n, mean, sd, ci95 }
     }
 
@@ -78,8 +91,9 @@ fn kahan(it: impl Iterator<Item = f64>) -> f64 {
 /// Cornish–Fisher expansion around the normal quantile; error < 1e-3).
 pub fn t975(df: usize) -> f64 {
     const T: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
-        2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     if df == 0 {
         return f64::INFINITY;
@@ -89,7 +103,8 @@ pub fn t975(df: usize) -> f64 {
     }
     let z = 1.959_963_984_540_054f64;
     let v = df as f64;
-    z + (z.powi(3) + z) / (4.0 * v) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+    z + (z.powi(3) + z) / (4.0 * v)
+        + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
 }
 
 /// Wilson score interval half-width proxy for a proportion `k/n` (95 %): returns `(lo, hi)`.
@@ -127,7 +142,8 @@ mod tests {
         assert_eq!(json, r#"{"n":0,"mean":null,"sd":null,"ci95":null}"#);
         let back: Summary = serde_json::from_str(&json).unwrap();
         assert!(back.n == 0 && back.mean.is_nan() && back.ci95.is_nan());
-        let one: Summary = serde_json::from_str(&serde_json::to_string(&Summary::of(&[2.0])).unwrap()).unwrap();
+        let one: Summary =
+            serde_json::from_str(&serde_json::to_string(&Summary::of(&[2.0])).unwrap()).unwrap();
         assert_eq!((one.n, one.mean), (1, 2.0));
     }
 

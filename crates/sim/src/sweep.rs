@@ -168,23 +168,38 @@ impl Scenario {
     pub fn plan(&self) -> Result<Plan, SweepError> {
         let params: Vec<String> = self.sweep.params.keys().cloned().collect();
         let points = self.points()?;
-        let variants = if self.variants.is_empty() { vec![Variant { name: "base".into(), set: BTreeMap::new() }] } else { self.variants.clone() };
+        let variants = if self.variants.is_empty() {
+            vec![Variant {
+                name: "base".into(),
+                set: BTreeMap::new(),
+            }]
+        } else {
+            self.variants.clone()
+        };
         let base = serde_json::to_value(&self.market).expect("serializable");
         let mut cells = Vec::new();
         for v in &variants {
             for p in &points {
                 let mut val = base.clone();
                 for (path, tv) in &v.set {
-                    let jv = serde_json::to_value(tv).map_err(|e| SweepError::Scenario(e.to_string()))?;
+                    let jv = serde_json::to_value(tv)
+                        .map_err(|e| SweepError::Scenario(e.to_string()))?;
                     set_path(&mut val, path, jv)?;
                 }
                 let mut point = Vec::with_capacity(params.len());
                 for (path, x) in params.iter().zip(p) {
-                    let cur = get_path(&val, path).ok_or_else(|| SweepError::Scenario(format!("swept parameter `{path}` does not exist in the market (variant `{}`)", v.name)))?;
+                    let cur = get_path(&val, path).ok_or_else(|| {
+                        SweepError::Scenario(format!(
+                            "swept parameter `{path}` does not exist in the market (variant `{}`)",
+                            v.name
+                        ))
+                    })?;
                     // integer fields are rounded, and the rounded value is what outputs show
                     let (nv, shown) = if cur.is_u64() || cur.is_i64() {
                         if *x < 0.0 {
-                            return Err(SweepError::Scenario(format!("`{path}` is a non-negative integer, got {x}")));
+                            return Err(SweepError::Scenario(format!(
+                                "`{path}` is a non-negative integer, got {x}"
+                            )));
                         }
                         (Value::from(x.round() as u64), x.round())
                     } else {
@@ -193,12 +208,27 @@ impl Scenario {
                     set_path(&mut val, path, nv)?;
                     point.push((path.clone(), shown));
                 }
-                let config: MarketConfig = serde_json::from_value(val).map_err(|e| SweepError::Scenario(format!("variant `{}`: {e}", v.name)))?;
-                crate::market::validate(&config).map_err(|e| SweepError::Scenario(format!("variant `{}` at {:?}: {e}", v.name, p)))?;
-                cells.push(Cell { index: cells.len(), variant: v.name.clone(), point, config });
+                let config: MarketConfig = serde_json::from_value(val)
+                    .map_err(|e| SweepError::Scenario(format!("variant `{}`: {e}", v.name)))?;
+                crate::market::validate(&config).map_err(|e| {
+                    SweepError::Scenario(format!("variant `{}` at {:?}: {e}", v.name, p))
+                })?;
+                cells.push(Cell {
+                    index: cells.len(),
+                    variant: v.name.clone(),
+                    point,
+                    config,
+                });
             }
         }
-        Ok(Plan { name: self.name.clone(), config_hash: self.config_hash(), seed: self.seed, replicates: self.replicates, params, cells })
+        Ok(Plan {
+            name: self.name.clone(),
+            config_hash: self.config_hash(),
+            seed: self.seed,
+            replicates: self.replicates,
+            params,
+            cells,
+        })
     }
 
     fn points(&self) -> Result<Vec<Vec<f64>>, SweepError> {
@@ -211,9 +241,14 @@ impl Scenario {
                 let mut pts: Vec<Vec<f64>> = vec![vec![]];
                 for (k, vals) in ps {
                     if vals.is_empty() {
-                        return Err(SweepError::Scenario(format!("grid parameter `{k}` has no values")));
+                        return Err(SweepError::Scenario(format!(
+                            "grid parameter `{k}` has no values"
+                        )));
                     }
-                    pts = pts.into_iter().flat_map(|p| vals.iter().map(move |v| [p.clone(), vec![*v]].concat())).collect();
+                    pts = pts
+                        .into_iter()
+                        .flat_map(|p| vals.iter().map(move |v| [p.clone(), vec![*v]].concat()))
+                        .collect();
                 }
                 Ok(pts)
             }
@@ -225,10 +260,14 @@ impl Scenario {
                 let mut cols = Vec::new();
                 for (d, (k, r)) in ps.iter().enumerate() {
                     let [lo, hi] = r.as_slice() else {
-                        return Err(SweepError::Scenario(format!("lhs parameter `{k}` needs [min, max], got {r:?}")));
+                        return Err(SweepError::Scenario(format!(
+                            "lhs parameter `{k}` needs [min, max], got {r:?}"
+                        )));
                     };
                     if lo > hi {
-                        return Err(SweepError::Scenario(format!("lhs parameter `{k}`: min > max")));
+                        return Err(SweepError::Scenario(format!(
+                            "lhs parameter `{k}`: min > max"
+                        )));
                     }
                     // one stratum per sample, jittered inside, strata permuted: a Latin hypercube
                     let mut rng = stream(self.seed, 0, "lhs", d as u64);
@@ -237,9 +276,15 @@ impl Scenario {
                         let j = rng.random_range(0..=i);
                         perm.swap(i, j);
                     }
-                    cols.push(perm.iter().map(|&s| lo + (hi - lo) * (s as f64 + rng.random::<f64>()) / n as f64).collect::<Vec<f64>>());
+                    cols.push(
+                        perm.iter()
+                            .map(|&s| lo + (hi - lo) * (s as f64 + rng.random::<f64>()) / n as f64)
+                            .collect::<Vec<f64>>(),
+                    );
                 }
-                Ok((0..n).map(|i| cols.iter().map(|c| c[i]).collect()).collect())
+                Ok((0..n)
+                    .map(|i| cols.iter().map(|c| c[i]).collect())
+                    .collect())
             }
         }
     }
@@ -253,12 +298,19 @@ fn set_path(v: &mut Value, path: &str, x: Value) -> Result<(), SweepError> {
     let mut cur = v;
     let parts: Vec<&str> = path.split('.').collect();
     for (i, k) in parts.iter().enumerate() {
-        let obj = cur.as_object_mut().ok_or_else(|| SweepError::Scenario(format!("`{path}`: `{}` is not a table", parts[..i].join("."))))?;
+        let obj = cur.as_object_mut().ok_or_else(|| {
+            SweepError::Scenario(format!(
+                "`{path}`: `{}` is not a table",
+                parts[..i].join(".")
+            ))
+        })?;
         if i + 1 == parts.len() {
             obj.insert((*k).to_string(), x);
             return Ok(());
         }
-        cur = obj.entry((*k).to_string()).or_insert_with(|| Value::Object(Default::default()));
+        cur = obj
+            .entry((*k).to_string())
+            .or_insert_with(|| Value::Object(Default::default()));
     }
     Ok(())
 }
@@ -278,14 +330,21 @@ pub struct RunRow {
 
 /// Names of the metrics written per run (the order of [`RunRow::values`]).
 pub fn metric_names() -> Vec<&'static str> {
-    crate::metrics::RunMetrics::default().scalars().into_iter().map(|(n, _)| n).collect()
+    crate::metrics::RunMetrics::default()
+        .scalars()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
 }
 
 /// Parse `i/n`.
 pub fn parse_shard(s: &str) -> Result<(u64, u64), SweepError> {
     let bad = || SweepError::Scenario(format!("shard must be `i/n` with 0 ≤ i < n, got `{s}`"));
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
-    let (i, n): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
     if n == 0 || i >= n {
         return Err(bad());
     }
@@ -293,7 +352,11 @@ pub fn parse_shard(s: &str) -> Result<(u64, u64), SweepError> {
 }
 
 /// Run the units of shard `i/n` in parallel; `progress` is called once per finished unit.
-pub fn run_shard(plan: &Plan, shard: (u64, u64), progress: &(dyn Fn() + Sync)) -> Result<Vec<RunRow>, SweepError> {
+pub fn run_shard(
+    plan: &Plan,
+    shard: (u64, u64),
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<RunRow>, SweepError> {
     let (i, n) = shard;
     let units: Vec<u64> = (0..plan.units()).filter(|u| u % n == i).collect();
     units
@@ -301,9 +364,18 @@ pub fn run_shard(plan: &Plan, shard: (u64, u64), progress: &(dyn Fn() + Sync)) -
         .map(|&u| {
             let cell = &plan.cells[(u / plan.replicates) as usize];
             let replicate = u % plan.replicates;
-            let m = run(&cell.config, plan.seed, replicate).map_err(|source| SweepError::Run { cell: cell.index, replicate, source })?;
+            let m = run(&cell.config, plan.seed, replicate).map_err(|source| SweepError::Run {
+                cell: cell.index,
+                replicate,
+                source,
+            })?;
             progress();
-            Ok(RunRow { cell: cell.index, variant: cell.variant.clone(), replicate, values: m.scalars().into_iter().map(|(_, v)| v).collect() })
+            Ok(RunRow {
+                cell: cell.index,
+                variant: cell.variant.clone(),
+                replicate,
+                values: m.scalars().into_iter().map(|(_, v)| v).collect(),
+            })
         })
         .collect()
 }
@@ -324,16 +396,35 @@ pub struct CellSummary {
 
 /// Merge rows from any set of shards: checks that every unit is present exactly once, sorts
 /// by (cell, replicate) and summarises each cell. The result does not depend on the split.
-pub fn merge(plan: &Plan, mut rows: Vec<RunRow>) -> Result<(Vec<RunRow>, Vec<CellSummary>), SweepError> {
+pub fn merge(
+    plan: &Plan,
+    mut rows: Vec<RunRow>,
+) -> Result<(Vec<RunRow>, Vec<CellSummary>), SweepError> {
     rows.sort_by_key(|r| (r.cell, r.replicate));
-    rows.dedup_by(|a, b| a.cell == b.cell && a.replicate == b.replicate && a.values.iter().zip(&b.values).all(|(x, y)| x.to_bits() == y.to_bits()));
+    rows.dedup_by(|a, b| {
+        a.cell == b.cell
+            && a.replicate == b.replicate
+            && a.values
+                .iter()
+                .zip(&b.values)
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+    });
     if rows.len() as u64 != plan.units() {
-        return Err(SweepError::Merge(format!("expected {} runs, found {} (missing shards, or shards of another plan)", plan.units(), rows.len())));
+        return Err(SweepError::Merge(format!(
+            "expected {} runs, found {} (missing shards, or shards of another plan)",
+            plan.units(),
+            rows.len()
+        )));
     }
     for (k, r) in rows.iter().enumerate() {
-        let (c, rep) = ((k as u64 / plan.replicates) as usize, k as u64 % plan.replicates);
+        let (c, rep) = (
+            (k as u64 / plan.replicates) as usize,
+            k as u64 % plan.replicates,
+        );
         if r.cell != c || r.replicate != rep {
-            return Err(SweepError::Merge(format!("run (cell {c}, replicate {rep}) is missing or conflicting")));
+            return Err(SweepError::Merge(format!(
+                "run (cell {c}, replicate {rep}) is missing or conflicting"
+            )));
         }
     }
     let names = metric_names();
@@ -341,16 +432,26 @@ pub fn merge(plan: &Plan, mut rows: Vec<RunRow>) -> Result<(Vec<RunRow>, Vec<Cel
         .cells
         .iter()
         .map(|cell| {
-            let rs = &rows[cell.index * plan.replicates as usize..(cell.index + 1) * plan.replicates as usize];
+            let rs = &rows[cell.index * plan.replicates as usize
+                ..(cell.index + 1) * plan.replicates as usize];
             let metrics = names
                 .iter()
                 .enumerate()
                 .map(|(j, n)| {
-                    let vals: Vec<f64> = rs.iter().map(|r| r.values[j]).filter(|v| !v.is_nan()).collect();
+                    let vals: Vec<f64> = rs
+                        .iter()
+                        .map(|r| r.values[j])
+                        .filter(|v| !v.is_nan())
+                        .collect();
                     (n.to_string(), Summary::of(&vals))
                 })
                 .collect();
-            CellSummary { cell: cell.index, variant: cell.variant.clone(), point: cell.point.clone(), metrics }
+            CellSummary {
+                cell: cell.index,
+                variant: cell.variant.clone(),
+                point: cell.point.clone(),
+                metrics,
+            }
         })
         .collect();
     Ok((rows, summaries))

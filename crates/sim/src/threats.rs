@@ -122,7 +122,10 @@ impl Threat {
 /// The serde tag of an attack (its `kind` in scenario files).
 pub fn attack_kind(a: &Attack) -> String {
     let v = serde_json::to_value(a).unwrap_or_default();
-    v.get("kind").and_then(|k| k.as_str()).map(str::to_string).unwrap_or_else(|| v.as_str().unwrap_or("?").to_string())
+    v.get("kind")
+        .and_then(|k| k.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| v.as_str().unwrap_or("?").to_string())
 }
 
 const RLC: u64 = 1_000_000_000;
@@ -130,7 +133,11 @@ const RLC: u64 = 1_000_000_000;
 /// The market every threat is run on, unless its entry says otherwise: 60 single-task deals,
 /// 20 honest workers, trust 5, prices 1 / 1 / 10 RLC, category XS.
 pub fn base_market() -> MarketConfig {
-    MarketConfig { deals: 60, honest_workers: 20, ..MarketConfig::default() }
+    MarketConfig {
+        deals: 60,
+        honest_workers: 20,
+        ..MarketConfig::default()
+    }
 }
 
 fn run_on(attack: Attack, f: impl FnOnce(&mut MarketConfig)) -> MarketConfig {
@@ -141,15 +148,35 @@ fn run_on(attack: Attack, f: impl FnOnce(&mut MarketConfig)) -> MarketConfig {
 }
 
 fn sim(attack: Attack, metric: &'static str, worse: Worse) -> Simulation {
-    Simulation::Run { cfg: run_on(attack, |_| {}), metric, worse, expect_damage: true }
+    Simulation::Run {
+        cfg: run_on(attack, |_| {}),
+        metric,
+        worse,
+        expect_damage: true,
+    }
 }
 
-fn sim_with(attack: Attack, f: impl FnOnce(&mut MarketConfig), metric: &'static str, worse: Worse) -> Simulation {
-    Simulation::Run { cfg: run_on(attack, f), metric, worse, expect_damage: true }
+fn sim_with(
+    attack: Attack,
+    f: impl FnOnce(&mut MarketConfig),
+    metric: &'static str,
+    worse: Worse,
+) -> Simulation {
+    Simulation::Run {
+        cfg: run_on(attack, f),
+        metric,
+        worse,
+        expect_damage: true,
+    }
 }
 
 fn no_damage(attack: Attack, metric: &'static str, worse: Worse) -> Simulation {
-    Simulation::Run { cfg: run_on(attack, |_| {}), metric, worse, expect_damage: false }
+    Simulation::Run {
+        cfg: run_on(attack, |_| {}),
+        metric,
+        worse,
+        expect_damage: false,
+    }
 }
 
 /// R3 / C1 / R8 / S6: the coalition's own pool is cheap (`P_w` = 1 RLC) and the providers'
@@ -173,64 +200,634 @@ pub fn catalogue() -> Vec<Threat> {
     let loss = "victim_loss_per_task_nrlc";
     let wrong = "wrong_result_rate";
     let live = "fraction_finalized";
-    let t = |id, title, attacker, victims, protection, sim| Threat { id, title, attacker, victims, protection, sim };
+    let t = |id, title, attacker, victims, protection, sim| Threat {
+        id,
+        title,
+        attacker,
+        victims,
+        protection,
+        sim,
+    };
     vec![
         // 1.1 requester
-        t("R1", "per-worker or unstable inputs, refund at claim", Requester, "workers, pool, providers", P::None, sim(Attack::UnstableInputs, loss, Higher)),
-        t("R2", "malformed but deterministic input", Requester, "workers", P::Mitigated, no_damage(Attack::MalformedInput, "honest_income_per_compute_nrlc", Lower)),
-        t("R3", "self-hosted pool free-riding: result obtained, finalize withheld, refund", Coalition, "app and dataset owners", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
-        t("R4", "callback griefing", Requester, "finaliser", P::Partial, Simulation::NotSimulated("a gas cost only: the core has no gas model; the EVM oracle (issue B) measures callback gas")),
-        t("R5", "withdraw race against a pending matchOrders", Requester, "matcher", P::Mitigated, sim(Attack::WithdrawRace { p: 0.5 }, "reverted_call_share", Higher)),
-        t("R6", "order-volume exhaustion", Requester, "providers, other requesters", P::None, Simulation::NotSimulated("needs requesters competing for the volume of one shared provider order; in the market every deal signs its own orders, so there is nothing to exhaust (a shared order book is not modelled yet)")),
-        t("R7", "extreme trust", Requester, "pool, workers", P::Mitigated, no_damage(Attack::ExtremeTrust { trust: 100 }, loss, Higher)),
-        t("R8", "refund abuse after delivery (general case of R3)", Coalition, "providers, workers", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
+        t(
+            "R1",
+            "per-worker or unstable inputs, refund at claim",
+            Requester,
+            "workers, pool, providers",
+            P::None,
+            sim(Attack::UnstableInputs, loss, Higher),
+        ),
+        t(
+            "R2",
+            "malformed but deterministic input",
+            Requester,
+            "workers",
+            P::Mitigated,
+            no_damage(
+                Attack::MalformedInput,
+                "honest_income_per_compute_nrlc",
+                Lower,
+            ),
+        ),
+        t(
+            "R3",
+            "self-hosted pool free-riding: result obtained, finalize withheld, refund",
+            Coalition,
+            "app and dataset owners",
+            P::None,
+            sim_with(
+                Attack::WithholdFinalize,
+                own_pool,
+                "provider_revenue_ratio",
+                Lower,
+            ),
+        ),
+        t(
+            "R4",
+            "callback griefing",
+            Requester,
+            "finaliser",
+            P::Partial,
+            Simulation::NotSimulated(
+                "a gas cost only: the core has no gas model; the EVM oracle (issue B) measures callback gas",
+            ),
+        ),
+        t(
+            "R5",
+            "withdraw race against a pending matchOrders",
+            Requester,
+            "matcher",
+            P::Mitigated,
+            sim(
+                Attack::WithdrawRace { p: 0.5 },
+                "reverted_call_share",
+                Higher,
+            ),
+        ),
+        t(
+            "R6",
+            "order-volume exhaustion",
+            Requester,
+            "providers, other requesters",
+            P::None,
+            Simulation::NotSimulated(
+                "needs requesters competing for the volume of one shared provider order; in the market every deal signs its own orders, so there is nothing to exhaust (a shared order book is not modelled yet)",
+            ),
+        ),
+        t(
+            "R7",
+            "extreme trust",
+            Requester,
+            "pool, workers",
+            P::Mitigated,
+            no_damage(Attack::ExtremeTrust { trust: 100 }, loss, Higher),
+        ),
+        t(
+            "R8",
+            "refund abuse after delivery (general case of R3)",
+            Coalition,
+            "providers, workers",
+            P::None,
+            sim_with(
+                Attack::WithholdFinalize,
+                own_pool,
+                "provider_revenue_ratio",
+                Lower,
+            ),
+        ),
         // 1.2 app provider
-        t("A1", "non-deterministic app", AppProvider, "workers, pool, requester", P::None, sim(Attack::NondeterministicApp { p: 0.5 }, loss, Higher)),
-        t("A2", "image mutation under the same tag", AppProvider, "requester, workers", P::None, sim(Attack::ImageMutation { from_deal: 30, p_stale: 0.5 }, live, Lower)),
-        t("A3", "exfiltrating app (dataset confidentiality)", AppProvider, "dataset owner", P::Partial, sim(Attack::ExfiltratingApp { data_value_nrlc: 20 * RLC }, loss, Higher)),
-        t("A4", "garbage but deterministic app", AppProvider, "requester", P::None, sim(Attack::DeterministicGarbage { source: Provider::App, loss_nrlc: 50 * RLC }, wrong, Higher)),
-        t("A5", "app price front-running", AppProvider, "requester", P::Partial, sim(Attack::PriceFrontRun { source: Provider::App, markup_pct: 100 }, loss, Higher)),
-        t("A6", "trivialised consensus (constant determinism file)", AppProvider, "requester", P::None, sim(Attack::TrivialisedConsensus { lazy_fraction: 0.5 }, wrong, Higher)),
-        t("A7", "resource bomb (workers lost)", AppProvider, "requester, workers, pool", P::Partial, sim(Attack::ResourceBomb { crash_p: 0.5 }, "redundancy_factor", Higher)),
+        t(
+            "A1",
+            "non-deterministic app",
+            AppProvider,
+            "workers, pool, requester",
+            P::None,
+            sim(Attack::NondeterministicApp { p: 0.5 }, loss, Higher),
+        ),
+        t(
+            "A2",
+            "image mutation under the same tag",
+            AppProvider,
+            "requester, workers",
+            P::None,
+            sim(
+                Attack::ImageMutation {
+                    from_deal: 30,
+                    p_stale: 0.5,
+                },
+                live,
+                Lower,
+            ),
+        ),
+        t(
+            "A3",
+            "exfiltrating app (dataset confidentiality)",
+            AppProvider,
+            "dataset owner",
+            P::Partial,
+            sim(
+                Attack::ExfiltratingApp {
+                    data_value_nrlc: 20 * RLC,
+                },
+                loss,
+                Higher,
+            ),
+        ),
+        t(
+            "A4",
+            "garbage but deterministic app",
+            AppProvider,
+            "requester",
+            P::None,
+            sim(
+                Attack::DeterministicGarbage {
+                    source: Provider::App,
+                    loss_nrlc: 50 * RLC,
+                    from_deal: 0,
+                },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "A5",
+            "app price front-running",
+            AppProvider,
+            "requester",
+            P::Partial,
+            sim(
+                Attack::PriceFrontRun {
+                    source: Provider::App,
+                    markup_pct: 100,
+                },
+                loss,
+                Higher,
+            ),
+        ),
+        t(
+            "A6",
+            "trivialised consensus (constant determinism file)",
+            AppProvider,
+            "requester",
+            P::None,
+            sim(
+                Attack::TrivialisedConsensus { lazy_fraction: 0.5 },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "A7",
+            "resource bomb (workers lost)",
+            AppProvider,
+            "requester, workers, pool",
+            P::Partial,
+            sim(
+                Attack::ResourceBomb { crash_p: 0.5 },
+                "redundancy_factor",
+                Higher,
+            ),
+        ),
         // 1.3 dataset provider
-        t("D1", "poisoned or garbage dataset", DatasetProvider, "requester", P::None, sim(Attack::DeterministicGarbage { source: Provider::Dataset, loss_nrlc: 50 * RLC }, wrong, Higher)),
-        t("D2", "dataset access withdrawn mid-deal (paid error result)", DatasetProvider, "requester", P::None, sim(Attack::DatasetWithdrawal { from_deal: 30 }, loss, Higher)),
-        t("D3", "empty checksum, mutable URL", DatasetProvider, "workers, pool", P::None, sim(Attack::MutableDataset, loss, Higher)),
-        t("D4", "dataset price front-running", DatasetProvider, "requester", P::Partial, sim(Attack::PriceFrontRun { source: Provider::Dataset, markup_pct: 100 }, loss, Higher)),
-        t("D5", "wash trading for popularity", DatasetProvider, "requesters", P::None, Simulation::NotSimulated("baseline PoCo has no usage-ranked market to manipulate; meaningful only with a reputation ledger (M7, issue D)")),
+        t(
+            "D1",
+            "poisoned or garbage dataset",
+            DatasetProvider,
+            "requester",
+            P::None,
+            sim(
+                Attack::DeterministicGarbage {
+                    source: Provider::Dataset,
+                    loss_nrlc: 50 * RLC,
+                    from_deal: 0,
+                },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "D2",
+            "dataset access withdrawn mid-deal (paid error result)",
+            DatasetProvider,
+            "requester",
+            P::None,
+            sim(Attack::DatasetWithdrawal { from_deal: 30 }, loss, Higher),
+        ),
+        t(
+            "D3",
+            "empty checksum, mutable URL",
+            DatasetProvider,
+            "workers, pool",
+            P::None,
+            sim(Attack::MutableDataset, loss, Higher),
+        ),
+        t(
+            "D4",
+            "dataset price front-running",
+            DatasetProvider,
+            "requester",
+            P::Partial,
+            sim(
+                Attack::PriceFrontRun {
+                    source: Provider::Dataset,
+                    markup_pct: 100,
+                },
+                loss,
+                Higher,
+            ),
+        ),
+        t(
+            "D5",
+            "wash trading for popularity",
+            DatasetProvider,
+            "requesters",
+            P::None,
+            Simulation::NotSimulated(
+                "baseline PoCo has no usage-ranked market to manipulate; meaningful only with a reputation ledger (M7, issue D)",
+            ),
+        ),
         // 1.4 scheduler
-        t("S1", "wrong results at trust ≤ 1", Scheduler, "requester", P::None, sim_with(Attack::SchedulerSybils { sybils: 1, external_gain_nrlc: 50 * RLC }, trust1, wrong, Higher)),
-        t("S2", "Sybil capture of consensus at trust ≥ 2", Scheduler, "requester", P::None, sim(Attack::SchedulerSybils { sybils: 3, external_gain_nrlc: 50 * RLC }, wrong, Higher)),
-        t("S3", "censorship (never initialising / authorising)", Scheduler, "requester", P::Partial, sim(Attack::Censorship { fraction: 0.3 }, live, Lower)),
-        t("S4", "request sniping at the max price", Scheduler, "requester", P::Partial, sim(Attack::RequestSniping { markup_pct: 50 }, loss, Higher)),
-        t("S5", "policy front-running (σ raised before match)", Scheduler, "workers", P::None, sim(Attack::PolicyFrontRun { scheduler_reward_ratio: 100 }, "honest_income_per_compute_nrlc", Lower)),
-        t("S6", "withholding finalize", Scheduler, "workers, providers", P::None, sim_with(Attack::WithholdFinalize, own_pool, "honest_income_per_compute_nrlc", Lower)),
-        t("S7", "kitty draining by zero-price self-deals", Scheduler, "all pools", P::None, sim(Attack::KittyDrain { seed_failures: 20, drain_deals: 30 }, "attacker_profit_nrlc", Higher)),
-        t("S8", "contributor-array deadlock (block gas)", Scheduler, "requester", P::Partial, Simulation::NotSimulated("needs a block gas limit; the core executes without gas (the EVM oracle can measure the array gas)")),
-        t("S9", "score farming, then capture elsewhere", Scheduler, "other pools' requesters", P::None, sim_with(Attack::ScoreFarming { farm_tasks: 18, external_gain_nrlc: 50 * RLC }, |c| c.honest_workers = 4, wrong, Higher)),
+        t(
+            "S1",
+            "wrong results at trust ≤ 1",
+            Scheduler,
+            "requester",
+            P::None,
+            sim_with(
+                Attack::SchedulerSybils {
+                    sybils: 1,
+                    external_gain_nrlc: 50 * RLC,
+                },
+                trust1,
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "S2",
+            "Sybil capture of consensus at trust ≥ 2",
+            Scheduler,
+            "requester",
+            P::None,
+            sim(
+                Attack::SchedulerSybils {
+                    sybils: 3,
+                    external_gain_nrlc: 50 * RLC,
+                },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "S3",
+            "censorship (never initialising / authorising)",
+            Scheduler,
+            "requester",
+            P::Partial,
+            sim(Attack::Censorship { fraction: 0.3 }, live, Lower),
+        ),
+        t(
+            "S4",
+            "request sniping at the max price",
+            Scheduler,
+            "requester",
+            P::Partial,
+            sim(Attack::RequestSniping { markup_pct: 50 }, loss, Higher),
+        ),
+        t(
+            "S5",
+            "policy front-running (σ raised before match)",
+            Scheduler,
+            "workers",
+            P::None,
+            sim(
+                Attack::PolicyFrontRun {
+                    scheduler_reward_ratio: 100,
+                },
+                "honest_income_per_compute_nrlc",
+                Lower,
+            ),
+        ),
+        t(
+            "S6",
+            "withholding finalize",
+            Scheduler,
+            "workers, providers",
+            P::None,
+            sim_with(
+                Attack::WithholdFinalize,
+                own_pool,
+                "honest_income_per_compute_nrlc",
+                Lower,
+            ),
+        ),
+        t(
+            "S7",
+            "kitty draining by zero-price self-deals",
+            Scheduler,
+            "all pools",
+            P::None,
+            sim(
+                Attack::KittyDrain {
+                    seed_failures: 20,
+                    drain_deals: 30,
+                },
+                "attacker_profit_nrlc",
+                Higher,
+            ),
+        ),
+        t(
+            "S8",
+            "contributor-array deadlock (block gas)",
+            Scheduler,
+            "requester",
+            P::Partial,
+            Simulation::NotSimulated(
+                "needs a block gas limit; the core executes without gas (the EVM oracle can measure the array gas)",
+            ),
+        ),
+        t(
+            "S9",
+            "score farming, then capture elsewhere",
+            Scheduler,
+            "other pools' requesters",
+            P::None,
+            sim_with(
+                Attack::ScoreFarming {
+                    farm_tasks: 18,
+                    external_gain_nrlc: 50 * RLC,
+                },
+                |c| c.honest_workers = 4,
+                wrong,
+                Higher,
+            ),
+        ),
         // 1.5 worker
-        t("W1", "lazy copying of a published result hash", Worker, "requester, honest workers", P::Mitigated, no_damage(Attack::LazyCopying { fraction: 0.3 }, loss, Higher)),
-        t("W1'", "off-chain result sharing", Worker, "requester", P::None, sim_with(Attack::ResultSharing { fraction: 0.6 }, |c| c.honest_error_rate = 0.1, wrong, Higher)),
-        t("W2", "coordinated wrong result", Worker, "requester, honest dissenters", P::Partial, sim(Attack::ColludingWorkers { fraction: 0.3, external_gain_nrlc: 50 * RLC }, wrong, Higher)),
-        t("W3", "Sybils to win replication slots", Worker, "requester", P::Partial, sim(Attack::ColludingWorkers { fraction: 0.6, external_gain_nrlc: 50 * RLC }, wrong, Higher)),
-        t("W4", "whitewashing after penalties", Worker, "everyone", P::None, Simulation::NotSimulated("with every score below 12 the weight floor ω = 2 makes a fresh address as heavy as a penalised one (F4): nothing to measure in a market run; E1 checks F4 through the core")),
-        t("W5", "score farming by self-dealing", Worker, "everyone", P::None, sim_with(Attack::ScoreFarming { farm_tasks: 18, external_gain_nrlc: 50 * RLC }, |c| c.honest_workers = 4, "top_attacker_score", Higher)),
-        t("W6", "reveal withholding / late griefing", Worker, "requester, pool, honest workers", P::Partial, sim(Attack::RevealWithholding { fraction: 0.3 }, "ttf_p50_s", Higher)),
-        t("W7", "TEE compromise at trust 1", Worker, "requester, dataset owner", P::None, sim_with(Attack::ColludingWorkers { fraction: 0.2, external_gain_nrlc: 50 * RLC }, trust1, wrong, Higher)),
-        t("W8", "guessing low-entropy outputs", Worker, "requester", P::None, sim(Attack::Guessing { fraction: 0.5, p_correct: 0.5 }, wrong, Higher)),
-        t("W9", "accept then vanish", Worker, "pool, requester", P::Partial, sim(Attack::Vanishing { fraction: 0.5 }, "ttf_p95_s", Higher)),
+        t(
+            "W1",
+            "lazy copying of a published result hash",
+            Worker,
+            "requester, honest workers",
+            P::Mitigated,
+            no_damage(Attack::LazyCopying { fraction: 0.3 }, loss, Higher),
+        ),
+        t(
+            "W1'",
+            "off-chain result sharing",
+            Worker,
+            "requester",
+            P::None,
+            sim_with(
+                Attack::ResultSharing { fraction: 0.6 },
+                |c| c.honest_error_rate = 0.1,
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "W2",
+            "coordinated wrong result",
+            Worker,
+            "requester, honest dissenters",
+            P::Partial,
+            sim(
+                Attack::ColludingWorkers {
+                    fraction: 0.3,
+                    external_gain_nrlc: 50 * RLC,
+                },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "W3",
+            "Sybils to win replication slots",
+            Worker,
+            "requester",
+            P::Partial,
+            sim(
+                Attack::ColludingWorkers {
+                    fraction: 0.6,
+                    external_gain_nrlc: 50 * RLC,
+                },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "W4",
+            "whitewashing after penalties",
+            Worker,
+            "everyone",
+            P::None,
+            Simulation::NotSimulated(
+                "with every score below 12 the weight floor ω = 2 makes a fresh address as heavy as a penalised one (F4): nothing to measure in a market run; E1 checks F4 through the core",
+            ),
+        ),
+        t(
+            "W5",
+            "score farming by self-dealing",
+            Worker,
+            "everyone",
+            P::None,
+            sim_with(
+                Attack::ScoreFarming {
+                    farm_tasks: 18,
+                    external_gain_nrlc: 50 * RLC,
+                },
+                |c| c.honest_workers = 4,
+                "top_attacker_score",
+                Higher,
+            ),
+        ),
+        t(
+            "W6",
+            "reveal withholding / late griefing",
+            Worker,
+            "requester, pool, honest workers",
+            P::Partial,
+            sim(
+                Attack::RevealWithholding { fraction: 0.3 },
+                "ttf_p50_s",
+                Higher,
+            ),
+        ),
+        t(
+            "W7",
+            "TEE compromise at trust 1",
+            Worker,
+            "requester, dataset owner",
+            P::None,
+            sim_with(
+                Attack::ColludingWorkers {
+                    fraction: 0.2,
+                    external_gain_nrlc: 50 * RLC,
+                },
+                trust1,
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "W8",
+            "guessing low-entropy outputs",
+            Worker,
+            "requester",
+            P::None,
+            sim(
+                Attack::Guessing {
+                    fraction: 0.5,
+                    p_correct: 0.5,
+                },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "W9",
+            "accept then vanish",
+            Worker,
+            "pool, requester",
+            P::Partial,
+            sim(Attack::Vanishing { fraction: 0.5 }, "ttf_p95_s", Higher),
+        ),
         // 1.6 coalitions
-        t("C1", "requester + scheduler: result then refund", Coalition, "providers", P::None, sim_with(Attack::WithholdFinalize, own_pool, "provider_revenue_ratio", Lower)),
-        t("C2", "app owner + requester exfiltration", Coalition, "dataset owner", P::Partial, sim(Attack::ExfiltratingApp { data_value_nrlc: 20 * RLC }, "attacker_profit_per_task_nrlc", Higher)),
-        t("C3", "scheduler + worker Sybils capture", Coalition, "requester", P::None, sim(Attack::SchedulerSybils { sybils: 3, external_gain_nrlc: 0 }, wrong, Higher)),
-        t("C4", "oracle manipulation through a callback (G ≫ P)", Coalition, "downstream contract", P::None, sim_with(Attack::SchedulerSybils { sybils: 1, external_gain_nrlc: 1_000 * RLC }, trust1, "attacker_profit_per_task_nrlc", Higher)),
-        t("C5", "self-dealing rings (kitty and score farming)", Coalition, "all pools", P::None, sim(Attack::KittyDrain { seed_failures: 20, drain_deals: 30 }, "attacker_profit_nrlc", Higher)),
-        t("C6", "dataset owner + pool certifying garbage at trust ≤ 1", Coalition, "requester", P::None, sim_with(Attack::DeterministicGarbage { source: Provider::Dataset, loss_nrlc: 50 * RLC }, trust1, wrong, Higher)),
+        t(
+            "C1",
+            "requester + scheduler: result then refund",
+            Coalition,
+            "providers",
+            P::None,
+            sim_with(
+                Attack::WithholdFinalize,
+                own_pool,
+                "provider_revenue_ratio",
+                Lower,
+            ),
+        ),
+        t(
+            "C2",
+            "app owner + requester exfiltration",
+            Coalition,
+            "dataset owner",
+            P::Partial,
+            sim(
+                Attack::ExfiltratingApp {
+                    data_value_nrlc: 20 * RLC,
+                },
+                "attacker_profit_per_task_nrlc",
+                Higher,
+            ),
+        ),
+        t(
+            "C3",
+            "scheduler + worker Sybils capture",
+            Coalition,
+            "requester",
+            P::None,
+            sim(
+                Attack::SchedulerSybils {
+                    sybils: 3,
+                    external_gain_nrlc: 0,
+                },
+                wrong,
+                Higher,
+            ),
+        ),
+        t(
+            "C4",
+            "oracle manipulation through a callback (G ≫ P)",
+            Coalition,
+            "downstream contract",
+            P::None,
+            sim_with(
+                Attack::SchedulerSybils {
+                    sybils: 1,
+                    external_gain_nrlc: 1_000 * RLC,
+                },
+                trust1,
+                "attacker_profit_per_task_nrlc",
+                Higher,
+            ),
+        ),
+        t(
+            "C5",
+            "self-dealing rings (kitty and score farming)",
+            Coalition,
+            "all pools",
+            P::None,
+            sim(
+                Attack::KittyDrain {
+                    seed_failures: 20,
+                    drain_deals: 30,
+                },
+                "attacker_profit_nrlc",
+                Higher,
+            ),
+        ),
+        t(
+            "C6",
+            "dataset owner + pool certifying garbage at trust ≤ 1",
+            Coalition,
+            "requester",
+            P::None,
+            sim_with(
+                Attack::DeterministicGarbage {
+                    source: Provider::Dataset,
+                    loss_nrlc: 50 * RLC,
+                    from_deal: 0,
+                },
+                trust1,
+                wrong,
+                Higher,
+            ),
+        ),
         // 1.7 generic
-        t("G1", "bag-of-tasks deadline coupling (slow pool)", Generic, "requester, pool", P::Partial, sim_with(Attack::SlowPool { tasks_per_hour: 10 }, |c| { c.deals = 2; c.volume = 30; }, live, Lower)),
-        t("G2", "late-consensus griefing", Generic, "requester, pool", P::Partial, sim(Attack::RevealWithholding { fraction: 0.8 }, loss, Higher)),
-        t("G3", "order-book and signature spam", Generic, "market API", P::Partial, Simulation::NotSimulated("off-chain market API load; the simulator has no order-book service to saturate")),
-        t("G4", "gas griefing via callbacks or large params", Generic, "finaliser", P::Partial, Simulation::NotSimulated("a gas cost only: the core has no gas model; the EVM oracle (issue B) measures it")),
+        t(
+            "G1",
+            "bag-of-tasks deadline coupling (slow pool)",
+            Generic,
+            "requester, pool",
+            P::Partial,
+            sim_with(
+                Attack::SlowPool { tasks_per_hour: 10 },
+                |c| {
+                    c.deals = 2;
+                    c.volume = 30;
+                },
+                live,
+                Lower,
+            ),
+        ),
+        t(
+            "G2",
+            "late-consensus griefing",
+            Generic,
+            "requester, pool",
+            P::Partial,
+            sim(Attack::RevealWithholding { fraction: 0.8 }, loss, Higher),
+        ),
+        t(
+            "G3",
+            "order-book and signature spam",
+            Generic,
+            "market API",
+            P::Partial,
+            Simulation::NotSimulated(
+                "off-chain market API load; the simulator has no order-book service to saturate",
+            ),
+        ),
+        t(
+            "G4",
+            "gas griefing via callbacks or large params",
+            Generic,
+            "finaliser",
+            P::Partial,
+            Simulation::NotSimulated(
+                "a gas cost only: the core has no gas model; the EVM oracle (issue B) measures it",
+            ),
+        ),
     ]
 }
 
@@ -260,7 +857,11 @@ pub struct ThreatResult {
 }
 
 fn metric(m: &RunMetrics, name: &str) -> f64 {
-    m.scalars().into_iter().find(|(n, _)| *n == name).map(|(_, v)| v).unwrap_or(f64::NAN)
+    m.scalars()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .unwrap_or(f64::NAN)
 }
 
 fn clean(v: f64) -> f64 {
@@ -269,17 +870,36 @@ fn clean(v: f64) -> f64 {
 
 /// Run one executable threat: `replicates` paired runs (run ids 0..replicates under
 /// `seed`), attack vs. no attack. `None` for threats that are not simulated.
-pub fn run_threat(th: &Threat, replicates: u64, seed: u64) -> Result<Option<ThreatResult>, SimError> {
-    let Simulation::Run { cfg, metric: name, worse, expect_damage } = &th.sim else { return Ok(None) };
-    let base_cfg = MarketConfig { attack: Attack::None, ..cfg.clone() };
+pub fn run_threat(
+    th: &Threat,
+    replicates: u64,
+    seed: u64,
+) -> Result<Option<ThreatResult>, SimError> {
+    let Simulation::Run {
+        cfg,
+        metric: name,
+        worse,
+        expect_damage,
+    } = &th.sim
+    else {
+        return Ok(None);
+    };
+    let base_cfg = MarketConfig {
+        attack: Attack::None,
+        ..cfg.clone()
+    };
     let pairs: Vec<(RunMetrics, RunMetrics)> = (0..replicates)
         .into_par_iter()
         .map(|r| Ok((run(&base_cfg, seed, r)?, run(cfg, seed, r)?)))
         .collect::<Result<_, SimError>>()?;
-    let col = |f: &dyn Fn(&(RunMetrics, RunMetrics)) -> f64| -> Vec<f64> { pairs.iter().map(f).collect() };
+    let col = |f: &dyn Fn(&(RunMetrics, RunMetrics)) -> f64| -> Vec<f64> {
+        pairs.iter().map(f).collect()
+    };
     let baseline = Summary::of(&col(&|p| clean(metric(&p.0, name))));
     let attacked = Summary::of(&col(&|p| clean(metric(&p.1, name))));
-    let difference = Summary::of(&col(&|p| clean(metric(&p.1, name)) - clean(metric(&p.0, name))));
+    let difference = Summary::of(&col(&|p| {
+        clean(metric(&p.1, name)) - clean(metric(&p.0, name))
+    }));
     let damage = match worse {
         Worse::Higher => difference.mean > 0.0 && difference.lo() > 0.0,
         Worse::Lower => difference.mean < 0.0 && difference.hi() < 0.0,

@@ -119,7 +119,14 @@ impl ValidationRow {
     /// rows at 5 % family-wise error)? Deterministic rows need exact equality.
     pub fn within(&self, z: f64) -> bool {
         let det = self.simulated.n <= 1;
-        let ok = if det { self.formula == self.simulated.mean } else { self.simulated.covers(self.formula, self.simulated.ci95 * (z / 1.96 - 1.0).max(0.0)) };
+        let ok = if det {
+            self.formula == self.simulated.mean
+        } else {
+            self.simulated.covers(
+                self.formula,
+                self.simulated.ci95 * (z / 1.96 - 1.0).max(0.0),
+            )
+        };
         ok && self.side_condition
     }
 
@@ -131,12 +138,31 @@ impl ValidationRow {
 
 fn row(name: &str, params: String, formula: f64, values: &[f64]) -> ValidationRow {
     let simulated = Summary::of(values);
-    ValidationRow { name: name.into(), params, formula, agrees: simulated.covers(formula, 0.0), simulated, side_condition: true }
+    ValidationRow {
+        name: name.into(),
+        params,
+        formula,
+        agrees: simulated.covers(formula, 0.0),
+        simulated,
+        side_condition: true,
+    }
 }
 
 fn exact(name: &str, params: String, formula: f64, value: f64) -> ValidationRow {
-    let simulated = Summary { n: 1, mean: value, sd: 0.0, ci95: 0.0 };
-    ValidationRow { name: name.into(), params, formula, agrees: formula == value, simulated, side_condition: true }
+    let simulated = Summary {
+        n: 1,
+        mean: value,
+        sd: 0.0,
+        ci95: 0.0,
+    };
+    ValidationRow {
+        name: name.into(),
+        params,
+        formula,
+        agrees: formula == value,
+        simulated,
+        side_condition: true,
+    }
 }
 
 fn rng(seed: u64, rep: usize, what: &str) -> SimRng {
@@ -169,7 +195,10 @@ pub fn mc_mfirst(rng: &mut SimRng, p: f64, m: u32, colluding: bool, entries: u64
             }
         }
     }
-    (bad_accepted as f64 / entries as f64, results as f64 / entries as f64)
+    (
+        bad_accepted as f64 / entries as f64,
+        results as f64 / entries as f64,
+    )
 }
 
 /// Fixed-size majority voting over `2m − 1` results (colluding bad values): error rate.
@@ -187,7 +216,14 @@ pub fn mc_majority(rng: &mut SimRng, p: f64, m: u32, entries: u64) -> f64 {
 /// Spot-checking with blacklisting and backtracking, model B1: `workers` workers of which
 /// `round(f·workers)` saboteurs of rate `s`; each processes `n` real objects, each preceded by
 /// a spotter with probability `q`. Returns `(error over accepted results, saboteur survival)`.
-pub fn mc_spot_blacklist(rng: &mut SimRng, f: f64, s: f64, q: f64, n: u64, workers: u64) -> (f64, f64) {
+pub fn mc_spot_blacklist(
+    rng: &mut SimRng,
+    f: f64,
+    s: f64,
+    q: f64,
+    n: u64,
+    workers: u64,
+) -> (f64, f64) {
     let sab = (f * workers as f64).round() as u64;
     let (mut accepted, mut bad, mut survivors) = ((workers - sab) * n, 0u64, 0u64);
     for _ in 0..sab {
@@ -208,13 +244,23 @@ pub fn mc_spot_blacklist(rng: &mut SimRng, f: f64, s: f64, q: f64, n: u64, worke
             bad += mine;
         }
     }
-    (bad as f64 / accepted as f64, survivors as f64 / sab.max(1) as f64)
+    (
+        bad as f64 / accepted as f64,
+        survivors as f64 / sab.max(1) as f64,
+    )
 }
 
 /// Spot-checking without blacklisting (B1): a caught saboteur's identity is backtracked and it
 /// re-enters at once under a fresh one for its remaining objects. Returns
 /// `(error over accepted results [discard], error over all entries [redo])`.
-pub fn mc_spot_noblacklist(rng: &mut SimRng, f: f64, s: f64, q: f64, n: u64, workers: u64) -> (f64, f64) {
+pub fn mc_spot_noblacklist(
+    rng: &mut SimRng,
+    f: f64,
+    s: f64,
+    q: f64,
+    n: u64,
+    workers: u64,
+) -> (f64, f64) {
     let sab = (f * workers as f64).round() as u64;
     let (mut accepted, mut bad) = ((workers - sab) * n, 0u64);
     for _ in 0..sab {
@@ -232,7 +278,10 @@ pub fn mc_spot_noblacklist(rng: &mut SimRng, f: f64, s: f64, q: f64, n: u64, wor
         accepted += cur;
         bad += cur_bad;
     }
-    (bad as f64 / accepted as f64, bad as f64 / (workers * n) as f64)
+    (
+        bad as f64 / accepted as f64,
+        bad as f64 / (workers * n) as f64,
+    )
 }
 
 /// Posterior that the next result of a worker that passed `k` spot-checks is bad: `workers`
@@ -264,8 +313,16 @@ pub fn mc_credibility_voting(rng: &mut SimRng, f: f64, theta: f64, entries: u64)
         let (mut a, mut b) = (0usize, 0usize);
         loop {
             results += 1;
-            if rng.random_bool(f) { b += 1 } else { a += 1 }
-            let groups: Vec<&[f64]> = [a, b].iter().filter(|&&x| x > 0).map(|&x| &cr[..x]).collect();
+            if rng.random_bool(f) {
+                b += 1
+            } else {
+                a += 1
+            }
+            let groups: Vec<&[f64]> = [a, b]
+                .iter()
+                .filter(|&&x| x > 0)
+                .map(|&x| &cr[..x])
+                .collect();
             let g = analytic::group_credibility(&groups);
             let (ga, gb) = match (a > 0, b > 0) {
                 (true, true) => (g[0], g[1]),
@@ -281,24 +338,38 @@ pub fn mc_credibility_voting(rng: &mut SimRng, f: f64, theta: f64, entries: u64)
             }
         }
     }
-    (wrong as f64 / entries as f64, results as f64 / entries as f64)
+    (
+        wrong as f64 / entries as f64,
+        results as f64 / entries as f64,
+    )
 }
 
 /// F1 through the market: the scheduler authorises only its fresh Sybils (500 of them, so
 /// scores stay ≤ 11 and weights 2), which agree on a wrong value. Returns per replicate
 /// `(contributions per finalised task, wrong-acceptance rate)`.
-pub fn market_fresh_sybils(trust: u64, deals: u64, seed: u64, replicates: usize) -> Vec<(f64, f64)> {
+pub fn market_fresh_sybils(
+    trust: u64,
+    deals: u64,
+    seed: u64,
+    replicates: usize,
+) -> Vec<(f64, f64)> {
     let cfg = MarketConfig {
         deals,
         trust,
         max_replicas: 64,
-        attack: Attack::SchedulerSybils { sybils: 500, external_gain_nrlc: 0 },
+        attack: Attack::SchedulerSybils {
+            sybils: 500,
+            external_gain_nrlc: 0,
+        },
         ..MarketConfig::default()
     };
     (0..replicates)
         .map(|r| {
             let m = crate::run(&cfg, seed, r as u64).expect("valid market configuration");
-            (m.replicas as f64 / m.finalized.max(1) as f64, m.wrong_rate())
+            (
+                m.replicas as f64 / m.finalized.max(1) as f64,
+                m.wrong_rate(),
+            )
         })
         .collect()
 }
@@ -306,7 +377,13 @@ pub fn market_fresh_sybils(trust: u64, deals: u64, seed: u64, replicates: usize)
 /// F2 through the market: one deal, honest workers all starting at `score`; returns the
 /// contributions the task needed, per replicate.
 pub fn market_solo(trust: u64, score: u64, seed: u64, replicates: usize) -> Vec<f64> {
-    let cfg = MarketConfig { deals: 1, trust, initial_score: score, max_replicas: 64, ..MarketConfig::default() };
+    let cfg = MarketConfig {
+        deals: 1,
+        trust,
+        initial_score: score,
+        max_replicas: 64,
+        ..MarketConfig::default()
+    };
     (0..replicates)
         .map(|r| {
             let m = crate::run(&cfg, seed, r as u64).expect("valid market configuration");
@@ -318,7 +395,10 @@ pub fn market_solo(trust: u64, score: u64, seed: u64, replicates: usize) -> Vec<
 /// Does one contribution by a worker of score `score` reach consensus at `trust` in the core?
 pub fn core_solo_consensus(trust: u64, score: u64) -> bool {
     let mut w = World::new(1, false);
-    let o = w.orders(&OrderParams { trust: U256::from(trust), ..Default::default() });
+    let o = w.orders(&OrderParams {
+        trust: U256::from(trust),
+        ..Default::default()
+    });
     let deal = w.match_orders(&o).expect("zero-price match");
     let t = w.initialize(deal, 0).expect("initialize");
     w.set_score(0, score);
@@ -336,7 +416,11 @@ pub fn core_solo_threshold(trust: u64) -> u64 {
     }
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if core_solo_consensus(trust, mid) { hi = mid } else { lo = mid }
+        if core_solo_consensus(trust, mid) {
+            hi = mid
+        } else {
+            lo = mid
+        }
     }
     hi
 }
@@ -349,8 +433,15 @@ pub fn core_worked_example() -> (f64, f64, [u64; 3], u64) {
     let mut w = World::new(3, false);
     let sched = w.actors.scheduler.address();
     let env = w.env(sched);
-    w.poco.change_policy(&env, w.workerpool, u(35), u(5)).expect("policy");
-    let p = OrderParams { dataset_price: u(RLC), workerpool_price: u(20 * RLC), trust: u(100), ..Default::default() };
+    w.poco
+        .change_policy(&env, w.workerpool, u(35), u(5))
+        .expect("policy");
+    let p = OrderParams {
+        dataset_price: u(RLC),
+        workerpool_price: u(20 * RLC),
+        trust: u(100),
+        ..Default::default()
+    };
     let o = w.orders(&p);
     let req = w.actors.requester.address();
     w.fund(req, u(21 * RLC)).expect("fund");
@@ -369,11 +460,17 @@ pub fn core_worked_example() -> (f64, f64, [u64; 3], u64) {
     w.contribute(2, t, v42).expect("contribute");
     let task = w.poco.view_task(t);
     let cr = task.group(result_hash(t, v42)).to::<u128>() as f64 / task.total.to::<u128>() as f64;
-    let consensus = if task.status == TaskStatus::Revealing { 1.0 } else { 0.0 };
+    let consensus = if task.status == TaskStatus::Revealing {
+        1.0
+    } else {
+        0.0
+    };
     w.reveal(1, t, v42).expect("reveal");
     w.reveal(2, t, v42).expect("reveal");
     w.finalize(t, b"result").expect("finalize");
-    let gain = |w: &World, a, base: u64| (w.poco.view_account(a).balance.to::<u128>() as i128 - base as i128).max(0) as u64;
+    let gain = |w: &World, a, base: u64| {
+        (w.poco.view_account(a).balance.to::<u128>() as i128 - base as i128).max(0) as u64
+    };
     let rewards = [0, 1, 2].map(|i| gain(&w, w.worker(i), 7 * RLC));
     (cr, consensus, rewards, gain(&w, sched, 6 * RLC))
 }
@@ -388,12 +485,33 @@ pub fn validate(p: &ValidateParams) -> Vec<ValidationRow> {
     let (f, m) = (p.f, p.m);
 
     // PoCo-lite (tooling §2.5)
-    let lp = LiteParams { workers: p.lite_workers, f, e: p.e, m: m as usize, ..LiteParams::default() };
+    let lp = LiteParams {
+        workers: p.lite_workers,
+        f,
+        e: p.e,
+        m: m as usize,
+        ..LiteParams::default()
+    };
     let (pw, pf) = lite::closed_form(&lp);
-    let outs: Vec<_> = (0..p.lite_replicates).map(|r| lite::run_lite(&lp, p.lite_tasks, p.seed, r as u64)).collect();
-    let ps = format!("N={} f={f} e={} m={m} T={} reps={}", p.lite_workers, p.e, p.lite_tasks, p.lite_replicates);
-    rows.push(row("PoCo-lite P(wrong accepted)", ps.clone(), pw, &outs.iter().map(|o| o.wrong_rate()).collect::<Vec<_>>()));
-    rows.push(row("PoCo-lite P(failed)", ps, pf, &outs.iter().map(|o| o.failed_rate()).collect::<Vec<_>>()));
+    let outs: Vec<_> = (0..p.lite_replicates)
+        .map(|r| lite::run_lite(&lp, p.lite_tasks, p.seed, r as u64))
+        .collect();
+    let ps = format!(
+        "N={} f={f} e={} m={m} T={} reps={}",
+        p.lite_workers, p.e, p.lite_tasks, p.lite_replicates
+    );
+    rows.push(row(
+        "PoCo-lite P(wrong accepted)",
+        ps.clone(),
+        pw,
+        &outs.iter().map(|o| o.wrong_rate()).collect::<Vec<_>>(),
+    ));
+    rows.push(row(
+        "PoCo-lite P(failed)",
+        ps,
+        pf,
+        &outs.iter().map(|o| o.failed_rate()).collect::<Vec<_>>(),
+    ));
 
     // (a) voting, p = f (s = 1)
     let vp = format!("p=f={f} m={m} entries={} reps={reps}", p.entries);
@@ -404,36 +522,113 @@ pub fn validate(p: &ValidateParams) -> Vec<ValidationRow> {
         let (e, n) = mc_mfirst(&mut rng(p.seed, r, "mfirst"), f, m, true, p.entries);
         col.0.push(e);
         col.1.push(n);
-        dis.push(mc_mfirst(&mut rng(p.seed, r, "mfirst-distinct"), f, m, false, p.entries).1);
-        maj.push(mc_majority(&mut rng(p.seed, r, "majority"), f, m, p.entries));
+        dis.push(
+            mc_mfirst(
+                &mut rng(p.seed, r, "mfirst-distinct"),
+                f,
+                m,
+                false,
+                p.entries,
+            )
+            .1,
+        );
+        maj.push(mc_majority(
+            &mut rng(p.seed, r, "majority"),
+            f,
+            m,
+            p.entries,
+        ));
     }
-    rows.push(row("V: m-first voting error (colluding)", vp.clone(), analytic::mfirst_error(f, m), &col.0));
-    rows.push(row("V: majority of 2m-1 error (colluding)", vp.clone(), analytic::majority_error(f, m), &maj));
-    rows.push(row("V: m-first redundancy E[N] (colluding)", vp.clone(), analytic::mfirst_redundancy(f, m), &col.1));
-    rows.push(row("V: m-first redundancy m/(1-f) (distinct bad)", vp, analytic::mfirst_redundancy_distinct(f, m), &dis));
+    rows.push(row(
+        "V: m-first voting error (colluding)",
+        vp.clone(),
+        analytic::mfirst_error(f, m),
+        &col.0,
+    ));
+    rows.push(row(
+        "V: majority of 2m-1 error (colluding)",
+        vp.clone(),
+        analytic::majority_error(f, m),
+        &maj,
+    ));
+    rows.push(row(
+        "V: m-first redundancy E[N] (colluding)",
+        vp.clone(),
+        analytic::mfirst_redundancy(f, m),
+        &col.1,
+    ));
+    rows.push(row(
+        "V: m-first redundancy m/(1-f) (distinct bad)",
+        vp,
+        analytic::mfirst_redundancy_distinct(f, m),
+        &dis,
+    ));
 
     // (b) spot-checking
     let sab = (f * p.workers as f64).round() / p.workers as f64;
-    let s = p.s.unwrap_or_else(|| analytic::optimal_sabotage_rate(p.q, p.n));
-    let sp = format!("f={sab} s={s:.5} q={} n={} W={} reps={reps} (B1)", p.q, p.n, p.workers);
+    let s =
+        p.s.unwrap_or_else(|| analytic::optimal_sabotage_rate(p.q, p.n));
+    let sp = format!(
+        "f={sab} s={s:.5} q={} n={} W={} reps={reps} (B1)",
+        p.q, p.n, p.workers
+    );
     let (mut bl, mut surv, mut disc, mut redo) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in 0..reps {
-        let (e, sv) = mc_spot_blacklist(&mut rng(p.seed, r, "spot-blacklist"), f, s, p.q, p.n, p.workers);
+        let (e, sv) = mc_spot_blacklist(
+            &mut rng(p.seed, r, "spot-blacklist"),
+            f,
+            s,
+            p.q,
+            p.n,
+            p.workers,
+        );
         bl.push(e);
         surv.push(sv);
-        let (d, rd) = mc_spot_noblacklist(&mut rng(p.seed, r, "spot-noblacklist"), f, 1.0, p.q, p.n, p.workers);
+        let (d, rd) = mc_spot_noblacklist(
+            &mut rng(p.seed, r, "spot-noblacklist"),
+            f,
+            1.0,
+            p.q,
+            p.n,
+            p.workers,
+        );
         disc.push(d);
         redo.push(rd);
     }
-    rows.push(row("S: spot-check + blacklist error", sp.clone(), analytic::spot_blacklist_error(sab, s, p.q, p.n, SpotModel::B1), &bl));
-    rows.push(row("S: saboteur survival (1-qs)^n", sp, analytic::spot_survival(p.q, s, p.n), &surv));
-    let np = format!("f={sab} s=1 q={} n={} W={} reps={reps} (B1)", p.q, p.n, p.workers);
-    rows.push(row("S: no blacklist, discard convention", np.clone(), analytic::spot_noblacklist_error_discard(sab, 1.0, p.q, p.n), &disc));
-    rows.push(row("S: no blacklist, redo convention", np, analytic::spot_noblacklist_error_redo(sab, 1.0, p.q, p.n), &redo));
+    rows.push(row(
+        "S: spot-check + blacklist error",
+        sp.clone(),
+        analytic::spot_blacklist_error(sab, s, p.q, p.n, SpotModel::B1),
+        &bl,
+    ));
+    rows.push(row(
+        "S: saboteur survival (1-qs)^n",
+        sp,
+        analytic::spot_survival(p.q, s, p.n),
+        &surv,
+    ));
+    let np = format!(
+        "f={sab} s=1 q={} n={} W={} reps={reps} (B1)",
+        p.q, p.n, p.workers
+    );
+    rows.push(row(
+        "S: no blacklist, discard convention",
+        np.clone(),
+        analytic::spot_noblacklist_error_discard(sab, 1.0, p.q, p.n),
+        &disc,
+    ));
+    rows.push(row(
+        "S: no blacklist, redo convention",
+        np,
+        analytic::spot_noblacklist_error_redo(sab, 1.0, p.q, p.n),
+        &redo,
+    ));
 
     // (c) credibility
     let sk = 1.0 / (p.k as f64 + 1.0);
-    let post: Vec<f64> = (0..reps).map(|r| mc_posterior(&mut rng(p.seed, r, "posterior"), f, sk, p.k, 10 * p.workers)).collect();
+    let post: Vec<f64> = (0..reps)
+        .map(|r| mc_posterior(&mut rng(p.seed, r, "posterior"), f, sk, p.k, 10 * p.workers))
+        .collect();
     let mut r = row(
         "C: P(bad | k checks passed), s=1/(k+1)",
         format!("f={f} k={} s={sk:.5} W={} reps={reps}", p.k, 10 * p.workers),
@@ -453,7 +648,12 @@ pub fn validate(p: &ValidateParams) -> Vec<ValidationRow> {
         cv_n.push(n);
     }
     let cp = format!("f={f} theta={theta} entries={} reps={reps}", p.entries);
-    let mut r = row("C: credibility voting error (<= 1-theta)", cp.clone(), ce, &cv_e);
+    let mut r = row(
+        "C: credibility voting error (<= 1-theta)",
+        cp.clone(),
+        ce,
+        &cv_e,
+    );
     r.side_condition = ce <= p.eps_acc && r.simulated.mean <= p.eps_acc;
     r.agrees &= r.side_condition;
     rows.push(r);
@@ -463,28 +663,86 @@ pub fn validate(p: &ValidateParams) -> Vec<ValidationRow> {
     let we = analytic::worked_example();
     let (cr, cons, rewards, sched) = core_worked_example();
     let xp = || "scores 12/100/300, trust 100, P_w=20 RLC, rho=35 sigma=5 (core)".to_string();
-    rows.push(exact("X1: Cr(\"42\") = 3168/3172", xp(), we.credibility, cr));
-    rows.push(exact("X2: consensus after 3rd contribution", xp(), if we.consensus { 1.0 } else { 0.0 }, cons));
-    rows.push(exact("X3: reward score-100 worker (nRLC)", xp(), we.rewards[1] as f64, rewards[1] as f64));
-    rows.push(exact("X4: reward score-300 worker (nRLC)", xp(), we.rewards[2] as f64, rewards[2] as f64));
-    rows.push(exact("X5: scheduler reward (nRLC)", xp(), we.scheduler as f64, sched as f64));
-    rows.push(exact("X: loser (score 12) reward (nRLC)", xp(), we.rewards[0] as f64, rewards[0] as f64));
+    rows.push(exact(
+        "X1: Cr(\"42\") = 3168/3172",
+        xp(),
+        we.credibility,
+        cr,
+    ));
+    rows.push(exact(
+        "X2: consensus after 3rd contribution",
+        xp(),
+        if we.consensus { 1.0 } else { 0.0 },
+        cons,
+    ));
+    rows.push(exact(
+        "X3: reward score-100 worker (nRLC)",
+        xp(),
+        we.rewards[1] as f64,
+        rewards[1] as f64,
+    ));
+    rows.push(exact(
+        "X4: reward score-300 worker (nRLC)",
+        xp(),
+        we.rewards[2] as f64,
+        rewards[2] as f64,
+    ));
+    rows.push(exact(
+        "X5: scheduler reward (nRLC)",
+        xp(),
+        we.scheduler as f64,
+        sched as f64,
+    ));
+    rows.push(exact(
+        "X: loser (score 12) reward (nRLC)",
+        xp(),
+        we.rewards[0] as f64,
+        rewards[0] as f64,
+    ));
 
     // F1: fresh Sybils through the market
     for &t in &p.trust {
         let v = market_fresh_sybils(t, p.market_deals, p.seed, reps);
-        let fp = format!("trust={t} 500 fresh Sybils deals={} reps={reps} (market)", p.market_deals);
-        rows.push(row("F1: contributions to capture = ceil(log2 t)", fp.clone(), analytic::fresh_workers_needed(t) as f64, &v.iter().map(|x| x.0).collect::<Vec<_>>()));
-        rows.push(row("F1: wrong acceptance with Sybil-only authorisations", fp, 1.0, &v.iter().map(|x| x.1).collect::<Vec<_>>()));
+        let fp = format!(
+            "trust={t} 500 fresh Sybils deals={} reps={reps} (market)",
+            p.market_deals
+        );
+        rows.push(row(
+            "F1: contributions to capture = ceil(log2 t)",
+            fp.clone(),
+            analytic::fresh_workers_needed(t) as f64,
+            &v.iter().map(|x| x.0).collect::<Vec<_>>(),
+        ));
+        rows.push(row(
+            "F1: wrong acceptance with Sybil-only authorisations",
+            fp,
+            1.0,
+            &v.iter().map(|x| x.1).collect::<Vec<_>>(),
+        ));
     }
     // F2: solo finaliser
     for &t in &p.trust {
         let s2 = analytic::solo_score_needed(t);
-        rows.push(exact("F2: min score to finalise alone: 3(t+1) (0 if t<=2)", format!("trust={t} (core binary search)"), s2 as f64, core_solo_threshold(t) as f64));
+        rows.push(exact(
+            "F2: min score to finalise alone: 3(t+1) (0 if t<=2)",
+            format!("trust={t} (core binary search)"),
+            s2 as f64,
+            core_solo_threshold(t) as f64,
+        ));
         if t >= 3 {
             let fp = format!("trust={t} honest, 1 deal, reps={reps} (market)");
-            rows.push(row("F2: contributions at score 3(t+1)", format!("{fp} score={s2}"), 1.0, &market_solo(t, s2, p.seed, reps)));
-            rows.push(row("F2: contributions at score 3(t+1)-1", format!("{fp} score={}", s2 - 1), 2.0, &market_solo(t, s2 - 1, p.seed, reps)));
+            rows.push(row(
+                "F2: contributions at score 3(t+1)",
+                format!("{fp} score={s2}"),
+                1.0,
+                &market_solo(t, s2, p.seed, reps),
+            ));
+            rows.push(row(
+                "F2: contributions at score 3(t+1)-1",
+                format!("{fp} score={}", s2 - 1),
+                2.0,
+                &market_solo(t, s2 - 1, p.seed, reps),
+            ));
         }
     }
     rows

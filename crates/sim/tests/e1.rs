@@ -8,7 +8,16 @@ fn e1_reproduces_f1_to_f7() {
     for id in ["F1", "F2", "F3", "F4", "F5", "F6", "F7"] {
         assert!(rows.iter().any(|r| r.id == id), "E1 lacks {id}");
     }
-    let bad: Vec<String> = rows.iter().filter(|r| !r.agrees).map(|r| format!("{} {}: formula {} vs {:?}", r.id, r.params, r.formula, r.simulated)).collect();
+    let bad: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.agrees)
+        .map(|r| {
+            format!(
+                "{} {}: formula {} vs {:?}",
+                r.id, r.params, r.formula, r.simulated
+            )
+        })
+        .collect();
     assert!(bad.is_empty(), "disagreements:\n{}", bad.join("\n"));
 }
 

@@ -1,7 +1,10 @@
 //! `evaluate`: a tiny evaluation is reproducible byte for byte and has the expected cells; the
 //! best-response search finds the maximum of a toy function.
 
-use pocolab_sim::evaluate::{EvaluateOptions, FULL_STACK, NOT_RUN, Size, evaluate, experiment_of, mechanisms_targeting, strategy_space, successive_halving};
+use pocolab_sim::evaluate::{
+    EvaluateOptions, FULL_STACK, NOT_RUN, Size, evaluate, experiment_of, mechanisms_targeting,
+    strategy_space, successive_halving,
+};
 use pocolab_sim::evaluation::Evaluation;
 use pocolab_sim::threats::{Simulation, catalogue};
 
@@ -19,14 +22,23 @@ fn successive_halving_finds_the_best_arm_of_a_toy_function() {
     assert_eq!(samples[0].len(), 4);
     assert_eq!(samples[8].len(), 4);
     let total: usize = samples.iter().map(Vec::len).sum();
-    assert!(total < 9 * 16, "successive halving must spare runs: {total}");
+    assert!(
+        total < 9 * 16,
+        "successive halving must spare runs: {total}"
+    );
     // one arm: all replicates at once; ties go to the lower index
     let (b, s) = successive_halving(1, 5, f, |x| *x).unwrap();
     assert_eq!((b, s[0].len()), (0, 5));
     let (b, _) = successive_halving(3, 8, |_, _| Ok::<f64, ()>(1.0), |x| *x).unwrap();
     assert_eq!(b, 0);
     // non-finite scores rank last
-    let (b, _) = successive_halving(3, 8, |a, _| Ok::<f64, ()>(if a == 0 { f64::NAN } else { a as f64 }), |x| *x).unwrap();
+    let (b, _) = successive_halving(
+        3,
+        8,
+        |a, _| Ok::<f64, ()>(if a == 0 { f64::NAN } else { a as f64 }),
+        |x| *x,
+    )
+    .unwrap();
     assert_eq!(b, 2);
 }
 
@@ -49,7 +61,13 @@ fn strategy_spaces_start_with_the_preset_and_mapping_is_total() {
 }
 
 fn tiny() -> EvaluateOptions {
-    EvaluateOptions { seed: 7, replicates: 3, size: Size::Small, only_threats: vec!["S1".into(), "R3".into()], only_mechanisms: vec!["M1".into()] }
+    EvaluateOptions {
+        seed: 7,
+        replicates: 3,
+        size: Size::Small,
+        only_threats: vec!["S1".into(), "R3".into()],
+        only_mechanisms: vec!["M1".into()],
+    }
 }
 
 #[test]
@@ -58,16 +76,28 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
     let a = evaluate(&o, &|_| {}).unwrap();
     let b = evaluate(&o, &|_| {}).unwrap();
     let ja = serde_json::to_string(&a).unwrap();
-    assert_eq!(ja, serde_json::to_string(&b).unwrap(), "same options, same bytes");
+    assert_eq!(
+        ja,
+        serde_json::to_string(&b).unwrap(),
+        "same options, same bytes"
+    );
     // the JSON reads back (NaN written as null)
     let back: Evaluation = serde_json::from_str(&ja).unwrap();
     assert_eq!(back.matrix.len(), a.matrix.len());
 
-    let cells: Vec<(String, String, String)> = a.matrix.iter().map(|c| (c.threat.clone(), c.mechanism.clone(), c.experiment.clone())).collect();
+    let cells: Vec<(String, String, String)> = a
+        .matrix
+        .iter()
+        .map(|c| (c.threat.clone(), c.mechanism.clone(), c.experiment.clone()))
+        .collect();
     // S1 is targeted by M1: baseline + M1; R3 is not: baseline only (M1–M8 not selected)
     assert_eq!(
         cells,
-        vec![("R3".into(), "baseline".into(), "E6".into()), ("S1".into(), "baseline".into(), "E2".into()), ("S1".into(), "M1".into(), "E2".into())]
+        vec![
+            ("R3".into(), "baseline".into(), "E6".into()),
+            ("S1".into(), "baseline".into(), "E2".into()),
+            ("S1".into(), "M1".into(), "E2".into())
+        ]
     );
     assert!(!a.matrix.iter().any(|c| c.mechanism == FULL_STACK));
     for c in &a.matrix {
@@ -87,30 +117,103 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
     let s1 = &a.matrix[1];
     assert!(s1.attacker_profit.mean > 0.0 && !s1.unprofitable && !s1.mitigated);
     assert_eq!(s1.honest_cost.mean, 0.0);
-    assert_eq!(a.mechanisms.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), vec!["baseline", "M1"]);
+    assert_eq!(
+        a.mechanisms
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["baseline", "M1"]
+    );
     assert_eq!(a.experiments.len(), 10);
     let e2 = a.experiments.iter().find(|e| e.id == "E2").unwrap();
     assert_eq!(e2.table.len(), 3, "header + two cells");
-    assert!(e2.figures.iter().all(|f| f.caption.contains(&a.config_hash) && f.caption.contains("seed 7")));
-    assert!(!e2.figures.is_empty() && e2.figures.len() <= 2, "one heatmap per variant (baseline, M1 if it runs)");
-    assert!(e2.figures.iter().any(|f| { f.heatmap.as_ref().is_some_and(|h| h.z.len() == 4 && h.z[0].len() == 6) }));
+    assert!(
+        e2.figures
+            .iter()
+            .all(|f| f.caption.contains(&a.config_hash) && f.caption.contains("seed 7"))
+    );
+    assert!(
+        !e2.figures.is_empty() && e2.figures.len() <= 2,
+        "one heatmap per variant (baseline, M1 if it runs)"
+    );
+    assert!(e2.figures.iter().any(|f| {
+        f.heatmap
+            .as_ref()
+            .is_some_and(|h| h.z.len() == 4 && h.z[0].len() == 6)
+    }));
     let e6 = a.experiments.iter().find(|e| e.id == "E6").unwrap();
     assert_eq!(e6.table.len(), 2);
-    assert!(!a.experiments.iter().find(|e| e.id == "E1").unwrap().table.is_empty());
-    assert!(a.experiments.iter().find(|e| e.id == "E3").unwrap().table.is_empty());
+    assert!(
+        !a.experiments
+            .iter()
+            .find(|e| e.id == "E1")
+            .unwrap()
+            .table
+            .is_empty()
+    );
+    assert!(
+        a.experiments
+            .iter()
+            .find(|e| e.id == "E3")
+            .unwrap()
+            .table
+            .is_empty()
+    );
 
     // the thread count does not matter
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| evaluate(&o, &|_| {}).unwrap());
-    assert_eq!(ja, serde_json::to_string(&one).unwrap(), "1 thread vs the global pool");
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| evaluate(&o, &|_| {}).unwrap());
+    assert_eq!(
+        ja,
+        serde_json::to_string(&one).unwrap(),
+        "1 thread vs the global pool"
+    );
 
     // different seed → different results
-    let c = evaluate(&EvaluateOptions { seed: 8, ..o.clone() }, &|_| {}).unwrap();
+    let c = evaluate(
+        &EvaluateOptions {
+            seed: 8,
+            ..o.clone()
+        },
+        &|_| {},
+    )
+    .unwrap();
     assert_ne!(a.config_hash, c.config_hash);
 }
 
 #[test]
 fn bad_options_are_refused() {
-    assert!(evaluate(&EvaluateOptions { replicates: 1, ..tiny() }, &|_| {}).is_err());
-    assert!(evaluate(&EvaluateOptions { only_threats: vec!["Z9".into()], ..tiny() }, &|_| {}).is_err());
-    assert!(evaluate(&EvaluateOptions { only_mechanisms: vec!["M9".into()], ..tiny() }, &|_| {}).is_err());
+    assert!(
+        evaluate(
+            &EvaluateOptions {
+                replicates: 1,
+                ..tiny()
+            },
+            &|_| {}
+        )
+        .is_err()
+    );
+    assert!(
+        evaluate(
+            &EvaluateOptions {
+                only_threats: vec!["Z9".into()],
+                ..tiny()
+            },
+            &|_| {}
+        )
+        .is_err()
+    );
+    assert!(
+        evaluate(
+            &EvaluateOptions {
+                only_mechanisms: vec!["M9".into()],
+                ..tiny()
+            },
+            &|_| {}
+        )
+        .is_err()
+    );
 }

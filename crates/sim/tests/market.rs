@@ -3,7 +3,11 @@
 use pocolab_sim::{Attack, MarketConfig, run};
 
 fn cfg(attack: Attack) -> MarketConfig {
-    MarketConfig { deals: 40, attack, ..MarketConfig::default() }
+    MarketConfig {
+        deals: 40,
+        attack,
+        ..MarketConfig::default()
+    }
 }
 
 #[test]
@@ -17,7 +21,10 @@ fn honest_market_finalizes_everything_correctly() {
     assert_eq!(m.replicas, 120);
     // the requester paid P per task, the providers got P_a + P_d per task
     let c = MarketConfig::default();
-    assert_eq!(m.requester_outflow, 40 * (c.app_price + c.dataset_price + c.workerpool_price) as i128);
+    assert_eq!(
+        m.requester_outflow,
+        40 * (c.app_price + c.dataset_price + c.workerpool_price) as i128
+    );
     assert_eq!(m.provider_revenue, m.provider_entitled);
     assert!(m.honest_worker_income > 0);
     assert_eq!(m.reverted_calls, 0);
@@ -25,7 +32,10 @@ fn honest_market_finalizes_everything_correctly() {
 
 #[test]
 fn same_seed_same_metrics_other_seed_differs() {
-    let c = MarketConfig { honest_error_rate: 0.2, ..cfg(Attack::None) };
+    let c = MarketConfig {
+        honest_error_rate: 0.2,
+        ..cfg(Attack::None)
+    };
     let a = run(&c, 11, 3).unwrap();
     let b = run(&c, 11, 3).unwrap();
     assert_eq!(a, b);
@@ -36,7 +46,15 @@ fn same_seed_same_metrics_other_seed_differs() {
 #[test]
 fn scheduler_sybils_capture_every_task() {
     // F1: ⌈log2 5⌉ = 3 agreeing fresh Sybils reach consensus at trust 5
-    let m = run(&cfg(Attack::SchedulerSybils { sybils: 3, external_gain_nrlc: 0 }), 1, 0).unwrap();
+    let m = run(
+        &cfg(Attack::SchedulerSybils {
+            sybils: 3,
+            external_gain_nrlc: 0,
+        }),
+        1,
+        0,
+    )
+    .unwrap();
     assert_eq!(m.finalized, 40);
     assert_eq!(m.wrong_accepted, 40);
     assert!(m.attacker_profit > 0, "profit {}", m.attacker_profit);
@@ -49,14 +67,22 @@ fn unstable_inputs_fail_every_task_and_grief() {
     assert_eq!(m.failed, 40);
     assert_eq!(m.requester_outflow, 0, "the requester is refunded in full");
     assert!(m.victim_loss > 0);
-    assert!(m.scheduler_income < 0, "the pool lost its stakes to the kitty");
+    assert!(
+        m.scheduler_income < 0,
+        "the pool lost its stakes to the kitty"
+    );
 }
 
 #[test]
 fn withheld_finalize_refunds_the_coalition() {
     // §1.1 R3: the coalition gains P_a + P_d per task and loses the pool stake 0.3·P_w
     let rlc = 1_000_000_000i128;
-    let cheap_pool = MarketConfig { workerpool_price: 1_000_000_000, app_price: 3_000_000_000, dataset_price: 5_000_000_000, ..cfg(Attack::WithholdFinalize) };
+    let cheap_pool = MarketConfig {
+        workerpool_price: 1_000_000_000,
+        app_price: 3_000_000_000,
+        dataset_price: 5_000_000_000,
+        ..cfg(Attack::WithholdFinalize)
+    };
     let m = run(&cheap_pool, 1, 0).unwrap();
     assert_eq!(m.failed, 40);
     assert_eq!(m.provider_revenue, 0);

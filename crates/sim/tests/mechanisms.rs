@@ -9,29 +9,59 @@ use pocolab_sim::{Attack, MarketConfig, RunMetrics, run};
 const RLC: u64 = 1_000_000_000;
 
 fn market(attack: Attack, mechanisms: MechanismsConfig) -> MarketConfig {
-    MarketConfig { deals: 30, honest_workers: 20, attack, mechanisms, ..MarketConfig::default() }
+    MarketConfig {
+        deals: 30,
+        honest_workers: 20,
+        attack,
+        mechanisms,
+        ..MarketConfig::default()
+    }
 }
 
 fn both(attack: Attack, mechanisms: MechanismsConfig) -> (RunMetrics, RunMetrics) {
-    (run(&market(attack.clone(), MechanismsConfig::default()), 5, 0).unwrap(), run(&market(attack, mechanisms), 5, 0).unwrap())
+    (
+        run(&market(attack.clone(), MechanismsConfig::default()), 5, 0).unwrap(),
+        run(&market(attack, mechanisms), 5, 0).unwrap(),
+    )
 }
 
 #[test]
 fn m3_requester_bond_makes_unstable_inputs_cost_the_requester() {
     let m3 = MechanismsConfig::default().with(3);
     let (base, with) = both(Attack::UnstableInputs, m3);
-    assert_eq!(base.attacker_profit, 0, "baseline: refunded in full, griefing is free");
-    assert!(with.attacker_profit < 0, "M3: the bond is forfeited ({})", with.attacker_profit);
-    assert!(with.victim_loss < base.victim_loss, "M3 compensates workers and spares the pool stake");
+    assert_eq!(
+        base.attacker_profit, 0,
+        "baseline: refunded in full, griefing is free"
+    );
+    assert!(
+        with.attacker_profit < 0,
+        "M3: the bond is forfeited ({})",
+        with.attacker_profit
+    );
+    assert!(
+        with.victim_loss < base.victim_loss,
+        "M3 compensates workers and spares the pool stake"
+    );
 }
 
 #[test]
 fn m4_provider_bond_makes_dataset_faults_cost_the_provider() {
     let m4 = MechanismsConfig::default().with(4);
-    for attack in [Attack::DatasetWithdrawal { from_deal: 10 }, Attack::MutableDataset] {
+    for attack in [
+        Attack::DatasetWithdrawal { from_deal: 10 },
+        Attack::MutableDataset,
+    ] {
         let (base, with) = both(attack.clone(), m4.clone());
-        assert!(base.attacker_profit >= 0, "{attack:?}: baseline {}", base.attacker_profit);
-        assert!(with.attacker_profit < 0, "{attack:?}: M4 {}", with.attacker_profit);
+        assert!(
+            base.attacker_profit >= 0,
+            "{attack:?}: baseline {}",
+            base.attacker_profit
+        );
+        assert!(
+            with.attacker_profit < 0,
+            "{attack:?}: M4 {}",
+            with.attacker_profit
+        );
         assert!(with.victim_loss < base.victim_loss, "{attack:?}");
     }
 }
@@ -39,27 +69,106 @@ fn m4_provider_bond_makes_dataset_faults_cost_the_provider() {
 #[test]
 fn m5_fair_exchange_pays_providers_when_the_result_was_obtained() {
     let m5 = MechanismsConfig::default().with(5);
-    let own_pool = |mechanisms| MarketConfig { workerpool_price: RLC, app_price: 3 * RLC, dataset_price: 5 * RLC, ..market(Attack::WithholdFinalize, mechanisms) };
+    let own_pool = |mechanisms| MarketConfig {
+        workerpool_price: RLC,
+        app_price: 3 * RLC,
+        dataset_price: 5 * RLC,
+        ..market(Attack::WithholdFinalize, mechanisms)
+    };
     let base = run(&own_pool(MechanismsConfig::default()), 5, 0).unwrap();
     let with = run(&own_pool(m5), 5, 0).unwrap();
     assert!(base.attacker_profit > 0 && base.provider_revenue == 0);
-    assert_eq!(with.provider_revenue, with.provider_entitled, "providers are paid on consumption");
+    assert_eq!(
+        with.provider_revenue, with.provider_entitled,
+        "providers are paid on consumption"
+    );
     assert!(with.attacker_profit < 0, "M5: {}", with.attacker_profit);
 }
 
 #[test]
 fn m7_ratings_stop_requesters_buying_garbage() {
     let m7 = MechanismsConfig::default().with(7);
-    let (base, with) = both(Attack::DeterministicGarbage { source: Provider::App, loss_nrlc: 0 }, m7);
+    let (base, with) = both(
+        Attack::DeterministicGarbage {
+            source: Provider::App,
+            loss_nrlc: 0,
+            from_deal: 0,
+        },
+        m7,
+    );
     assert_eq!(base.finalized, 30);
-    assert!(with.matched_deals < 5 && with.unmatched_deals > 25, "requesters left after bad ratings: {} matched", with.matched_deals);
-    assert!(with.attacker_profit * 5 < base.attacker_profit, "{} vs {}", with.attacker_profit, base.attacker_profit);
+    assert!(
+        with.matched_deals < 5 && with.unmatched_deals > 25,
+        "requesters left after bad ratings: {} matched",
+        with.matched_deals
+    );
+    assert!(
+        with.attacker_profit * 5 < base.attacker_profit,
+        "{} vs {}",
+        with.attacker_profit,
+        base.attacker_profit
+    );
+}
+
+/// M6's court finds a garbage app at fault; only with M4 is there a bond to forfeit, and only
+/// with M7 is it larger than what the provider earned (newcomer multiplier 1 + κ_r = 2), so the
+/// provider-accountability stack M4+M6+M7 is what turns garbage into a loss (T&M M7 rule 3).
+#[test]
+fn m7_sized_bonds_forfeited_in_disputes_make_garbage_a_loss() {
+    let garbage = Attack::DeterministicGarbage {
+        source: Provider::App,
+        loss_nrlc: 0,
+        from_deal: 0,
+    };
+    let of = |ms: &[u8]| {
+        ms.iter()
+            .copied()
+            .fold(MechanismsConfig::default(), MechanismsConfig::with)
+    };
+    let (base, m6) = both(garbage.clone(), of(&[6]));
+    assert_eq!(
+        base.attacker_profit,
+        30 * RLC as i128,
+        "baseline: P_a = 1 RLC for each of 30 garbage results"
+    );
+    assert_eq!(
+        (m6.wrong_accepted, m6.overturned),
+        (0, 30),
+        "the court finds every garbage result the app's"
+    );
+    assert_eq!(
+        m6.attacker_profit, base.attacker_profit,
+        "M6 alone: no bond to take, the provider keeps P_a"
+    );
+    let m46 = run(&market(garbage.clone(), of(&[4, 6])), 5, 0).unwrap();
+    assert_eq!(
+        m46.attacker_profit, 0,
+        "M4+M6: the forfeited reservation κ·P_a equals what was earned"
+    );
+    let m467 = run(&market(garbage, of(&[4, 6, 7])), 5, 0).unwrap();
+    assert!(
+        m467.attacker_profit < 0,
+        "M4+M6+M7: {}",
+        m467.attacker_profit
+    );
+    assert!(
+        m467.matched_deals < 5,
+        "requesters stop buying after bad ratings: {}",
+        m467.matched_deals
+    );
+    assert_eq!(m467.wrong_accepted, 0);
 }
 
 #[test]
 fn m6_disputes_undo_garbage_and_sybil_results() {
     let m6 = MechanismsConfig::default().with(6);
-    let (base, with) = both(Attack::SchedulerSybils { sybils: 3, external_gain_nrlc: 50 * RLC }, m6);
+    let (base, with) = both(
+        Attack::SchedulerSybils {
+            sybils: 3,
+            external_gain_nrlc: 50 * RLC,
+        },
+        m6,
+    );
     assert_eq!(base.wrong_accepted, 30);
     assert_eq!(with.wrong_accepted, 0);
     assert_eq!(with.overturned, 30);
@@ -69,12 +178,23 @@ fn m6_disputes_undo_garbage_and_sybil_results() {
 #[test]
 fn all_mechanisms_off_is_the_baseline_and_value_is_conserved_with_them_on() {
     let a = run(&market(Attack::None, MechanismsConfig::default()), 9, 1).unwrap();
-    let b = run(&MarketConfig { deals: 30, honest_workers: 20, ..MarketConfig::default() }, 9, 1).unwrap();
+    let b = run(
+        &MarketConfig {
+            deals: 30,
+            honest_workers: 20,
+            ..MarketConfig::default()
+        },
+        9,
+        1,
+    )
+    .unwrap();
     assert_eq!(a, b);
     // every mechanism on at once, honest market: runs to the end with the ledger invariants
     // checked by `run` (conservation of value) and pays for correct results
     // (M2 left out: it cannot finalize with fresh committees, see docs/evaluation.md)
-    let all = [1, 3, 4, 5, 6, 7, 8].into_iter().fold(MechanismsConfig::default(), MechanismsConfig::with);
+    let all = [1, 3, 4, 5, 6, 7, 8]
+        .into_iter()
+        .fold(MechanismsConfig::default(), MechanismsConfig::with);
     let m = run(&market(Attack::None, all), 9, 1).unwrap();
     assert_eq!(m.finalized, 30);
     assert_eq!(m.wrong_accepted, 0);

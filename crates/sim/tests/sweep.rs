@@ -41,9 +41,22 @@ fn results_are_identical_however_the_sweep_is_split() {
         parts.extend(run_shard(&p, (i, 3), &|| {}).unwrap());
     }
     let split = merge(&p, parts).unwrap();
-    let bits = |rows: &[pocolab_sim::sweep::RunRow]| -> Vec<(usize, u64, Vec<u64>)> { rows.iter().map(|r| (r.cell, r.replicate, r.values.iter().map(|v| v.to_bits()).collect())).collect() };
+    let bits = |rows: &[pocolab_sim::sweep::RunRow]| -> Vec<(usize, u64, Vec<u64>)> {
+        rows.iter()
+            .map(|r| {
+                (
+                    r.cell,
+                    r.replicate,
+                    r.values.iter().map(|v| v.to_bits()).collect(),
+                )
+            })
+            .collect()
+    };
     assert_eq!(bits(&whole.0), bits(&split.0));
-    assert_eq!(serde_json::to_string(&whole.1).unwrap(), serde_json::to_string(&split.1).unwrap());
+    assert_eq!(
+        serde_json::to_string(&whole.1).unwrap(),
+        serde_json::to_string(&split.1).unwrap()
+    );
     // a missing shard is refused
     let err = merge(&p, run_shard(&p, (0, 2), &|| {}).unwrap()).unwrap_err();
     assert!(matches!(err, SweepError::Merge(_)), "{err}");
@@ -53,7 +66,8 @@ fn results_are_identical_however_the_sweep_is_split() {
 fn variants_share_random_numbers() {
     // honest variant with fraction 0 at the same point twice (two variants that are equal)
     let text = GRID.replace("fraction = 0.2, external_gain_nrlc = 0 }\n\"#", "");
-    let s = Scenario::from_toml(&text.replace("name = \"colluders\"", "name = \"honest2\"")).unwrap();
+    let s =
+        Scenario::from_toml(&text.replace("name = \"colluders\"", "name = \"honest2\"")).unwrap();
     let mut s = s;
     s.sweep.params.clear();
     s.variants[1].set = s.variants[0].set.clone();
@@ -61,7 +75,18 @@ fn variants_share_random_numbers() {
     let (rows, _) = merge(&p, run_shard(&p, (0, 1), &|| {}).unwrap()).unwrap();
     let r = p.replicates as usize;
     for k in 0..r {
-        assert_eq!(rows[k].values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), rows[r + k].values.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+        assert_eq!(
+            rows[k]
+                .values
+                .iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>(),
+            rows[r + k]
+                .values
+                .iter()
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>()
+        );
     }
 }
 
@@ -79,7 +104,18 @@ initial_score = [0, 100]
 "#;
     let p = Scenario::from_toml(text).unwrap().plan().unwrap();
     assert_eq!(p.cells.len(), 10);
-    let mut strata: Vec<usize> = p.cells.iter().map(|c| (c.point.iter().find(|(k, _)| k == "honest_error_rate").unwrap().1 / 0.05) as usize).collect();
+    let mut strata: Vec<usize> = p
+        .cells
+        .iter()
+        .map(|c| {
+            (c.point
+                .iter()
+                .find(|(k, _)| k == "honest_error_rate")
+                .unwrap()
+                .1
+                / 0.05) as usize
+        })
+        .collect();
     strata.sort();
     assert_eq!(strata, (0..10).collect::<Vec<_>>());
     // integer parameters are rounded
@@ -88,13 +124,27 @@ initial_score = [0, 100]
 
 #[test]
 fn malformed_scenarios_are_refused_with_a_clear_message() {
-    let e = Scenario::from_toml("name = \"x\"\n[market]\ndeals = \"many\"\n").unwrap_err().to_string();
+    let e = Scenario::from_toml("name = \"x\"\n[market]\ndeals = \"many\"\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("deals"), "{e}");
-    let e = Scenario::from_toml("name = \"x\"\n[sweep.params]\nno_such_field = [1]\n").unwrap().plan().unwrap_err().to_string();
+    let e = Scenario::from_toml("name = \"x\"\n[sweep.params]\nno_such_field = [1]\n")
+        .unwrap()
+        .plan()
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("no_such_field"), "{e}");
-    let e = Scenario::from_toml("name = \"x\"\n[sweep.params]\nhonest_error_rate = [1.5]\n").unwrap().plan().unwrap_err().to_string();
+    let e = Scenario::from_toml("name = \"x\"\n[sweep.params]\nhonest_error_rate = [1.5]\n")
+        .unwrap()
+        .plan()
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("honest_error_rate"), "{e}");
-    let e = Scenario::from_toml("name = \"x\"\n[sweep.params]\ntrust = [-1]\n").unwrap().plan().unwrap_err().to_string();
+    let e = Scenario::from_toml("name = \"x\"\n[sweep.params]\ntrust = [-1]\n")
+        .unwrap()
+        .plan()
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("non-negative"), "{e}");
     assert!(parse_shard("3/3").is_err() && parse_shard("a/b").is_err());
     assert_eq!(parse_shard("1/4").unwrap(), (1, 4));

@@ -35,11 +35,23 @@ fn table(rows: &[ValidationRow]) -> String {
 fn assert_all_agree(rows: &[ValidationRow]) {
     let t = table(rows);
     println!("{t}");
-    assert!(rows.iter().all(|r| r.within(3.29)), "some rows disagree beyond 3.29 SE:\n{t}");
-    assert!(rows.iter().filter(|r| r.deterministic()).all(|r| r.agrees), "a core result differs:\n{t}");
+    assert!(
+        rows.iter().all(|r| r.within(3.29)),
+        "some rows disagree beyond 3.29 SE:\n{t}"
+    );
+    assert!(
+        rows.iter().filter(|r| r.deterministic()).all(|r| r.agrees),
+        "a core result differs:\n{t}"
+    );
     let stochastic = rows.iter().filter(|r| !r.deterministic()).count();
-    let misses = rows.iter().filter(|r| !r.deterministic() && !r.agrees).count();
-    assert!(misses <= stochastic / 10 + 1, "{misses} of {stochastic} rows outside their 95 % CI:\n{t}");
+    let misses = rows
+        .iter()
+        .filter(|r| !r.deterministic() && !r.agrees)
+        .count();
+    assert!(
+        misses <= stochastic / 10 + 1,
+        "{misses} of {stochastic} rows outside their 95 % CI:\n{t}"
+    );
 }
 
 #[test]
@@ -79,13 +91,19 @@ fn pocolite_matches_tooling_closed_form_with_200_seeds() {
     let p = LiteParams::default();
     let (w, f) = lite::closed_form(&p);
     assert!((w - 0.10371).abs() < 5e-6 && (f - 0.00781).abs() < 5e-6);
-    let outs: Vec<_> = (0..200).map(|r| lite::run_lite(&p, 10_000, 42, r)).collect();
+    let outs: Vec<_> = (0..200)
+        .map(|r| lite::run_lite(&p, 10_000, 42, r))
+        .collect();
     let sw = Summary::of(&outs.iter().map(|o| o.wrong_rate()).collect::<Vec<_>>());
     let sf = Summary::of(&outs.iter().map(|o| o.failed_rate()).collect::<Vec<_>>());
     assert!(sw.covers(w, 0.0), "wrong {sw:?} vs {w}");
     assert!(sf.covers(f, 0.0), "failed {sf:?} vs {f}");
     // one run of 10k tasks has a binomial SD of about 0.0030 (tooling §2.5)
-    assert!((sw.sd - (w * (1.0 - w) / 10_000.0).sqrt()).abs() < 0.0006, "{}", sw.sd);
+    assert!(
+        (sw.sd - (w * (1.0 - w) / 10_000.0).sqrt()).abs() < 0.0006,
+        "{}",
+        sw.sd
+    );
 }
 
 #[test]
@@ -99,7 +117,14 @@ fn mfirst_voting_across_the_spec_table() {
             n.push(b);
         }
         let (se, sn) = (Summary::of(&e), Summary::of(&n));
-        assert!(se.covers(analytic::mfirst_error(f, m), 0.0), "f={f} m={m} {se:?} vs {}", analytic::mfirst_error(f, m));
-        assert!(sn.covers(analytic::mfirst_redundancy(f, m), 0.0), "f={f} m={m} {sn:?}");
+        assert!(
+            se.covers(analytic::mfirst_error(f, m), 0.0),
+            "f={f} m={m} {se:?} vs {}",
+            analytic::mfirst_error(f, m)
+        );
+        assert!(
+            sn.covers(analytic::mfirst_redundancy(f, m), 0.0),
+            "f={f} m={m} {sn:?}"
+        );
     }
 }

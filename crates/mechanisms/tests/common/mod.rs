@@ -30,7 +30,15 @@ pub fn world<E: Extension>(ext: E, n: usize) -> World<E> {
 pub fn world_sig<E: Extension>(ext: E, n: usize, verify: bool) -> World<E> {
     let mut w = World::with_extension(n, verify, ext);
     let a = w.actors.clone();
-    for who in [a.requester.address(), a.scheduler.address(), a.app_provider.address(), a.dataset_provider.address(), a.anyone.address(), a.sms.address(), a.admin.address()] {
+    for who in [
+        a.requester.address(),
+        a.scheduler.address(),
+        a.app_provider.address(),
+        a.dataset_provider.address(),
+        a.anyone.address(),
+        a.sms.address(),
+        a.admin.address(),
+    ] {
         w.fund(who, rlc(FUND)).unwrap();
     }
     for i in 0..n {
@@ -40,7 +48,13 @@ pub fn world_sig<E: Extension>(ext: E, n: usize, verify: bool) -> World<E> {
 }
 
 pub fn params(trust: u64) -> OrderParams {
-    OrderParams { app_price: rlc(1), dataset_price: rlc(2), workerpool_price: rlc(10), trust: u(trust), ..Default::default() }
+    OrderParams {
+        app_price: rlc(1),
+        dataset_price: rlc(2),
+        workerpool_price: rlc(10),
+        trust: u(trust),
+        ..Default::default()
+    }
 }
 
 pub fn mech(f: impl FnOnce(&mut Mechanisms)) -> Mechanisms {
@@ -59,7 +73,11 @@ pub fn assert_conserved<E>(w: &World<E>, supply: U256) {
     let l = &w.poco.state.ledger;
     l.check_invariants().unwrap();
     assert_eq!(l.total_supply(), supply, "total supply changed");
-    assert_eq!(l.balance_of(l.proxy()), l.total_frozen(), "proxy balance != Σ frozen");
+    assert_eq!(
+        l.balance_of(l.proxy()),
+        l.total_frozen(),
+        "proxy balance != Σ frozen"
+    );
 }
 
 pub fn acct<E>(w: &World<E>, a: Address) -> Account {
@@ -112,7 +130,9 @@ pub fn replicate_and_finalize<E: Extension>(w: &mut World<E>, t: B256, ids: &[us
 pub fn fast_finalize<E: Extension>(w: &mut World<E>, t: B256, i: usize, d: B256) {
     let wk = w.worker(i);
     let env = w.env(wk);
-    w.poco.contribute_and_finalize(&env, t, d, b"result", &[], Address::ZERO, &[], &[]).unwrap();
+    w.poco
+        .contribute_and_finalize(&env, t, d, b"result", &[], Address::ZERO, &[], &[])
+        .unwrap();
 }
 
 /// Jump past the final deadline of `t` and claim it.
