@@ -145,14 +145,14 @@ fn example_b_fullchain_five_workers() {
     let t = w.initialize(deal, 0).unwrap();
     let (bad, good) = (digest("bad"), digest("result"));
     let trace = [(2u64, 3u64), (2, 5), (4, 7), (8, 11), (16, 19)];
-    for i in 0..5 {
+    for (i, (group, total)) in trace.into_iter().enumerate() {
         let d = if i == 0 { bad } else { good };
         w.contribute(i, t, d).unwrap();
         let task = w.poco.view_task(t);
         let g = task.group(pocolab_core::orders::result_hash(t, d));
         assert_eq!(
             (g, task.total),
-            (u(trace[i].0), u(trace[i].1)),
+            (u(group), u(total)),
             "after contribution {i}"
         );
         assert_eq!(task.status == TaskStatus::Revealing, i == 4);
@@ -166,9 +166,9 @@ fn example_b_fullchain_five_workers() {
         w.reveal(i, t, good).unwrap();
     }
     w.finalize(t, b"result").unwrap();
-    for i in 1..5 {
+    for (i, b) in before.iter().enumerate().skip(1) {
         assert_eq!(
-            w.poco.view_account(w.worker(i)).balance - before[i],
+            w.poco.view_account(w.worker(i)).balance - *b,
             u(621_750_000)
         );
         assert_eq!(w.poco.view_score(w.worker(i)), u(1));
