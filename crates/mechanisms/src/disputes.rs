@@ -111,7 +111,7 @@ pub enum Outcome {
     Settled {
         /// the final ruling
         ruling: Ruling,
-        /// the requester, the provider's creditor
+        /// the payer (deal sponsor), the provider's creditor
         sponsor: Address,
         /// arbitration fees a provider at fault owes, in tier order
         provider_fees: Vec<(Address, U256)>,

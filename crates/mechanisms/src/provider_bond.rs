@@ -8,7 +8,7 @@
 //! With M7 the reservation is reputation-sized (T&M M7 rule 3): `κ·price·(1 + κ_r·(1 − R))`,
 //! a newcomer asset paying the maximum `1 + κ_r`. With M6 a succeeded task's reservations are
 //! held through its dispute window, and a court ruling against the provider (deterministic
-//! garbage) forfeits them: they pay the arbitration fees and the rest goes to the requester.
+//! garbage) forfeits them: they pay the arbitration fees and the rest goes to the payer (sponsor).
 
 use pocolab_core::constants::RLC;
 use pocolab_core::{Address, B256, Env, Result, State, U256};

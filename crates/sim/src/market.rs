@@ -1740,17 +1740,19 @@ impl Market {
                     } else {
                         Ruling::Reproduced
                     };
-                    let mut out = self.poco.resolve_dispute(&env, id, ruling);
-                    if let Ok(DisputeOutcome::Escalated) = out {
+                    let r = self.poco.resolve_dispute(&env, id, ruling);
+                    let mut out = self.call(r);
+                    if let Some(DisputeOutcome::Escalated) = out {
                         let ruling = self
                             .culprit()
                             .map_or(Ruling::Upheld, Ruling::ProviderAtFault);
-                        out = self.poco.resolve_dispute(&env, id, ruling);
+                        let r = self.poco.resolve_dispute(&env, id, ruling);
+                        out = self.call(r);
                     }
                     if let Some(DisputeOutcome::Settled {
                         ruling: Ruling::PoolAtFault | Ruling::ProviderAtFault(_),
                         ..
-                    }) = self.call(out)
+                    }) = out
                     {
                         let refund = holdings(&self.poco, requester) - before;
                         self.undo_wrong(id, Some(refund));
