@@ -15,7 +15,7 @@
 //! 3 "non-deterministic or subjective"). The court may find the app or the dataset at fault
 //! ([`Ruling::ProviderAtFault`], for deterministic garbage A4/D1/A6): the pool's and the
 //! requester's deposits are released and the provider pays the fees and forfeits, with M4,
-//! its per-task bond reservation to the requester (the provider's deposit; with M7 it is
+//! its per-task bond reservation to the payer (the provider's deposit; with M7 it is
 //! reputation-sized). Without M4 a provider at fault loses only reputation (M7) and the fees
 //! go unpaid. A frivolous dispute is [`Ruling::Upheld`]: the requester loses.
 
