@@ -6,13 +6,22 @@
 //! contributions are rejected. The consensus weight of a worker is its credibility odds
 //! `P̃ = min(E/(1−E), W_cap)·min(1, S_reg/S_ref)` with `E` a decayed Beta posterior (a
 //! newcomer has `P̃ = 1`, which adds no credibility), updated only on independent priced deals.
+//!
+//! **Spot-checks** (rule 6, Sarmenta): registered spot-checkers (the protocol's known-answer
+//! service, e.g. M1's verifier set) post the verdict of a known-answer task a registered worker
+//! received. A pass is a success; a failure counts `ρ_f` failures and slashes `φ_s·S_reg` to the
+//! kitty. Spot-checks are how newcomers gain credibility before any consensus: with PoCo's
+//! multiplicative group weight a committee of weight-1 newcomers never reaches consensus at
+//! `t ≥ 2`, and one pass doubles a worker's odds.
 
 use pocolab_core::constants::RLC;
 use pocolab_core::{Address, B256, Env, Result, State, U256, Weight, log2};
 use serde::Deserialize;
 
 use crate::reputation::independent;
-use crate::util::{DecayedBeta, JMap, ensure, lock, rand, u, unlock, weighted_draw};
+use crate::util::{
+    DecayedBeta, JMap, ensure, frozen_to_kitty, lock, pct, rand, u, unlock, weighted_draw,
+};
 
 const NAME: &str = "committees";
 
@@ -42,6 +51,11 @@ pub struct CommitteesParams {
     pub min_pool_price: u64,
     /// `n_max` contributors per task
     pub max_contributors: u64,
+    /// `q_s`: known-answer tasks per committee seat, ppm (the spot-checker's issuing rate; the
+    /// simulator's agent uses it, the contract only records verdicts)
+    pub spot_check_rate_ppm: u64,
+    /// `φ_s`: share of `S_reg` slashed per failed spot-check, percent
+    pub spot_slash_pct: u64,
 }
 
 impl Default for CommitteesParams {
@@ -58,6 +72,8 @@ impl Default for CommitteesParams {
             epoch_secs: 86_400,
             min_pool_price: RLC / 10,
             max_contributors: 20,
+            spot_check_rate_ppm: 100_000,
+            spot_slash_pct: 10,
         }
     }
 }
@@ -82,10 +98,12 @@ pub struct Committees {
     pub credibility: JMap<Address, DecayedBeta>,
     /// task → sampled committee
     pub committees: JMap<B256, Vec<Address>>,
+    /// spot-checkers registered by the protocol owner
+    pub spot_checkers: JMap<Address, ()>,
     #[doc(hidden)]
     pub cps: Vec<Vec<usize>>,
 }
-crate::journaled!(Committees; registrations, credibility, committees);
+crate::journaled!(Committees; registrations, credibility, committees, spot_checkers);
 
 impl Committees {
     /// M2 with `params`.
@@ -264,6 +282,61 @@ impl Committees {
             }
         }
         self.committees.remove(&tid);
+    }
+
+    /// Entry point: the protocol owner registers (or removes) a spot-checker.
+    pub(crate) fn register_spot_checker(
+        &mut self,
+        st: &State,
+        env: &Env,
+        who: Address,
+        on: bool,
+    ) -> Result<()> {
+        ensure(
+            env.sender == st.settings.owner,
+            NAME,
+            "only the protocol owner registers spot-checkers",
+        )?;
+        if on {
+            self.spot_checkers.insert(who, ());
+        } else {
+            self.spot_checkers.remove(&who);
+        }
+        Ok(())
+    }
+
+    /// Entry point (rule 6): a spot-checker posts whether worker `w` of `pool` returned the
+    /// known answer. A pass is a success; a failure counts `ρ_f` failures and slashes
+    /// `φ_s·S_reg` to the kitty.
+    pub(crate) fn spot_check(
+        &mut self,
+        st: &mut State,
+        env: &Env,
+        pool: Address,
+        w: Address,
+        passed: bool,
+    ) -> Result<()> {
+        ensure(
+            self.spot_checkers.get(&env.sender).is_some(),
+            NAME,
+            "not a spot-checker",
+        )?;
+        let mut r = self
+            .registrations
+            .get(&(pool, w))
+            .copied()
+            .ok_or(crate::util::err(
+                NAME,
+                "worker not registered with the pool",
+            ))?;
+        if !passed {
+            let slash = pct(r.bond, self.params.spot_slash_pct)?;
+            frozen_to_kitty(&mut st.ledger, w, slash)?;
+            r.bond -= slash;
+            self.registrations.insert((pool, w), r);
+        }
+        self.bump(w, env.timestamp, !passed);
+        Ok(())
     }
 
     pub(crate) fn on_failure(&mut self, tid: B256) {

@@ -667,6 +667,11 @@ pub trait MechanismCalls {
     fn request_unbond(&mut self, env: &Env, pool: Address) -> Result<()>;
     /// M2: withdraw the bond after the unbonding period.
     fn withdraw_worker_bond(&mut self, env: &Env, pool: Address) -> Result<()>;
+    /// M2: the protocol owner registers (or removes) a spot-checker.
+    fn register_spot_checker(&mut self, env: &Env, who: Address, enabled: bool) -> Result<()>;
+    /// M2 rule 6: a spot-checker posts a known-answer verdict for a registered worker.
+    fn spot_check(&mut self, env: &Env, pool: Address, worker: Address, passed: bool)
+    -> Result<()>;
     /// M3/M4: post a failure report on a running task (locks `S_w` unless a contributor).
     fn report_failure(&mut self, env: &Env, task: B256, r: &ReportInput) -> Result<()>;
     /// M4: the asset owner adds to its provider bond.
@@ -747,6 +752,30 @@ impl MechanismCalls for Poco<Mechanisms> {
                 .as_mut()
                 .ok_or(disabled("committees"))?
                 .withdraw(st, env, pool)
+        })
+    }
+
+    fn register_spot_checker(&mut self, env: &Env, who: Address, on: bool) -> Result<()> {
+        self.ext_call(|m, st| {
+            m.committees
+                .as_mut()
+                .ok_or(disabled("committees"))?
+                .register_spot_checker(st, env, who, on)
+        })
+    }
+
+    fn spot_check(
+        &mut self,
+        env: &Env,
+        pool: Address,
+        worker: Address,
+        passed: bool,
+    ) -> Result<()> {
+        self.ext_call(|m, st| {
+            m.committees
+                .as_mut()
+                .ok_or(disabled("committees"))?
+                .spot_check(st, env, pool, worker, passed)
         })
     }
 

@@ -203,3 +203,56 @@ fn registration_and_unbonding() {
     );
     assert_conserved(&w, s);
 }
+
+/// Rule 6: a passed known-answer task doubles a newcomer's odds (weight 1 → 2); a failed one
+/// counts ρ_f = 3 failures and slashes φ_s = 10 % of S_reg to the kitty.
+#[test]
+fn spot_checks_bootstrap_credibility_and_slash_failures() {
+    let mut w = registered(3, 5);
+    let s = supply(&w);
+    let (pool, checker) = (w.workerpool, anyone(&w));
+    let (a0, a1) = (w.worker(0), w.worker(1));
+    // only the protocol owner registers spot-checkers, only they post verdicts
+    let before = w.poco.clone();
+    let env = w.env(checker);
+    assert!(w.poco.register_spot_checker(&env, checker, true).is_err());
+    assert!(w.poco.spot_check(&env, pool, a0, true).is_err());
+    assert_eq!(before, w.poco);
+    let env = w.env(w.actors.admin.address());
+    w.poco.register_spot_checker(&env, checker, true).unwrap();
+    let env = w.env(checker);
+    let before = w.poco.clone();
+    assert!(w.poco.spot_check(&env, pool, anyone(&w), true).is_err()); // not registered
+    assert_eq!(before, w.poco);
+    let c = |w: &World<Mechanisms>| w.poco.ext.committees.clone().unwrap();
+    assert_eq!(c(&w).weight(pool, a0, w.now), u(1));
+    w.poco.spot_check(&env, pool, a0, true).unwrap();
+    assert_eq!(c(&w).weight(pool, a0, w.now), u(2)); // odds (1 + 1)/(1 + 0)
+    w.poco.spot_check(&env, pool, a1, false).unwrap();
+    assert_eq!(c(&w).credibility_ppm(a1, w.now), 200_000); // 1/(2 + 3)
+    assert_eq!(c(&w).weight(pool, a1, w.now), u(1));
+    assert_eq!(
+        c(&w).registrations.get(&(pool, a1)).unwrap().bond,
+        mrlc(900)
+    );
+    assert_eq!(acct(&w, a1).frozen, mrlc(900));
+    assert_eq!(acct(&w, KITTY_ADDRESS).frozen, mrlc(100));
+    assert_conserved(&w, s);
+    // a2 passes once; a1 passes three times after its failure
+    let a2 = w.worker(2);
+    w.poco.spot_check(&env, pool, a2, true).unwrap();
+    w.poco.spot_check(&env, pool, a1, true).unwrap();
+    w.poco.spot_check(&env, pool, a1, true).unwrap();
+    w.poco.spot_check(&env, pool, a1, true).unwrap();
+    // a1: odds (1 + 3)/(1 + 3) = 1 → still weight 1 after one failure and three passes
+    assert_eq!(c(&w).weight(pool, a1, w.now), u(1));
+    let (_, t) = deal_and_task(&mut w, &params(4));
+    for i in 0..3 {
+        w.contribute(i, t, digest("r")).unwrap();
+    }
+    let task = w.poco.view_task(t);
+    // weights 2 (a0), 1 (a1, 0.9 of S_ref: ⌊1·0.9⌋ floors to 1), 2 (a2): group 4, total 5
+    assert_eq!((task.groups[0].1, task.total), (u(4), u(5)));
+    assert_eq!(task.status, TaskStatus::Revealing); // 4·4 = 16 > 5·3 = 15
+    assert_conserved(&w, s);
+}

@@ -239,6 +239,10 @@ pub struct Market {
     watched: FxHashMap<B256, (B256, u64, Address)>,
     /// M6 arbiter of tiers 1 (re-execution) and 3 (court)
     arbiter: Address,
+    /// M2 spot-checker (the known-answer service)
+    spotter: Address,
+    /// M2: which committee seats get a known-answer task, and honest noise on them
+    spot_rng: SimRng,
     ring: Option<Ring>,
     /// requester's loss `L` per accepted wrong result (beyond the price)
     external_gain: u64,
@@ -444,6 +448,7 @@ impl Market {
         };
         let owner = Config::default().owner;
         let arbiter = synthetic("arbiter", 0);
+        let spotter = synthetic("spot-checker", 0);
         let mut verifiers = Vec::new();
         {
             let at = |who| Env::at(who, T0);
@@ -467,6 +472,8 @@ impl Market {
                     poco.register_worker(&at(w.addr), workerpool, bond)
                         .map_err(perr("registerWorker"))?;
                 }
+                poco.register_spot_checker(&at(owner), spotter, true)
+                    .map_err(perr("registerSpotChecker"))?;
             }
             if on.m4 {
                 // each provider bonds what the run's reservations can need: κ·price per task,
@@ -553,6 +560,8 @@ impl Market {
             verifiers,
             watched: FxHashMap::default(),
             arbiter,
+            spotter,
+            spot_rng: stream(master_seed, run, "spot-checks", 0),
             ring,
             cfg: cfg.clone(),
             requesters,
@@ -1055,6 +1064,9 @@ impl Market {
                 attested: false,
             };
             self.tasks.insert(t, task);
+            if self.on.m2 {
+                self.spot_checks(id);
+            }
             self.q.at(now + 10 * self.r, Ev::Claim { t });
             if (self.on.m3 || self.on.m4)
                 && matches!(
@@ -1589,6 +1601,51 @@ impl Market {
         [self.app, self.dataset]
             .iter()
             .any(|a| rep.rating_milli(*a).is_some_and(|r| r < 2_500))
+    }
+
+    /// M2 rule 6: each seat of the task's committee gets a known-answer task with probability
+    /// `q_s`; the worker answers it as it answers a real task (they are indistinguishable) and
+    /// the spot-checker posts the verdict before the committee contributes.
+    fn spot_checks(&mut self, id: B256) {
+        let Some(c) = self.poco.ext.committees.as_ref() else {
+            return;
+        };
+        let q = c.params.spot_check_rate_ppm.min(1_000_000) as f64 / 1e6;
+        let members = c.committees.get(&id).cloned().unwrap_or_default();
+        for a in members {
+            if !self.spot_rng.random_bool(q) {
+                continue;
+            }
+            let Some(i) = self.workers.iter().position(|w| w.addr == a) else {
+                continue;
+            };
+            let pass = self.answers_known_task(self.workers[i].kind);
+            let env = self.env(self.spotter);
+            let r = self.poco.spot_check(&env, self.workerpool, a, pass);
+            self.call(r);
+        }
+    }
+
+    /// Whether a worker of `kind` returns the known answer of a spot-check: honest workers do
+    /// (but for honest noise), so do withholders and sharers (they compute); a guesser with
+    /// its guessing odds; colluders, copiers, lazy workers and vanishers do not.
+    fn answers_known_task(&mut self, kind: WorkerKind) -> bool {
+        let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
+        match kind {
+            WorkerKind::Honest => !(noise > 0.0 && self.spot_rng.random_bool(noise)),
+            WorkerKind::Withholder | WorkerKind::Sharer => true,
+            WorkerKind::Guesser => {
+                let p = if let Attack::Guessing { p_correct, .. } = self.cfg.attack {
+                    p_correct
+                } else {
+                    0.0
+                };
+                self.spot_rng.random_bool(p.clamp(0.0, 1.0))
+            }
+            WorkerKind::Colluder | WorkerKind::Copier | WorkerKind::Lazy | WorkerKind::Vanisher => {
+                false
+            }
+        }
     }
 
     /// Workers the scheduler may assign to task `t`: M2 restricts to the task's committee;
