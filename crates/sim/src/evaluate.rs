@@ -8,7 +8,7 @@
 //! `baseline` (PoCo 6.1.0, all mechanisms off), `M1` … `M8` alone with their default
 //! parameters, the combinations of [`COMBINATIONS`] (`M4+M6`, and `M4+M6+M7`: provider
 //! accountability), and
-//! the full stack [`FULL_STACK`] (`M1+M3–M8`). A threat's matrix cells are: `baseline`, every
+//! the full stack [`FULL_STACK`] (`M1–M8`). A threat's matrix cells are: `baseline`, every
 //! mechanism that targets it ([`COVERAGE`], from §3.9 plus the few documented extensions), the
 //! combinations that list it, and the full stack.
 //!
@@ -158,12 +158,10 @@ impl EvaluateOptions {
 /// a mechanism whose bonds no agent posts yet); its summaries are empty (n = 0).
 pub const NOT_RUN: &str = "not run: ";
 
-/// Id of the full stack: every mechanism except M2. M2 as specified (T&M §3 M2 rule 5:
-/// newcomers weigh `P̃ = 1`, group weights multiply as in PoCo) cannot bootstrap — a group of
-/// newcomers never passes `P̃_g·t > (1 + ΣP̃)(t − 1)` at `t ≥ 2` — so with M2 nothing finalizes
-/// and every cell would be vacuous; M2 is evaluated alone, and kept out of the stack until it
-/// has a bootstrap rule (see docs/evaluation.md).
-pub const FULL_STACK: &str = "M1+M3–M8";
+/// Id of the full stack: every mechanism, M1 … M8, at its defaults. (M2's fresh committees
+/// reach consensus only once members have passed spot-checks, rule 6: a group of weight-1
+/// newcomers never passes `P̃_g·t > (1 + ΣP̃)(t − 1)` at `t ≥ 2`.)
+pub const FULL_STACK: &str = "M1–M8";
 /// Id of baseline PoCo.
 pub const BASELINE: &str = "baseline";
 
@@ -319,10 +317,7 @@ pub fn experiment_of(threat: &str) -> &'static str {
 fn variant_mechanisms(id: &str) -> MechanismsConfig {
     let none = MechanismsConfig::default();
     match id {
-        // every mechanism but M2 (see FULL_STACK)
-        FULL_STACK => [1, 3, 4, 5, 6, 7, 8]
-            .into_iter()
-            .fold(none, MechanismsConfig::with),
+        FULL_STACK => MechanismsConfig::all(),
         _ if let Some(c) = COMBINATIONS.iter().find(|c| c.0 == id) => {
             c.2.iter().copied().fold(none, MechanismsConfig::with)
         }
@@ -1056,7 +1051,7 @@ pub fn evaluate(
     for m in &opts.only_mechanisms {
         let id = normalise_mechanism(m).ok_or_else(|| {
             SimError::Config(format!(
-                "evaluate: unknown mechanism `{m}` (M1 … M8, M4+M6, M4+M6+M7, M1+M3–M8)"
+                "evaluate: unknown mechanism `{m}` (M1 … M8, M4+M6, M4+M6+M7, M1–M8)"
             ))
         })?;
         if id != BASELINE {

@@ -617,6 +617,26 @@ impl Market {
         let (owner, app, pool) = (ring.owner, ring.app, ring.pool);
         let (w0, w1) = (ring.workers[0], ring.workers[1]);
         let perr = |call| move |err| SimError::Protocol { call, err };
+        if self.on.m2 && tasks > 0 {
+            // under M2 a trust ≥ 2 task needs a committee: the ring bonds its two workers with
+            // its own pool (they are then its whole committee)
+            let bond = self
+                .cfg
+                .mechanisms
+                .committees
+                .as_ref()
+                .map_or(0, |c| c.min_bond)
+                .max(1);
+            for w in [w0, w1] {
+                let a = self.workers[w as usize].addr;
+                fund(&mut self.poco, a, bond as u128)?;
+                self.poco
+                    .register_worker(&Env::at(a, T0), pool, U256::from(bond))
+                    .map_err(perr("registerWorker"))?;
+                // set-up funding, not income (as for every actor's bonds at set-up)
+                *self.initial.get_mut(&a).expect("worker snapshot") += bond as i128;
+            }
+        }
         for k in 0..tasks {
             let env = Env::at(owner, T0);
             let s = self
@@ -670,6 +690,13 @@ impl Market {
                     )
                     .map_err(perr("contribute"))?;
             }
+            self.m.calls += 4;
+            if self.poco.state.tasks[&tid].status != TaskStatus::Revealing {
+                // M2: two newcomers (weight 1 each) never reach consensus, and self-dealing
+                // earns no credibility (rule 4): the farm stalls on its first task
+                self.ring.as_mut().expect("ring").deals += k + 1;
+                return Ok(());
+            }
             for w in [w0, w1] {
                 self.poco
                     .reveal(&Env::at(self.workers[w as usize].addr, T0), tid, d)
@@ -680,7 +707,7 @@ impl Market {
                 .map_err(perr("finalize"))?;
             self.poco.state.tasks.remove(&tid);
             self.poco.state.deals.remove(&deal);
-            self.m.calls += 7;
+            self.m.calls += 3;
         }
         self.ring.as_mut().expect("ring").deals += tasks;
         Ok(())
