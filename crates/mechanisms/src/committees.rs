@@ -215,7 +215,8 @@ impl Committees {
         let cands: Vec<(Address, U256)> = self
             .registrations
             .range((pool, Address::ZERO)..=(pool, Address::repeat_byte(0xff)))
-            .filter(|(_, r)| r.unbond_at == 0)
+            // rule 1: only bonded workers with `S_reg ≥ S_min` (a slash can take a bond below)
+            .filter(|(_, r)| r.unbond_at == 0 && r.bond >= u(self.params.min_bond))
             .map(|((_, w), r)| (*w, r.bond.min(cap)))
             .collect();
         let seed = B256::from(rand("committee", tid, env.timestamp).to_be_bytes::<32>());
@@ -330,9 +331,9 @@ impl Committees {
                 "worker not registered with the pool",
             ))?;
         if !passed {
-            let slash = pct(r.bond, self.params.spot_slash_pct)?;
+            let slash = pct(r.bond, self.params.spot_slash_pct.min(100))?;
             frozen_to_kitty(&mut st.ledger, w, slash)?;
-            r.bond -= slash;
+            r.bond -= slash; // ≤ r.bond
             self.registrations.insert((pool, w), r);
         }
         self.bump(w, env.timestamp, !passed);

@@ -238,6 +238,21 @@ fn spot_checks_bootstrap_credibility_and_slash_failures() {
     assert_eq!(acct(&w, a1).frozen, mrlc(900));
     assert_eq!(acct(&w, KITTY_ADDRESS).frozen, mrlc(100));
     assert_conserved(&w, s);
+    // rule 1: below S_min after the slash, a1 is no longer sampled until it tops up
+    let (_, t0) = deal_and_task(
+        &mut w,
+        &OrderParams {
+            salt: B256::repeat_byte(9),
+            ..params(4)
+        },
+    );
+    let committee = c(&w).committees.get(&t0).cloned().unwrap();
+    assert_eq!(committee.len(), 2);
+    assert!(!committee.contains(&a1));
+    let e1 = w.env(a1);
+    w.poco.register_worker(&e1, pool, mrlc(100)).unwrap();
+    assert_eq!(c(&w).registrations.get(&(pool, a1)).unwrap().bond, rlc(1));
+    let env = w.env(checker);
     // a2 passes once; a1 passes three times after its failure
     let a2 = w.worker(2);
     w.poco.spot_check(&env, pool, a2, true).unwrap();
@@ -251,7 +266,7 @@ fn spot_checks_bootstrap_credibility_and_slash_failures() {
         w.contribute(i, t, digest("r")).unwrap();
     }
     let task = w.poco.view_task(t);
-    // weights 2 (a0), 1 (a1, 0.9 of S_ref: ⌊1·0.9⌋ floors to 1), 2 (a2): group 4, total 5
+    // weights 2 (a0), 1 (a1), 2 (a2): group 4, total 5
     assert_eq!((task.groups[0].1, task.total), (u(4), u(5)));
     assert_eq!(task.status, TaskStatus::Revealing); // 4·4 = 16 > 5·3 = 15
     assert_conserved(&w, s);

@@ -346,9 +346,7 @@ fn mechanism_flags(c: &MechanismsConfig) -> String {
 fn normalise_mechanism(s: &str) -> Option<String> {
     let t = s.trim();
     match t {
-        "M1+M3–M8" | "M1+M3-M8" | "M1–M8" | "M1-M8" | "all" | "full" | "full_stack" => {
-            Some(FULL_STACK.to_string())
-        }
+        "M1–M8" | "M1-M8" | "all" | "full" | "full_stack" => Some(FULL_STACK.to_string()),
         "baseline" => Some(BASELINE.to_string()),
         _ => {
             let u = t.to_ascii_uppercase();

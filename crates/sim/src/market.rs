@@ -691,7 +691,7 @@ impl Market {
                     .map_err(perr("contribute"))?;
             }
             self.m.calls += 4;
-            if self.poco.state.tasks[&tid].status != TaskStatus::Revealing {
+            if self.on.m2 && self.poco.state.tasks[&tid].status != TaskStatus::Revealing {
                 // M2: two newcomers (weight 1 each) never reach consensus, and self-dealing
                 // earns no credibility (rule 4): the farm stalls on its first task
                 self.ring.as_mut().expect("ring").deals += k + 1;
@@ -1646,10 +1646,26 @@ impl Market {
             let Some(i) = self.workers.iter().position(|w| w.addr == a) else {
                 continue;
             };
-            let pass = self.answers_known_task(self.workers[i].kind);
+            let kind = self.workers[i].kind;
+            let pass = self.answers_known_task(kind);
             let env = self.env(self.spotter);
             let r = self.poco.spot_check(&env, self.workerpool, a, pass);
             self.call(r);
+            if !pass && kind == WorkerKind::Honest {
+                // an honest worker slashed for a noisy answer tops its bond back up to S_min
+                // (below it, rule 1 keeps it out of committees)
+                let c = self.poco.ext.committees.as_ref().expect("M2 on");
+                let min = U256::from(c.params.min_bond);
+                let bond = c
+                    .registrations
+                    .get(&(self.workerpool, a))
+                    .map_or(min, |r| r.bond);
+                if bond < min {
+                    let env = self.env(a);
+                    let r = self.poco.register_worker(&env, self.workerpool, min - bond);
+                    self.call(r);
+                }
+            }
         }
     }
 
