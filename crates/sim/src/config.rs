@@ -163,6 +163,11 @@ pub enum Attack {
         /// first deal served garbage (earlier deals get correct results)
         #[serde(default)]
         from_deal: u64,
+        /// whitewashing (W4 for providers, Kerr & Cohen's re-entry): once requesters avoid the
+        /// asset (M7 ratings below 2.5 stars), register a fresh one — same artefact, new
+        /// address — and, under M4, bond it
+        #[serde(default)]
+        reenter: bool,
     },
     /// A5/D4: the provider closes its cheap order when it sees a pending match (which then
     /// reverts) and republishes at the requester's maximum price.

@@ -586,19 +586,22 @@ pub fn strategy_space(cfg: &MarketConfig) -> Vec<(Attack, String)> {
             source,
             loss_nrlc,
             from_deal,
-        } => with_preset(from_deal, &deal_points)
-            .into_iter()
-            .map(|f| {
-                (
-                    A::DeterministicGarbage {
+            reenter,
+        } => {
+            let mut v = Vec::new();
+            for r in with_preset(reenter, &[false, true]) {
+                for f in with_preset(from_deal, &deal_points) {
+                    let a = A::DeterministicGarbage {
                         source,
                         loss_nrlc,
                         from_deal: f,
-                    },
-                    format!("from_deal={f}"),
-                )
-            })
-            .collect(),
+                        reenter: r,
+                    };
+                    v.push((a, format!("from_deal={f}, reenter={r}")));
+                }
+            }
+            v
+        }
         other => vec![(other, "fixed (no strategic parameter)".to_string())],
     }
 }

@@ -479,9 +479,6 @@ impl Market {
                 // each provider bonds what the run's reservations can need: κ·price per task,
                 // at the highest price it may charge (front-running: the requester's max)
                 // (with M7 the reservation is reputation-sized, up to 1 + κ_r for a newcomer)
-                let kappa = mc.provider_bond.as_ref().map_or(100, |p| p.kappa_pct) as u128
-                    * (100 + mc.reputation.as_ref().map_or(0, |r| r.bond_kappa_pct) as u128)
-                    / 100;
                 let up = |p: u64, who: Provider| match cfg.attack {
                     Attack::PriceFrontRun { source, markup_pct } if source == who => {
                         markup(markup_pct, p)
@@ -496,7 +493,7 @@ impl Market {
                         up(cfg.dataset_price, Provider::Dataset),
                     ),
                 ] {
-                    let b = (p * kappa / 100 * tasks as u128).max(2 * RLC);
+                    let b = provider_bond(cfg, p, tasks);
                     fund(&mut poco, who, b)?;
                     poco.bond_asset(&at(who), asset, U256::from(b))
                         .map_err(perr("bondAsset"))?;
@@ -838,6 +835,24 @@ impl Market {
     fn on_deal(&mut self, k: u64) -> Result<(), SimError> {
         let c = self.cfg.clone();
         let c = &c;
+        if let Attack::DeterministicGarbage {
+            source,
+            reenter: true,
+            ..
+        } = c.attack
+            && self.on.m7
+        {
+            // re-enter when requesters avoid the asset, unless they also avoid the other one
+            // (a requester rates the app and the dataset of a task together: then a fresh asset
+            // would not bring them back)
+            let (own, other) = match source {
+                Provider::App => (self.app, self.dataset),
+                Provider::Dataset => (self.dataset, self.app),
+            };
+            if self.rated_low(own) && !self.rated_low(other) {
+                self.reenter(source, k)?;
+            }
+        }
         if k + 1 < c.deals {
             let dt = if c.poisson_arrivals {
                 exponential(&mut self.demand_rng, c.deal_interval_s as f64).round() as u64
@@ -1620,14 +1635,70 @@ impl Market {
 
     // ------------------------------------------------------------------ mechanism agents
 
+    /// W4 for providers (Kerr & Cohen's re-entry): the garbage provider whose asset requesters
+    /// avoid registers a fresh one — same artefact, new address, no ratings — and, under M4,
+    /// bonds it as at set-up (a newcomer: with M7 at the maximum multiplier).
+    fn reenter(&mut self, source: Provider, k: u64) -> Result<(), SimError> {
+        let perr = |call| move |err| SimError::Protocol { call, err };
+        let c = self.cfg.clone();
+        let (owner, price) = match source {
+            Provider::App => (self.app_owner, c.app_price),
+            Provider::Dataset => (self.dataset_owner, c.dataset_price),
+        };
+        let name = format!("reentry-{k}");
+        let asset = match source {
+            Provider::App => self
+                .poco
+                .create_app(
+                    owner,
+                    &name,
+                    "DOCKER",
+                    Bytes::from_static(b"registry/app:1"),
+                    keccak256("app"),
+                    Bytes::new(),
+                )
+                .map_err(perr("createApp"))?,
+            Provider::Dataset => self
+                .poco
+                .create_dataset(
+                    owner,
+                    &name,
+                    Bytes::from_static(b"ipfs://data"),
+                    keccak256("data"),
+                )
+                .map_err(perr("createDataset"))?,
+        };
+        self.m.calls += 1;
+        if self.on.m4 {
+            let b = provider_bond(&c, price as u128, c.deals * c.volume);
+            fund(&mut self.poco, owner, b)?;
+            // set-up funding, not income
+            *self.initial.get_mut(&owner).expect("provider snapshot") += b as i128;
+            let r = self
+                .poco
+                .bond_asset(&Env::at(owner, self.q.now()), asset, U256::from(b));
+            self.call(r);
+        }
+        match source {
+            Provider::App => self.app = asset,
+            Provider::Dataset => self.dataset = asset,
+        }
+        self.m.reentries += 1;
+        Ok(())
+    }
+
     /// M7: the requester avoids an app or dataset rated below 2.5 stars.
     fn avoids_providers(&self) -> bool {
-        let Some(rep) = self.poco.ext.reputation.as_ref() else {
-            return false;
-        };
-        [self.app, self.dataset]
-            .iter()
-            .any(|a| rep.rating_milli(*a).is_some_and(|r| r < 2_500))
+        self.rated_low(self.app) || self.rated_low(self.dataset)
+    }
+
+    /// M7: `asset`'s average rating is below 2.5 stars.
+    fn rated_low(&self, asset: Address) -> bool {
+        self.poco
+            .ext
+            .reputation
+            .as_ref()
+            .is_some_and(|rep| rep.rating_milli(asset).is_some_and(|r| r < 2_500))
     }
 
     /// M2 rule 6: each seat of the task's committee gets a known-answer task with probability
@@ -2031,6 +2102,17 @@ impl Market {
 }
 
 /// Mint `amount` RLC to `who` and deposit it into its PoCo account (setup).
+/// M4: what a provider bonds for an asset priced `price` (nRLC) so that every reservation of
+/// the run fits: `κ·price·tasks`, times `1 + κ_r` with M7 (a newcomer's reservations are
+/// reputation-sized), at least 2 RLC.
+fn provider_bond(cfg: &MarketConfig, price: u128, tasks: u64) -> u128 {
+    let mc = &cfg.mechanisms;
+    let kappa = mc.provider_bond.as_ref().map_or(100, |p| p.kappa_pct) as u128
+        * (100 + mc.reputation.as_ref().map_or(0, |r| r.bond_kappa_pct) as u128)
+        / 100;
+    (price * kappa / 100 * tasks as u128).max(2 * RLC)
+}
+
 fn fund(poco: &mut Poco<Mechanisms>, who: Address, amount: u128) -> Result<(), SimError> {
     let v = U256::from(amount);
     poco.mint_rlc(who, v)

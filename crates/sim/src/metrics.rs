@@ -146,6 +146,8 @@ pub struct RunMetrics {
     pub kitty: u128,
     /// tasks self-dealt by an attacker ring (S7/S9), not counted in `tasks`
     pub ring_tasks: u64,
+    /// fresh assets registered by a whitewashing garbage provider (W4 re-entry)
+    pub reentries: u64,
     /// highest score of an attacker-controlled worker at the end of the run
     pub top_attacker_score: u64,
 }

@@ -340,12 +340,15 @@ pub fn catalogue() -> Vec<Threat> {
             AppProvider,
             "requester",
             P::None,
-            sim(
+            // no dataset: the requester's ratings then fall on the app alone
+            sim_with(
                 Attack::DeterministicGarbage {
                     source: Provider::App,
                     loss_nrlc: 50 * RLC,
                     from_deal: 0,
+                    reenter: false,
                 },
+                |c| c.with_dataset = false,
                 wrong,
                 Higher,
             ),
@@ -401,6 +404,7 @@ pub fn catalogue() -> Vec<Threat> {
                     source: Provider::Dataset,
                     loss_nrlc: 50 * RLC,
                     from_deal: 0,
+                    reenter: false,
                 },
                 wrong,
                 Higher,
@@ -777,6 +781,7 @@ pub fn catalogue() -> Vec<Threat> {
                     source: Provider::Dataset,
                     loss_nrlc: 50 * RLC,
                     from_deal: 0,
+                    reenter: false,
                 },
                 trust1,
                 wrong,

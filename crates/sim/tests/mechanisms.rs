@@ -93,6 +93,7 @@ fn m7_ratings_stop_requesters_buying_garbage() {
             source: Provider::App,
             loss_nrlc: 0,
             from_deal: 0,
+            reenter: false,
         },
         m7,
     );
@@ -110,6 +111,47 @@ fn m7_ratings_stop_requesters_buying_garbage() {
     );
 }
 
+/// W4 for providers (Kerr & Cohen's re-entry): against ratings alone a garbage app that
+/// re-registers whenever requesters avoid it keeps selling; against reputation-sized bonds
+/// forfeited in disputes (M4+M6+M7) every fresh app is a newcomer at the maximum bond and the
+/// attack stays a loss ("bond premium > gain", T&M M7). App-only market: a requester rates
+/// the app and the dataset of a task together, so a dataset would be avoided with the app.
+#[test]
+fn whitewashing_beats_ratings_but_not_reputation_sized_bonds() {
+    let whitewash = Attack::DeterministicGarbage {
+        source: Provider::App,
+        loss_nrlc: 0,
+        from_deal: 0,
+        reenter: true,
+    };
+    let of = |ms: &[u8]| {
+        ms.iter()
+            .copied()
+            .fold(MechanismsConfig::default(), MechanismsConfig::with)
+    };
+    let app_only = |ms: &[u8]| MarketConfig {
+        with_dataset: false,
+        ..market(whitewash.clone(), of(ms))
+    };
+    let base = run(&app_only(&[]), 5, 0).unwrap();
+    let m7 = run(&app_only(&[7]), 5, 0).unwrap();
+    assert!(m7.reentries > 0, "the provider re-entered");
+    assert!(
+        m7.matched_deals >= 25,
+        "requesters keep buying: {}",
+        m7.matched_deals
+    );
+    assert!(
+        m7.attacker_profit * 10 > base.attacker_profit * 8,
+        "{} vs {}",
+        m7.attacker_profit,
+        base.attacker_profit
+    );
+    let stack = run(&app_only(&[4, 6, 7]), 5, 0).unwrap();
+    assert!(stack.reentries > 0);
+    assert!(stack.attacker_profit < 0, "{}", stack.attacker_profit);
+}
+
 /// M6's court finds a garbage app at fault; only with M4 is there a bond to forfeit, and only
 /// with M7 is it larger than what the provider earned (newcomer multiplier 1 + κ_r = 2), so the
 /// provider-accountability stack M4+M6+M7 is what turns garbage into a loss (T&M M7 rule 3).
@@ -119,6 +161,7 @@ fn m7_sized_bonds_forfeited_in_disputes_make_garbage_a_loss() {
         source: Provider::App,
         loss_nrlc: 0,
         from_deal: 0,
+        reenter: false,
     };
     let of = |ms: &[u8]| {
         ms.iter()
