@@ -646,6 +646,11 @@ pub fn report_hash(task: B256, cause: Cause, evidence: B256, input_hash: B256) -
     )
 }
 
+/// The enabled mechanism `m`, or the "disabled" rejection named `name`.
+fn enabled<'a, T>(m: &'a mut Option<T>, name: &'static str) -> Result<&'a mut T> {
+    m.as_mut().ok_or(disabled(name))
+}
+
 fn disabled(m: &'static str) -> pocolab_core::PocoError {
     err(m, "mechanism disabled")
 }
@@ -721,46 +726,28 @@ pub trait MechanismCalls {
 impl MechanismCalls for Poco<Mechanisms> {
     fn announce_policy(&mut self, env: &Env, pool: Address, rho: U256, sigma: U256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.market_integrity
-                .as_mut()
-                .ok_or(disabled("market_integrity"))?
+            enabled(&mut m.market_integrity, "market_integrity")?
                 .announce_policy(st, env, pool, rho, sigma)
         })
     }
 
     fn register_worker(&mut self, env: &Env, pool: Address, amount: U256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.committees
-                .as_mut()
-                .ok_or(disabled("committees"))?
-                .register(st, env, pool, amount)
+            enabled(&mut m.committees, "committees")?.register(st, env, pool, amount)
         })
     }
 
     fn request_unbond(&mut self, env: &Env, pool: Address) -> Result<()> {
-        self.ext_call(|m, _| {
-            m.committees
-                .as_mut()
-                .ok_or(disabled("committees"))?
-                .request_unbond(env, pool)
-        })
+        self.ext_call(|m, _| enabled(&mut m.committees, "committees")?.request_unbond(env, pool))
     }
 
     fn withdraw_worker_bond(&mut self, env: &Env, pool: Address) -> Result<()> {
-        self.ext_call(|m, st| {
-            m.committees
-                .as_mut()
-                .ok_or(disabled("committees"))?
-                .withdraw(st, env, pool)
-        })
+        self.ext_call(|m, st| enabled(&mut m.committees, "committees")?.withdraw(st, env, pool))
     }
 
     fn register_spot_checker(&mut self, env: &Env, who: Address, on: bool) -> Result<()> {
         self.ext_call(|m, st| {
-            m.committees
-                .as_mut()
-                .ok_or(disabled("committees"))?
-                .register_spot_checker(st, env, who, on)
+            enabled(&mut m.committees, "committees")?.register_spot_checker(st, env, who, on)
         })
     }
 
@@ -772,10 +759,7 @@ impl MechanismCalls for Poco<Mechanisms> {
         passed: bool,
     ) -> Result<()> {
         self.ext_call(|m, st| {
-            m.committees
-                .as_mut()
-                .ok_or(disabled("committees"))?
-                .spot_check(st, env, pool, worker, passed)
+            enabled(&mut m.committees, "committees")?.spot_check(st, env, pool, worker, passed)
         })
     }
 
@@ -849,19 +833,13 @@ impl MechanismCalls for Poco<Mechanisms> {
 
     fn bond_asset(&mut self, env: &Env, asset: Address, amount: U256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.provider_bond
-                .as_mut()
-                .ok_or(disabled("provider_bond"))?
-                .bond(st, env, asset, amount)
+            enabled(&mut m.provider_bond, "provider_bond")?.bond(st, env, asset, amount)
         })
     }
 
     fn unbond_asset(&mut self, env: &Env, asset: Address, amount: U256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.provider_bond
-                .as_mut()
-                .ok_or(disabled("provider_bond"))?
-                .unbond(st, env, asset, amount)
+            enabled(&mut m.provider_bond, "provider_bond")?.unbond(st, env, asset, amount)
         })
     }
 
@@ -873,38 +851,23 @@ impl MechanismCalls for Poco<Mechanisms> {
         sig: &[u8],
     ) -> Result<()> {
         self.ext_call(|m, st| {
-            m.fair_exchange
-                .as_mut()
-                .ok_or(disabled("fair_exchange"))?
-                .attest(st, env, task, what, sig)
+            enabled(&mut m.fair_exchange, "fair_exchange")?.attest(st, env, task, what, sig)
         })
     }
 
     fn register_arbiter(&mut self, env: &Env, tier: u8, who: Address, on: bool) -> Result<()> {
         self.ext_call(|m, st| {
-            m.disputes
-                .as_mut()
-                .ok_or(disabled("disputes"))?
-                .register_arbiter(st, env, tier, who, on)
+            enabled(&mut m.disputes, "disputes")?.register_arbiter(st, env, tier, who, on)
         })
     }
 
     fn open_dispute(&mut self, env: &Env, task: B256, tier: u8) -> Result<()> {
-        self.ext_call(|m, _| {
-            m.disputes
-                .as_mut()
-                .ok_or(disabled("disputes"))?
-                .open(env, task, tier)
-        })
+        self.ext_call(|m, _| enabled(&mut m.disputes, "disputes")?.open(env, task, tier))
     }
 
     fn resolve_dispute(&mut self, env: &Env, task: B256, ruling: Ruling) -> Result<DisputeOutcome> {
         self.ext_call(|m, st| {
-            let out = m
-                .disputes
-                .as_mut()
-                .ok_or(disabled("disputes"))?
-                .resolve(st, env, task, ruling)?;
+            let out = enabled(&mut m.disputes, "disputes")?.resolve(st, env, task, ruling)?;
             let DisputeOutcome::Settled {
                 ruling,
                 sponsor,
@@ -938,10 +901,7 @@ impl MechanismCalls for Poco<Mechanisms> {
 
     fn release_deposits(&mut self, env: &Env, task: B256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.disputes
-                .as_mut()
-                .ok_or(disabled("disputes"))?
-                .release(st, env, task)?;
+            enabled(&mut m.disputes, "disputes")?.release(st, env, task)?;
             if let Some(b) = m.provider_bond.as_mut() {
                 b.settle(st, task, None)?;
             }
@@ -950,19 +910,12 @@ impl MechanismCalls for Poco<Mechanisms> {
     }
 
     fn rate(&mut self, env: &Env, task: B256, stars: u8) -> Result<()> {
-        self.ext_call(|m, st| {
-            m.reputation
-                .as_mut()
-                .ok_or(disabled("reputation"))?
-                .rate(st, env, task, stars)
-        })
+        self.ext_call(|m, st| enabled(&mut m.reputation, "reputation")?.rate(st, env, task, stars))
     }
 
     fn set_requirements(&mut self, env: &Env, reqs: MinReps) -> Result<()> {
         self.ext_call(|m, _| {
-            m.reputation
-                .as_mut()
-                .ok_or(disabled("reputation"))?
+            enabled(&mut m.reputation, "reputation")?
                 .requirements
                 .insert(env.sender, reqs);
             Ok(())
@@ -971,46 +924,35 @@ impl MechanismCalls for Poco<Mechanisms> {
 
     fn register_verifier(&mut self, env: &Env, amount: U256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.optimistic_verification
-                .as_mut()
-                .ok_or(disabled("optimistic_verification"))?
+            enabled(&mut m.optimistic_verification, "optimistic_verification")?
                 .register_verifier(st, env, amount)
         })
     }
 
     fn unregister_verifier(&mut self, env: &Env) -> Result<()> {
         self.ext_call(|m, st| {
-            m.optimistic_verification
-                .as_mut()
-                .ok_or(disabled("optimistic_verification"))?
+            enabled(&mut m.optimistic_verification, "optimistic_verification")?
                 .unregister_verifier(st, env)
         })
     }
 
     fn submit_audit(&mut self, env: &Env, task: B256, digest: B256) -> Result<Verdict> {
         self.ext_call(|m, st| {
-            m.optimistic_verification
-                .as_mut()
-                .ok_or(disabled("optimistic_verification"))?
+            enabled(&mut m.optimistic_verification, "optimistic_verification")?
                 .submit_audit(st, env, task, digest)
         })
     }
 
     fn challenge(&mut self, env: &Env, task: B256, digest: B256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.optimistic_verification
-                .as_mut()
-                .ok_or(disabled("optimistic_verification"))?
+            enabled(&mut m.optimistic_verification, "optimistic_verification")?
                 .challenge(st, env, task, digest)
         })
     }
 
     fn vote(&mut self, env: &Env, task: B256, digest: B256) -> Result<Verdict> {
         self.ext_call(|m, st| {
-            let ov = m
-                .optimistic_verification
-                .as_mut()
-                .ok_or(disabled("optimistic_verification"))?;
+            let ov = enabled(&mut m.optimistic_verification, "optimistic_verification")?;
             // the workers whose result is judged (the escrow minus the pool owner's share)
             let judged: Vec<Address> = ov
                 .windows
@@ -1041,9 +983,7 @@ impl MechanismCalls for Poco<Mechanisms> {
 
     fn release_escrow(&mut self, env: &Env, task: B256) -> Result<()> {
         self.ext_call(|m, st| {
-            m.optimistic_verification
-                .as_mut()
-                .ok_or(disabled("optimistic_verification"))?
+            enabled(&mut m.optimistic_verification, "optimistic_verification")?
                 .release(st, env, task)
         })
     }
