@@ -298,11 +298,7 @@ impl Committees {
             NAME,
             "only the protocol owner registers spot-checkers",
         )?;
-        if on {
-            self.spot_checkers.insert(who, ());
-        } else {
-            self.spot_checkers.remove(&who);
-        }
+        self.spot_checkers.set_member(who, on);
         Ok(())
     }
 

@@ -157,11 +157,7 @@ impl Disputes {
             "only the protocol owner registers arbiters",
         )?;
         ensure((1..=3).contains(&tier), NAME, "tier must be 1, 2 or 3")?;
-        if on {
-            self.arbiters.insert((tier, who), ());
-        } else {
-            self.arbiters.remove(&(tier, who));
-        }
+        self.arbiters.set_member((tier, who), on);
         Ok(())
     }
 

@@ -210,6 +210,17 @@ impl<K: Ord + Clone, V: Clone> JMap<K, V> {
         }
         old
     }
+    /// Add (`on`) or remove `k` (a set held as a map to `()`), journaled.
+    pub fn set_member(&mut self, k: K, on: bool)
+    where
+        V: Default,
+    {
+        if on {
+            self.insert(k, V::default());
+        } else {
+            self.remove(&k);
+        }
+    }
     /// Read-modify-write of an entry (default if missing).
     pub fn update(&mut self, k: K, f: impl FnOnce(&mut V))
     where

@@ -18,6 +18,23 @@ fn market(attack: Attack, mechanisms: MechanismsConfig) -> MarketConfig {
     }
 }
 
+/// M`n` for each `n` of `ms`, at their defaults.
+fn of(ms: &[u8]) -> MechanismsConfig {
+    ms.iter()
+        .copied()
+        .fold(MechanismsConfig::default(), MechanismsConfig::with)
+}
+
+/// A4: a garbage app from the first deal (no loss `L`), whitewashing or not.
+fn garbage_app(reenter: bool) -> Attack {
+    Attack::DeterministicGarbage {
+        source: Provider::App,
+        loss_nrlc: 0,
+        from_deal: 0,
+        reenter,
+    }
+}
+
 fn both(attack: Attack, mechanisms: MechanismsConfig) -> (RunMetrics, RunMetrics) {
     (
         run(&market(attack.clone(), MechanismsConfig::default()), 5, 0).unwrap(),
@@ -88,15 +105,7 @@ fn m5_fair_exchange_pays_providers_when_the_result_was_obtained() {
 #[test]
 fn m7_ratings_stop_requesters_buying_garbage() {
     let m7 = MechanismsConfig::default().with(7);
-    let (base, with) = both(
-        Attack::DeterministicGarbage {
-            source: Provider::App,
-            loss_nrlc: 0,
-            from_deal: 0,
-            reenter: false,
-        },
-        m7,
-    );
+    let (base, with) = both(garbage_app(false), m7);
     assert_eq!(base.finalized, 30);
     assert!(
         with.matched_deals < 5 && with.unmatched_deals > 25,
@@ -118,17 +127,7 @@ fn m7_ratings_stop_requesters_buying_garbage() {
 /// the app and the dataset of a task together, so a dataset would be avoided with the app.
 #[test]
 fn whitewashing_beats_ratings_but_not_reputation_sized_bonds() {
-    let whitewash = Attack::DeterministicGarbage {
-        source: Provider::App,
-        loss_nrlc: 0,
-        from_deal: 0,
-        reenter: true,
-    };
-    let of = |ms: &[u8]| {
-        ms.iter()
-            .copied()
-            .fold(MechanismsConfig::default(), MechanismsConfig::with)
-    };
+    let whitewash = garbage_app(true);
     let app_only = |ms: &[u8]| MarketConfig {
         with_dataset: false,
         ..market(whitewash.clone(), of(ms))
@@ -157,17 +156,7 @@ fn whitewashing_beats_ratings_but_not_reputation_sized_bonds() {
 /// provider-accountability stack M4+M6+M7 is what turns garbage into a loss (T&M M7 rule 3).
 #[test]
 fn m7_sized_bonds_forfeited_in_disputes_make_garbage_a_loss() {
-    let garbage = Attack::DeterministicGarbage {
-        source: Provider::App,
-        loss_nrlc: 0,
-        from_deal: 0,
-        reenter: false,
-    };
-    let of = |ms: &[u8]| {
-        ms.iter()
-            .copied()
-            .fold(MechanismsConfig::default(), MechanismsConfig::with)
-    };
+    let garbage = garbage_app(false);
     let (base, m6) = both(garbage.clone(), of(&[6]));
     assert_eq!(
         base.attacker_profit,
