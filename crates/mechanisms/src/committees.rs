@@ -2,7 +2,8 @@
 //!
 //! Workers register with a pool by bonding `S_reg ≥ S_min`. For deals with trust `t ≥ 2`, the
 //! committee of each task is drawn at `initialize` by `RAND(taskid ‖ initialize time)`,
-//! weighted by `min(S_reg, S_cap)`, among the pool's registered, non-unbonding workers; other
+//! weighted by `min(S_reg, S_cap)`, among the pool's non-unbonding workers whose bond is still
+//! `≥ S_min` (a slash can take it below; without a top-up the worker is no longer drawn); other
 //! contributions are rejected. The consensus weight of a worker is its credibility odds
 //! `P̃ = min(E/(1−E), W_cap)·min(1, S_reg/S_ref)` with `E` a decayed Beta posterior (a
 //! newcomer has `P̃ = 1`, which adds no credibility), updated only on independent priced deals.

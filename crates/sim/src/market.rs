@@ -1670,7 +1670,8 @@ impl Market {
         };
         self.m.calls += 1;
         if self.on.m4 {
-            let b = provider_bond(&c, price as u128, c.deals * c.volume);
+            // (for the tasks still to come)
+            let b = provider_bond(&c, price as u128, (c.deals - k) * c.volume);
             fund(&mut self.poco, owner, b)?;
             // set-up funding, not income
             *self.initial.get_mut(&owner).expect("provider snapshot") += b as i128;
@@ -2101,7 +2102,6 @@ impl Market {
     }
 }
 
-/// Mint `amount` RLC to `who` and deposit it into its PoCo account (setup).
 /// M4: what a provider bonds for an asset priced `price` (nRLC) so that every reservation of
 /// the run fits: `κ·price·tasks`, times `1 + κ_r` with M7 (a newcomer's reservations are
 /// reputation-sized), at least 2 RLC.
@@ -2113,6 +2113,7 @@ fn provider_bond(cfg: &MarketConfig, price: u128, tasks: u64) -> u128 {
     (price * kappa / 100 * tasks as u128).max(2 * RLC)
 }
 
+/// Mint `amount` RLC to `who` and deposit it into its PoCo account (setup).
 fn fund(poco: &mut Poco<Mechanisms>, who: Address, amount: u128) -> Result<(), SimError> {
     let v = U256::from(amount);
     poco.mint_rlc(who, v)
