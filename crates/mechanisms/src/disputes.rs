@@ -23,7 +23,7 @@ use pocolab_core::{Address, B256, Env, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::Party;
-use crate::util::{JMap, ensure, lock, mul, pay_from_frozen, pct, unlock};
+use crate::util::{JMap, ensure, lock, mul, pay_fees_then_rest, pct, unlock};
 
 const NAME: &str = "disputes";
 
@@ -306,13 +306,7 @@ impl Disputes {
                     (w.sponsor, dr, w.pool_owner, dp)
                 };
                 let l = &mut st.ledger;
-                let mut left = loser_dep;
-                for (arbiter, fee) in std::mem::take(&mut fees) {
-                    let f = fee.min(left);
-                    pay_from_frozen(l, loser, arbiter, f)?;
-                    left -= f;
-                }
-                pay_from_frozen(l, loser, winner, left)?;
+                pay_fees_then_rest(l, loser, loser_dep, &std::mem::take(&mut fees), winner)?;
                 unlock(l, winner, winner_dep)?;
             }
         }

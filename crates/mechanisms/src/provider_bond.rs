@@ -11,13 +11,14 @@
 //! garbage) forfeits them: they pay the arbitration fees and the rest goes to the payer (sponsor).
 
 use pocolab_core::constants::RLC;
-use pocolab_core::{Address, B256, Env, Result, State, U256};
+use pocolab_core::{Address, B256, Deal, Env, Ledger, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::{Attribution, Cause, FailureReport, Party, agreeing};
 use crate::payout::FailurePlan;
 use crate::util::{
-    JMap, ensure, lock, mul, pay_from_frozen, pct, ppm, split_from_frozen, u, unlock,
+    JMap, ensure, lock, mul, pay_fees_then_rest, pay_from_frozen, pct, ppm, split_from_frozen, u,
+    unlock,
 };
 
 const NAME: &str = "provider_bond";
@@ -217,19 +218,19 @@ impl ProviderBond {
         }
     }
 
-    /// Release this task's reservations; on a provider fault pay compensations from the bond.
-    pub(crate) fn settle(
+    /// Release this task's reservations of both assets; the one of `faulty`, if any, is first
+    /// charged by `charge(ledger, deal, bond, reservation)`, which pays out of the bond and
+    /// returns how much it took.
+    fn release_charging(
         &mut self,
         st: &mut State,
         tid: B256,
-        att: Option<&Attribution>,
+        faulty: Option<Party>,
+        mut charge: impl FnMut(&mut Ledger, &Deal, &AssetBond, U256) -> Result<U256>,
     ) -> Result<()> {
-        let deal = st.deals[&st.tasks[&tid].dealid].clone();
-        let (ra, rd) = self
-            .deal_res
-            .get(&st.tasks[&tid].dealid)
-            .copied()
-            .unwrap_or_default();
+        let deal_id = st.tasks[&tid].dealid;
+        let deal = st.deals[&deal_id].clone();
+        let (ra, rd) = self.deal_res.get(&deal_id).copied().unwrap_or_default();
         for (asset, r, party) in [
             (deal.app.pointer, ra, Party::App),
             (deal.dataset.pointer, rd, Party::Dataset),
@@ -239,34 +240,43 @@ impl ProviderBond {
             }
             let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
             b.reserved = b.reserved.saturating_sub(r);
-            if let Some(Attribution::Provider {
-                party: p,
-                reporters,
-            }) = att
-                && *p == party
-            {
-                let price = deal.task_price()?;
-                let to_req = price.min(r) / u(2);
-                let to_workers =
-                    pct(deal.workerpool.price, self.params.compensation_pct)?.min(r - to_req);
-                let to_workers = if reporters.is_empty() {
-                    U256::ZERO
-                } else {
-                    to_workers
-                };
-                pay_from_frozen(&mut st.ledger, b.owner, deal.sponsor, to_req)?;
-                split_from_frozen(&mut st.ledger, b.owner, reporters, to_workers)?;
-                b.total -= to_req + to_workers;
+            if faulty == Some(party) {
+                b.total -= charge(&mut st.ledger, &deal, &b, r)?;
             }
             self.bonds.insert(asset, b);
         }
         Ok(())
     }
 
+    /// Release this task's reservations; on a provider fault pay compensations from the bond.
+    pub(crate) fn settle(
+        &mut self,
+        st: &mut State,
+        tid: B256,
+        att: Option<&Attribution>,
+    ) -> Result<()> {
+        let Some(Attribution::Provider { party, reporters }) = att else {
+            return self.release_charging(st, tid, None, |_, _, _, _| Ok(U256::ZERO));
+        };
+        let compensation_pct = self.params.compensation_pct;
+        self.release_charging(st, tid, Some(*party), |l, deal, b, r| {
+            let to_req = deal.task_price()?.min(r) / u(2);
+            let to_workers = pct(deal.workerpool.price, compensation_pct)?.min(r - to_req);
+            let to_workers = if reporters.is_empty() {
+                U256::ZERO
+            } else {
+                to_workers
+            };
+            pay_from_frozen(l, b.owner, deal.sponsor, to_req)?;
+            split_from_frozen(l, b.owner, reporters, to_workers)?;
+            Ok(to_req + to_workers)
+        })
+    }
+
     /// M6 ruling against the provider of `party` (the bond reservation is its deposit, T&M M6
-    /// rule 4): the task's reservation of that asset pays `fees` in order, the rest goes to
-    /// `winner`, and leaves the bond; the other asset's reservation is released. Returns the
-    /// amount forfeited.
+    /// rule 4): the task's reservation of that asset (what is left of it in the bond) pays
+    /// `fees` in order, the rest goes to `winner`, and leaves the bond; the other asset's
+    /// reservation is released.
     pub(crate) fn forfeit(
         &mut self,
         st: &mut State,
@@ -274,36 +284,11 @@ impl ProviderBond {
         party: Party,
         fees: &[(Address, U256)],
         winner: Address,
-    ) -> Result<U256> {
-        let deal = st.deals[&st.tasks[&tid].dealid].clone();
-        let (ra, rd) = self
-            .deal_res
-            .get(&st.tasks[&tid].dealid)
-            .copied()
-            .unwrap_or_default();
-        let mut forfeited = U256::ZERO;
-        for (asset, r, p) in [
-            (deal.app.pointer, ra, Party::App),
-            (deal.dataset.pointer, rd, Party::Dataset),
-        ] {
-            if asset == Address::ZERO {
-                continue;
-            }
-            let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
-            b.reserved = b.reserved.saturating_sub(r);
-            if p == party {
-                let mut left = r.min(b.total);
-                forfeited = left;
-                b.total -= left;
-                for (arbiter, fee) in fees {
-                    let f = (*fee).min(left);
-                    pay_from_frozen(&mut st.ledger, b.owner, *arbiter, f)?;
-                    left -= f;
-                }
-                pay_from_frozen(&mut st.ledger, b.owner, winner, left)?;
-            }
-            self.bonds.insert(asset, b);
-        }
-        Ok(forfeited)
+    ) -> Result<()> {
+        self.release_charging(st, tid, Some(party), |l, _, b, r| {
+            let taken = r.min(b.total);
+            pay_fees_then_rest(l, b.owner, taken, fees, winner)?;
+            Ok(taken)
+        })
     }
 }

@@ -70,6 +70,24 @@ pub fn pay_from_frozen(l: &mut Ledger, from: Address, to: Address, v: U256) -> R
     l.reward(to, v)
 }
 
+/// A loser's forfeit `amount` (locked on `from`): pays `fees` in order, each capped by what is
+/// left, then the rest to `winner` (T&M M6 rule 4).
+pub fn pay_fees_then_rest(
+    l: &mut Ledger,
+    from: Address,
+    amount: U256,
+    fees: &[(Address, U256)],
+    winner: Address,
+) -> Result<()> {
+    let mut left = amount;
+    for (arbiter, fee) in fees {
+        let f = (*fee).min(left);
+        pay_from_frozen(l, from, *arbiter, f)?;
+        left -= f;
+    }
+    pay_from_frozen(l, from, winner, left)
+}
+
 /// Move `v` from the locked funds of `from` into the kitty.
 pub fn frozen_to_kitty(l: &mut Ledger, from: Address, v: U256) -> Result<()> {
     if v.is_zero() {
