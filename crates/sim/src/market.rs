@@ -280,24 +280,8 @@ impl Market {
         let app_owner = synthetic("app-owner", 0);
         let dataset_owner = synthetic("dataset-owner", 0);
         let perr = |call| move |err| SimError::Protocol { call, err };
-        let app = poco
-            .create_app(
-                app_owner,
-                "app",
-                "DOCKER",
-                Bytes::from_static(b"registry/app:1"),
-                keccak256("app"),
-                Bytes::new(),
-            )
-            .map_err(perr("createApp"))?;
-        let dataset = poco
-            .create_dataset(
-                dataset_owner,
-                "dataset",
-                Bytes::from_static(b"ipfs://data"),
-                keccak256("data"),
-            )
-            .map_err(perr("createDataset"))?;
+        let app = register_asset(&mut poco, Provider::App, app_owner, "app")?;
+        let dataset = register_asset(&mut poco, Provider::Dataset, dataset_owner, "dataset")?;
         let workerpool = poco
             .create_workerpool(scheduler, "pool")
             .map_err(perr("createWorkerpool"))?;
@@ -466,7 +450,7 @@ impl Market {
                 }
             }
             if on.m2 {
-                let bond = U256::from(mc.committees.as_ref().map_or(0, |c| c.min_bond).max(1));
+                let bond = U256::from(registration_bond(cfg));
                 for w in &workers {
                     fund(&mut poco, w.addr, bond.to::<u128>())?;
                     poco.register_worker(&at(w.addr), workerpool, bond)
@@ -617,21 +601,13 @@ impl Market {
         if self.on.m2 && tasks > 0 {
             // under M2 a trust ≥ 2 task needs a committee: the ring bonds its two workers with
             // its own pool (they are then its whole committee)
-            let bond = self
-                .cfg
-                .mechanisms
-                .committees
-                .as_ref()
-                .map_or(0, |c| c.min_bond)
-                .max(1);
+            let bond = registration_bond(&self.cfg);
             for w in [w0, w1] {
                 let a = self.workers[w as usize].addr;
-                fund(&mut self.poco, a, bond as u128)?;
+                self.fund_after_snapshot(a, bond as u128)?;
                 self.poco
                     .register_worker(&Env::at(a, T0), pool, U256::from(bond))
                     .map_err(perr("registerWorker"))?;
-                // set-up funding, not income (as for every actor's bonds at set-up)
-                *self.initial.get_mut(&a).expect("worker snapshot") += bond as i128;
             }
         }
         for k in 0..tasks {
@@ -1228,13 +1204,9 @@ impl Market {
             WorkerKind::Copier => (B256::ZERO, false), // the caller copies a published hash
             WorkerKind::Lazy => (keccak256(b"constant determinism file"), false),
             WorkerKind::Guesser => {
-                let p = if let Attack::Guessing { p_correct, .. } = attack {
-                    p_correct
-                } else {
-                    0.0
-                };
+                let p = guess_odds(&attack);
                 (
-                    if worker.rng.random_bool(p.clamp(0.0, 1.0)) {
+                    if worker.rng.random_bool(p) {
                         truth
                     } else {
                         tag(b"likely answer")
@@ -1635,46 +1607,29 @@ impl Market {
 
     // ------------------------------------------------------------------ mechanism agents
 
+    /// Fund `who` with `amount` after the `initial` holdings were snapshotted: set-up funding
+    /// for a bond, not income, so the snapshot moves with it.
+    fn fund_after_snapshot(&mut self, who: Address, amount: u128) -> Result<(), SimError> {
+        fund(&mut self.poco, who, amount)?;
+        *self.initial.get_mut(&who).expect("actor snapshot") += amount as i128;
+        Ok(())
+    }
+
     /// W4 for providers (Kerr & Cohen's re-entry): the garbage provider whose asset requesters
     /// avoid registers a fresh one — same artefact, new address, no ratings — and, under M4,
     /// bonds it as at set-up (a newcomer: with M7 at the maximum multiplier).
     fn reenter(&mut self, source: Provider, k: u64) -> Result<(), SimError> {
-        let perr = |call| move |err| SimError::Protocol { call, err };
         let c = self.cfg.clone();
         let (owner, price) = match source {
             Provider::App => (self.app_owner, c.app_price),
             Provider::Dataset => (self.dataset_owner, c.dataset_price),
         };
-        let name = format!("reentry-{k}");
-        let asset = match source {
-            Provider::App => self
-                .poco
-                .create_app(
-                    owner,
-                    &name,
-                    "DOCKER",
-                    Bytes::from_static(b"registry/app:1"),
-                    keccak256("app"),
-                    Bytes::new(),
-                )
-                .map_err(perr("createApp"))?,
-            Provider::Dataset => self
-                .poco
-                .create_dataset(
-                    owner,
-                    &name,
-                    Bytes::from_static(b"ipfs://data"),
-                    keccak256("data"),
-                )
-                .map_err(perr("createDataset"))?,
-        };
+        let asset = register_asset(&mut self.poco, source, owner, &format!("reentry-{k}"))?;
         self.m.calls += 1;
         if self.on.m4 {
             // (for the tasks still to come)
             let b = provider_bond(&c, price as u128, (c.deals - k) * c.volume);
-            fund(&mut self.poco, owner, b)?;
-            // set-up funding, not income
-            *self.initial.get_mut(&owner).expect("provider snapshot") += b as i128;
+            self.fund_after_snapshot(owner, b)?;
             let r = self
                 .poco
                 .bond_asset(&Env::at(owner, self.q.now()), asset, U256::from(b));
@@ -1749,14 +1704,7 @@ impl Market {
         match kind {
             WorkerKind::Honest => !(noise > 0.0 && self.spot_rng.random_bool(noise)),
             WorkerKind::Withholder | WorkerKind::Sharer => true,
-            WorkerKind::Guesser => {
-                let p = if let Attack::Guessing { p_correct, .. } = self.cfg.attack {
-                    p_correct
-                } else {
-                    0.0
-                };
-                self.spot_rng.random_bool(p.clamp(0.0, 1.0))
-            }
+            WorkerKind::Guesser => self.spot_rng.random_bool(guess_odds(&self.cfg.attack)),
             WorkerKind::Colluder | WorkerKind::Copier | WorkerKind::Lazy | WorkerKind::Vanisher => {
                 false
             }
@@ -2099,6 +2047,54 @@ impl Market {
             .max()
             .unwrap_or(0);
         self.m
+    }
+}
+
+/// The app (`registry/app:1`) or dataset (`ipfs://data`) artefact of a run, registered to
+/// `owner` under `name` (a fresh name gives a fresh address for the same artefact).
+fn register_asset(
+    poco: &mut Poco<Mechanisms>,
+    kind: Provider,
+    owner: Address,
+    name: &str,
+) -> Result<Address, SimError> {
+    let perr = |call| move |err| SimError::Protocol { call, err };
+    match kind {
+        Provider::App => poco
+            .create_app(
+                owner,
+                name,
+                "DOCKER",
+                Bytes::from_static(b"registry/app:1"),
+                keccak256("app"),
+                Bytes::new(),
+            )
+            .map_err(perr("createApp")),
+        Provider::Dataset => poco
+            .create_dataset(
+                owner,
+                name,
+                Bytes::from_static(b"ipfs://data"),
+                keccak256("data"),
+            )
+            .map_err(perr("createDataset")),
+    }
+}
+
+/// M2: what each worker bonds with a pool, `max(S_min, 1 nRLC)`.
+fn registration_bond(cfg: &MarketConfig) -> u64 {
+    cfg.mechanisms
+        .committees
+        .as_ref()
+        .map_or(0, |c| c.min_bond)
+        .max(1)
+}
+
+/// A guesser's odds of guessing the right output (W8's `p_correct`, else 0).
+fn guess_odds(attack: &Attack) -> f64 {
+    match attack {
+        Attack::Guessing { p_correct, .. } => p_correct.clamp(0.0, 1.0),
+        _ => 0.0,
     }
 }
 
