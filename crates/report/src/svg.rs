@@ -299,23 +299,7 @@ fn axes(
         );
     }
     o.push_str("</g>");
-    o.push_str(r##"<g class="axes" stroke="#333" stroke-width="1" fill="#333">"##);
-    let _ = write!(
-        o,
-        r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-        px(x0),
-        px(y0),
-        px(x1),
-        px(y0)
-    );
-    let _ = write!(
-        o,
-        r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-        px(x0),
-        px(y0),
-        px(x0),
-        px(y1)
-    );
+    open_axes(o, x0, y0, x1, y1);
     for &t in xt {
         let x = xs.map(t);
         let _ = write!(
@@ -886,23 +870,7 @@ fn heatmap_chart(fig: &Figure) -> String {
     }
     o.push_str("</g>");
     // axes: categorical ticks at cell centres (thinned to ≤ 12 labels)
-    o.push_str(r##"<g class="axes" stroke="#333" stroke-width="1" fill="#333">"##);
-    let _ = write!(
-        o,
-        r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-        px(x0),
-        px(y0),
-        px(x1),
-        px(y0)
-    );
-    let _ = write!(
-        o,
-        r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-        px(x0),
-        px(y0),
-        px(x0),
-        px(y1)
-    );
+    open_axes(&mut o, x0, y0, x1, y1);
     let every = |n: usize| n.div_ceil(12).max(1);
     for i in (0..nx).step_by(every(nx)) {
         let x = x0 + (i as f64 + 0.5) * cw;
@@ -1198,4 +1166,26 @@ mod tests {
             "#440154"
         );
     }
+}
+
+/// Open the axes group (left to be closed by the caller, after its ticks) with the x axis along
+/// `y0` from `x0` to `x1` and the y axis along `x0` from `y0` to `y1`.
+fn open_axes(o: &mut String, x0: f64, y0: f64, x1: f64, y1: f64) {
+    o.push_str(r##"<g class="axes" stroke="#333" stroke-width="1" fill="#333">"##);
+    let _ = write!(
+        o,
+        r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x1),
+        px(y0)
+    );
+    let _ = write!(
+        o,
+        r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x0),
+        px(y1)
+    );
 }
