@@ -973,6 +973,28 @@ fn heatmap_chart(fig: &Figure) -> String {
     o
 }
 
+/// Open the axes group (left to be closed by the caller, after its ticks) with the x axis along
+/// `y0` from `x0` to `x1` and the y axis along `x0` from `y0` to `y1`.
+fn open_axes(o: &mut String, x0: f64, y0: f64, x1: f64, y1: f64) {
+    o.push_str(r##"<g class="axes" stroke="#333" stroke-width="1" fill="#333">"##);
+    let _ = write!(
+        o,
+        r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x1),
+        px(y0)
+    );
+    let _ = write!(
+        o,
+        r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        px(x0),
+        px(y0),
+        px(x0),
+        px(y1)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1166,26 +1188,4 @@ mod tests {
             "#440154"
         );
     }
-}
-
-/// Open the axes group (left to be closed by the caller, after its ticks) with the x axis along
-/// `y0` from `x0` to `x1` and the y axis along `x0` from `y0` to `y1`.
-fn open_axes(o: &mut String, x0: f64, y0: f64, x1: f64, y1: f64) {
-    o.push_str(r##"<g class="axes" stroke="#333" stroke-width="1" fill="#333">"##);
-    let _ = write!(
-        o,
-        r#"<line class="x-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-        px(x0),
-        px(y0),
-        px(x1),
-        px(y0)
-    );
-    let _ = write!(
-        o,
-        r#"<line class="y-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-        px(x0),
-        px(y0),
-        px(x0),
-        px(y1)
-    );
 }
