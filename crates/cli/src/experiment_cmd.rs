@@ -42,7 +42,7 @@ pub fn run(a: &Args) -> Result<()> {
         "E1 — baseline PoCo 6.1.0 parity with §0.3 (seed {}, {} replicates for random rows, commit {})\n",
         a.seed,
         a.replicates,
-        pocolab_sim::GIT_COMMIT
+        pocolab_sim::code_version()
     )?;
     writeln!(
         out,

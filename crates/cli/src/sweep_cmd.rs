@@ -155,7 +155,7 @@ fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
         "replicates": plan.replicates,
         "run_ids": format!("0..{}", plan.replicates),
         "pocolab_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": pocolab_sim::GIT_COMMIT,
+        "git_commit": pocolab_sim::code_version(),
         "common_random_numbers": "every variant and point uses the master seed with run id = replicate",
         "cells": plan.cells.iter().zip(&summaries).map(|(c, s)| serde_json::json!({
             "cell": c.index, "variant": c.variant, "point": c.point, "config": c.config, "metrics": s.metrics,

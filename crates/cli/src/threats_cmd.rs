@@ -101,7 +101,7 @@ pub fn run(a: &Args) -> Result<()> {
         "Threats against baseline PoCo 6.1.0: {} paired replicates per threat, seed {}, commit {} (mean ± 95 % CI)\n",
         a.replicates,
         a.seed,
-        pocolab_sim::GIT_COMMIT
+        pocolab_sim::code_version()
     )?;
     writeln!(
         out,

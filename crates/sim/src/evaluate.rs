@@ -1433,7 +1433,7 @@ pub fn evaluate(
         pocolab_version: format!(
             "{} (commit {})",
             env!("CARGO_PKG_VERSION"),
-            crate::GIT_COMMIT
+            crate::code_version()
         ),
         config_hash: ctx.hash.clone(),
         seed,

@@ -22,10 +22,9 @@ pub mod stats;
 pub mod sweep;
 pub mod threats;
 pub mod validate;
+pub mod version;
 
-/// The git commit this build comes from (`+dirty` with uncommitted changes; `unknown` outside
-/// a checkout): every output names it.
-pub const GIT_COMMIT: &str = env!("POCOLAB_GIT_COMMIT");
+pub use version::code_version;
 
 pub use config::{Attack, MarketConfig};
 pub use market::{Market, SimError, run};
