@@ -272,12 +272,13 @@ fn write_summary(path: &Path, plan: &Plan, sums: &[CellSummary]) -> Result<()> {
 
 fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
     let mut out = std::io::stdout().lock();
+    use pocolab_sim::metrics::Metric;
     let show = [
-        "wrong_result_rate",
-        "fraction_finalized",
-        "attacker_profit_per_task_nrlc",
-        "victim_loss_per_task_nrlc",
-        "ttf_p95_s",
+        Metric::WrongResultRate,
+        Metric::FractionFinalized,
+        Metric::AttackerProfitPerTask,
+        Metric::VictimLossPerTask,
+        Metric::TtfP95,
     ];
     writeln!(
         out,
@@ -286,9 +287,9 @@ fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
     )?;
     let mut head = vec!["variant".to_string()];
     head.extend(plan.params.iter().cloned());
-    head.extend(show.iter().map(|s| match s.strip_suffix("_nrlc") {
-        Some(b) => format!("{b} (RLC)"),
-        None => s.to_string(),
+    head.extend(show.iter().map(|m| match m.name().strip_suffix("_nrlc") {
+        Some(b) if m.is_money() => format!("{b} (RLC)"),
+        _ => m.to_string(),
     }));
     writeln!(out, "| {} |", head.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(head.len()))?;
@@ -296,8 +297,8 @@ fn print_summary(plan: &Plan, sums: &[CellSummary]) -> Result<()> {
         let mut row = vec![s.variant.clone()];
         row.extend(s.point.iter().map(|(_, v)| format!("{v:.4}")));
         for m in show {
-            let v = &s.metrics[m];
-            let scale = if m.ends_with("_nrlc") { 1e9 } else { 1.0 };
+            let v = &s.metrics[m.name()];
+            let scale = if m.is_money() { 1e9 } else { 1.0 };
             row.push(if v.n == 0 {
                 "—".into()
             } else if v.n > 1 {

@@ -127,14 +127,14 @@ pub fn run(a: &Args) -> Result<()> {
             r.id,
             t.protection.symbol(),
             r.metric,
-            fmt(r.baseline.mean, r.baseline.ci95, r.metric),
-            fmt(r.attacked.mean, r.attacked.ci95, r.metric),
-            fmt(r.difference.mean, r.difference.ci95, r.metric),
-            fmt(r.victim_loss.mean / 1e9, r.victim_loss.ci95 / 1e9, ""),
+            fmt(r.baseline.mean, r.baseline.ci95, r.metric.is_money()),
+            fmt(r.attacked.mean, r.attacked.ci95, r.metric.is_money()),
+            fmt(r.difference.mean, r.difference.ci95, r.metric.is_money()),
+            fmt(r.victim_loss.mean / 1e9, r.victim_loss.ci95 / 1e9, false),
             fmt(
                 r.attacker_profit.mean / 1e9,
                 r.attacker_profit.ci95 / 1e9,
-                ""
+                false
             ),
         )?;
     }
@@ -196,8 +196,9 @@ pub fn run(a: &Args) -> Result<()> {
     Ok(())
 }
 
-fn fmt(mean: f64, ci: f64, metric: &str) -> String {
-    let scale = if metric.ends_with("_nrlc") { 1e9 } else { 1.0 };
+/// `mean ± ci`, money (nRLC) shown in RLC.
+fn fmt(mean: f64, ci: f64, money: bool) -> String {
+    let scale = if money { 1e9 } else { 1.0 };
     let (m, c) = (mean / scale, ci / scale);
     let unit = if scale > 1.0 { " RLC" } else { "" };
     if c == 0.0 {

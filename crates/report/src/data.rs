@@ -8,9 +8,9 @@ use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray
 use parquet::arrow::ArrowWriter;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
-use pocolab_sim::Summary;
-use pocolab_sim::evaluation::{Evaluation, Figure, MatrixCell};
-use pocolab_sim::threats::Worse;
+use pocolab_results::Summary;
+use pocolab_results::Worse;
+use pocolab_results::evaluation::{Evaluation, Figure, MatrixCell};
 
 use crate::Verdict;
 
@@ -51,11 +51,11 @@ fn worse(w: Worse) -> &'static str {
 /// The column names of `matrix.csv` / `matrix.parquet`.
 pub fn matrix_columns() -> Vec<String> {
     let mut h: Vec<String> = HEAD.iter().map(|s| s.to_string()).collect();
-    let proto = pocolab_sim::evaluation::MatrixCell {
+    let proto = pocolab_results::evaluation::MatrixCell {
         threat: String::new(),
-        mechanism: String::new(),
+        mechanism: pocolab_results::Variant::BASELINE,
         experiment: String::new(),
-        metric: String::new(),
+        metric: pocolab_results::Metric::WrongResultRate,
         worse: Worse::Higher,
         no_attack: Summary::of(&[]),
         damage_baseline: Summary::of(&[]),
@@ -68,6 +68,7 @@ pub fn matrix_columns() -> Vec<String> {
         unprofitable: false,
         mitigated: false,
         seeds: String::new(),
+        not_run: None,
     };
     for (p, _) in summaries(&proto) {
         h.extend(STATS.iter().map(|s| format!("{p}_{s}")));
@@ -92,9 +93,9 @@ pub fn write_matrix_csv(path: &Path, ev: &Evaluation) -> Result<()> {
     for c in &ev.matrix {
         let mut rec: Vec<String> = vec![
             c.threat.clone(),
-            c.mechanism.clone(),
+            c.mechanism.to_string(),
             c.experiment.clone(),
-            c.metric.clone(),
+            c.metric.to_string(),
             worse(c.worse).into(),
         ];
         for (_, s) in summaries(c) {
@@ -125,9 +126,9 @@ pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
     };
     let mut cols: Vec<ArrayRef> = vec![
         str_col(&|c| c.threat.clone()),
-        str_col(&|c| c.mechanism.clone()),
+        str_col(&|c| c.mechanism.to_string()),
         str_col(&|c| c.experiment.clone()),
-        str_col(&|c| c.metric.clone()),
+        str_col(&|c| c.metric.to_string()),
         str_col(&|c| worse(c.worse).into()),
     ];
     for j in 0..7 {

@@ -3,11 +3,12 @@
 use crate::honest_cost_text;
 use std::fmt::Write;
 
-use pocolab_sim::evaluation::{Evaluation, MatrixCell};
-use pocolab_sim::threats::Worse;
+use pocolab_results::Variant;
+use pocolab_results::Worse;
+use pocolab_results::evaluation::{Evaluation, MatrixCell};
 
 use crate::svg::{self, esc, slug};
-use crate::{Verdict, axes, caption, cell, fmt_summary, is_baseline, is_money, threat_verdicts};
+use crate::{Verdict, axes, caption, cell, fmt_summary, threat_verdicts};
 
 const CSS: &str = r#"
 :root { --fg:#1d1d1f; --muted:#5b5b63; --line:#d9d9de; --ok:#d5efe5; --ok-b:#009E73; --mid:#fbf1c7; --mid-b:#b59a00; --bad:#f8dccd; --bad-b:#D55E00; --base:#eef0f4; }
@@ -56,7 +57,7 @@ fn dir(w: Worse) -> &'static str {
     }
 }
 
-fn mech_name(ev: &Evaluation, id: &str) -> String {
+fn mech_name(ev: &Evaluation, id: Variant) -> String {
     ev.mechanisms
         .iter()
         .find(|m| m.id == id)
@@ -72,9 +73,9 @@ fn mech_list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
         .iter()
         .map(|c| {
             if Verdict::of(c) == Verdict::Vacuous {
-                format!("<span class=\"mitem\">⊘ <b>{}</b> <span class=\"small\">(vacuous: liveness lost)</span></span>", esc(&c.mechanism))
+                format!("<span class=\"mitem\">⊘ <b>{}</b> <span class=\"small\">(vacuous: liveness lost)</span></span>", esc(&c.mechanism.to_string()))
             } else {
-                format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism), esc(&honest_cost_text(ev, c)))
+                format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism.to_string()), esc(&honest_cost_text(ev, c)))
             }
         })
         .collect::<Vec<_>>()
@@ -206,7 +207,7 @@ fn summary(o: &mut String, ev: &Evaluation) {
             .find(|t| t.id == v.threat)
             .map(|t| t.title.as_str())
             .unwrap_or("");
-        let m = is_money(&c.metric);
+        let m = c.metric.is_money();
         let cls = if !v.secure.is_empty() {
             "v-unprofitable_mitigated"
         } else if !v.mitigated.is_empty() {
@@ -220,7 +221,7 @@ fn summary(o: &mut String, ev: &Evaluation) {
             slug(&v.threat),
             esc(&v.threat),
             esc(title),
-            esc(&c.metric),
+            esc(c.metric.name()),
             dir(c.worse),
             esc(&fmt_summary(&c.no_attack, m)),
             esc(&fmt_summary(&c.damage_baseline, m)),
@@ -231,7 +232,7 @@ fn summary(o: &mut String, ev: &Evaluation) {
             v.cheapest
                 .map(|c| format!(
                     "<b>{}</b> ({})",
-                    esc(&c.mechanism),
+                    esc(&c.mechanism.to_string()),
                     esc(&honest_cost_text(ev, c))
                 ))
                 .unwrap_or_else(|| "none".into()),
@@ -270,8 +271,8 @@ fn matrix(o: &mut String, ev: &Evaluation) {
         let _ = write!(
             o,
             "<th title=\"{}\">{}</th>",
-            esc(&mech_name(ev, m)),
-            esc(m)
+            esc(&mech_name(ev, *m)),
+            esc(&m.to_string())
         );
     }
     o.push_str("</tr></thead><tbody>");
@@ -280,30 +281,30 @@ fn matrix(o: &mut String, ev: &Evaluation) {
             .matrix
             .iter()
             .find(|c| &c.threat == t)
-            .map(|c| (c.metric.clone(), c.worse));
+            .map(|c| (c.metric, c.worse));
         let _ = write!(o, "<tr><th class=\"rowh\">{}", esc(t));
         if let Some((m, w)) = &metric {
             let _ = write!(
                 o,
                 "<br><span class=\"small\"><code>{}</code> {}</span>",
-                esc(m),
+                esc(m.name()),
                 dir(*w)
             );
         }
         o.push_str("</th>");
         for m in &mechs {
-            match cell(ev, t, m) {
+            match cell(ev, t, *m) {
                 None => o.push_str("<td class=\"small\">· not targeted</td>"),
                 Some(c) => {
                     let v = Verdict::of(c);
-                    let money = is_money(&c.metric);
+                    let money = c.metric.is_money();
                     let tip = format!(
                         "{t} × {m}: {}. Best response: {}. No attack: {}. Capital × time / task: {} RLC·s. {}.",
                         v.label(),
                         c.best_response,
                         fmt_summary(&c.no_attack, money),
                         fmt_summary(
-                            &pocolab_sim::Summary {
+                            &pocolab_results::Summary {
                                 mean: c.capital_time.mean / 1e9,
                                 ci95: c.capital_time.ci95 / 1e9,
                                 ..c.capital_time
@@ -322,7 +323,7 @@ fn matrix(o: &mut String, ev: &Evaluation) {
                         esc(&fmt_summary(&c.damage, money)),
                         esc(&fmt_summary(&c.attacker_profit, true))
                     );
-                    if !is_baseline(&c.mechanism) {
+                    if !c.mechanism.is_baseline() {
                         let _ = write!(
                             o,
                             "<span class=\"cellline\">honest cost {}</span>",
@@ -363,11 +364,11 @@ fn catalogue(o: &mut String, ev: &Evaluation) {
         } else {
             "simulated, not in this run".into()
         };
-        let targeted: Vec<&str> = ev
+        let targeted: Vec<String> = ev
             .mechanisms
             .iter()
             .filter(|m| m.targets.iter().any(|x| x == &t.id))
-            .map(|m| m.id.as_str())
+            .map(|m| m.id.to_string())
             .collect();
         let _ = write!(
             o,
@@ -395,7 +396,7 @@ fn mechanisms(o: &mut String, ev: &Evaluation) {
         let _ = write!(
             o,
             "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-            esc(&m.id),
+            esc(&m.id.to_string()),
             esc(&m.name),
             esc(&m.targets.join(", "))
         );
@@ -416,7 +417,7 @@ fn repro(o: &mut String, ev: &Evaluation, command: &str) {
         esc(&ev
             .mechanisms
             .iter()
-            .map(|m| m.id.as_str())
+            .map(|m| m.id.to_string())
             .collect::<Vec<_>>()
             .join(", ")),
         ev.matrix.len(),

@@ -26,8 +26,9 @@ pub mod svg;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use pocolab_sim::Summary;
-use pocolab_sim::evaluation::{Evaluation, Figure, MatrixCell};
+use pocolab_results::Summary;
+use pocolab_results::Variant;
+use pocolab_results::evaluation::{Evaluation, Figure, MatrixCell};
 
 pub use sample::sample_evaluation;
 
@@ -87,68 +88,7 @@ pub fn figures(ev: &Evaluation) -> impl Iterator<Item = &Figure> {
     ev.experiments.iter().flat_map(|e| e.figures.iter())
 }
 
-/// The verdict on one (threat, mechanism) cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// the baseline PoCo column (reference)
-    Baseline,
-    /// attacker profit's CI below 0 and damage significantly below baseline
-    UnprofitableMitigated,
-    /// damage significantly below baseline, attack not shown unprofitable
-    Mitigated,
-    /// damage not significantly below baseline
-    NotMitigated,
-    /// the honest market delivers no correct result with the mechanism (liveness lost):
-    /// nothing to attack, so no verdict on the attack
-    Vacuous,
-}
-
-impl Verdict {
-    /// Verdict of a cell.
-    pub fn of(c: &MatrixCell) -> Self {
-        if is_baseline(&c.mechanism) {
-            Verdict::Baseline
-        } else if c.honest_cost.n == 0 {
-            Verdict::Vacuous
-        } else if c.unprofitable && c.mitigated {
-            Verdict::UnprofitableMitigated
-        } else if c.mitigated {
-            Verdict::Mitigated
-        } else {
-            Verdict::NotMitigated
-        }
-    }
-    /// Symbol (the verdict is never conveyed by colour alone).
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Verdict::Baseline => "●",
-            Verdict::UnprofitableMitigated => "✔",
-            Verdict::Mitigated => "◐",
-            Verdict::NotMitigated => "✘",
-            Verdict::Vacuous => "⊘",
-        }
-    }
-    /// Words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Baseline => "baseline",
-            Verdict::UnprofitableMitigated => "unprofitable + mitigated",
-            Verdict::Mitigated => "mitigated",
-            Verdict::NotMitigated => "not mitigated",
-            Verdict::Vacuous => "vacuous (liveness lost)",
-        }
-    }
-    /// Machine name (CSV, CSS class).
-    pub fn key(self) -> &'static str {
-        match self {
-            Verdict::Baseline => "baseline",
-            Verdict::UnprofitableMitigated => "unprofitable_mitigated",
-            Verdict::Mitigated => "mitigated",
-            Verdict::NotMitigated => "not_mitigated",
-            Verdict::Vacuous => "vacuous",
-        }
-    }
-}
+pub use pocolab_results::Verdict;
 
 /// Capital locked × time per task with the mechanism and no attack, relative to baseline PoCo
 /// on the same market (the honest actors' capital cost of the mechanism).
@@ -156,7 +96,7 @@ pub fn capital_ratio(ev: &Evaluation, c: &MatrixCell) -> Option<f64> {
     let base = ev
         .matrix
         .iter()
-        .find(|b| b.threat == c.threat && is_baseline(&b.mechanism))?;
+        .find(|b| b.threat == c.threat && b.mechanism.is_baseline())?;
     let r = c.capital_time.mean / base.capital_time.mean;
     (r.is_finite() && c.capital_time.n > 0).then_some(r)
 }
@@ -169,16 +109,6 @@ pub fn honest_cost_text(ev: &Evaluation, c: &MatrixCell) -> String {
         Some(r) => format!("{money}, capital×time ×{r:.2}"),
         None => money,
     }
-}
-
-/// Is this the baseline (no mechanism) variant?
-pub fn is_baseline(mechanism: &str) -> bool {
-    mechanism.eq_ignore_ascii_case("baseline")
-}
-
-/// Is this metric an amount of nRLC (shown in RLC)?
-pub fn is_money(metric: &str) -> bool {
-    metric.ends_with("_nrlc")
 }
 
 /// `mean ± ci95` with the CI rounded to 2 significant digits and the mean to the same
@@ -275,31 +205,31 @@ pub fn caption(ev: &Evaluation, f: &Figure) -> String {
 
 /// The matrix's threats (catalogue order, then any others) and mechanisms (declared order, then
 /// any others) that have at least one cell.
-pub(crate) fn axes(ev: &Evaluation) -> (Vec<String>, Vec<String>) {
+pub(crate) fn axes(ev: &Evaluation) -> (Vec<String>, Vec<Variant>) {
     let mut threats: Vec<String> = ev
         .threats
         .iter()
         .map(|t| t.id.clone())
         .filter(|t| ev.matrix.iter().any(|c| &c.threat == t))
         .collect();
-    let mut mechs: Vec<String> = ev
+    let mut mechs: Vec<Variant> = ev
         .mechanisms
         .iter()
-        .map(|m| m.id.clone())
-        .filter(|m| ev.matrix.iter().any(|c| &c.mechanism == m))
+        .map(|m| m.id)
+        .filter(|m| ev.matrix.iter().any(|c| c.mechanism == *m))
         .collect();
     for c in &ev.matrix {
         if !threats.contains(&c.threat) {
             threats.push(c.threat.clone());
         }
         if !mechs.contains(&c.mechanism) {
-            mechs.push(c.mechanism.clone());
+            mechs.push(c.mechanism);
         }
     }
     (threats, mechs)
 }
 
-pub(crate) fn cell<'a>(ev: &'a Evaluation, threat: &str, mech: &str) -> Option<&'a MatrixCell> {
+pub(crate) fn cell<'a>(ev: &'a Evaluation, threat: &str, mech: Variant) -> Option<&'a MatrixCell> {
     ev.matrix
         .iter()
         .find(|c| c.threat == threat && c.mechanism == mech)
@@ -322,9 +252,9 @@ pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
     threats
         .into_iter()
         .filter_map(|t| {
-            let cells: Vec<&MatrixCell> = mechs.iter().filter_map(|m| cell(ev, &t, m)).collect();
+            let cells: Vec<&MatrixCell> = mechs.iter().filter_map(|m| cell(ev, &t, *m)).collect();
             let any = *cells.first()?;
-            let baseline = cells.iter().copied().find(|c| is_baseline(&c.mechanism));
+            let baseline = cells.iter().copied().find(|c| c.mechanism.is_baseline());
             let by = |v: Verdict| {
                 cells
                     .iter()

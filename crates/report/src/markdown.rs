@@ -3,10 +3,10 @@
 use crate::honest_cost_text;
 use std::fmt::Write;
 
-use pocolab_sim::evaluation::{Evaluation, MatrixCell};
-use pocolab_sim::threats::Worse;
+use pocolab_results::Worse;
+use pocolab_results::evaluation::{Evaluation, MatrixCell};
 
-use crate::{Verdict, axes, cell, fmt_summary, is_baseline, is_money, threat_verdicts};
+use crate::{Verdict, axes, cell, fmt_summary, threat_verdicts};
 
 /// Escape text for Markdown (inline, table-safe).
 pub fn md(s: &str) -> String {
@@ -44,9 +44,13 @@ fn list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
         .iter()
         .map(|c| {
             if Verdict::of(c) == Verdict::Vacuous {
-                format!("⊘ {} (vacuous)", md(&c.mechanism))
+                format!("⊘ {} (vacuous)", md(&c.mechanism.to_string()))
             } else {
-                format!("{} ({})", md(&c.mechanism), md(&honest_cost_text(ev, c)))
+                format!(
+                    "{} ({})",
+                    md(&c.mechanism.to_string()),
+                    md(&honest_cost_text(ev, c))
+                )
             }
         })
         .collect::<Vec<_>>()
@@ -89,12 +93,12 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     let _ = writeln!(o, "|---|---|---:|---:|---|---|---|---|");
     for v in threat_verdicts(ev) {
         let c = v.baseline.unwrap_or(v.any);
-        let m = is_money(&c.metric);
+        let m = c.metric.is_money();
         let _ = writeln!(
             o,
             "| {} | {} {} | {} → {} | {} | {} | {} | {} | {} |",
             md(&v.threat),
-            code(&c.metric),
+            code(c.metric.name()),
             dir(c.worse),
             md(&fmt_summary(&c.no_attack, m)),
             md(&fmt_summary(&c.damage_baseline, m)),
@@ -103,7 +107,11 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             list(ev, &v.mitigated),
             list(ev, &v.not),
             v.cheapest
-                .map(|c| format!("{} ({})", md(&c.mechanism), md(&honest_cost_text(ev, c))))
+                .map(|c| format!(
+                    "{} ({})",
+                    md(&c.mechanism.to_string()),
+                    md(&honest_cost_text(ev, c))
+                ))
                 .unwrap_or_else(|| "none".into())
         );
     }
@@ -116,17 +124,21 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     let _ = writeln!(
         o,
         "| threat | {} |",
-        mechs.iter().map(|m| md(m)).collect::<Vec<_>>().join(" | ")
+        mechs
+            .iter()
+            .map(|m| md(&m.to_string()))
+            .collect::<Vec<_>>()
+            .join(" | ")
     );
     let _ = writeln!(o, "|---|{}", "---|".repeat(mechs.len()));
     for t in &threats {
         let mut row = vec![md(t)];
         for m in &mechs {
-            row.push(match cell(ev, t, m) {
+            row.push(match cell(ev, t, *m) {
                 None => "· (not targeted)".into(),
                 Some(c) => {
                     let v = Verdict::of(c);
-                    let money = is_money(&c.metric);
+                    let money = c.metric.is_money();
                     let mut s = format!(
                         "{} {}<br>damage {}<br>profit {}",
                         v.symbol(),
@@ -134,7 +146,7 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
                         md(&fmt_summary(&c.damage, money)),
                         md(&fmt_summary(&c.attacker_profit, true))
                     );
-                    if !is_baseline(&c.mechanism) {
+                    if !c.mechanism.is_baseline() {
                         s.push_str(&format!("<br>honest cost {}", md(&honest_cost_text(ev, c))));
                     }
                     s.push_str(&format!("<br>({})", md(&c.experiment)));

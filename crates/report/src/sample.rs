@@ -2,12 +2,12 @@
 //! all three verdicts, not-simulated threats, NaN and exact values, and text that needs
 //! escaping. Used by the tests and by `pocolab evaluate --sample` to preview the report.
 
-use pocolab_sim::Summary;
-use pocolab_sim::evaluation::{
+use pocolab_results::Worse;
+use pocolab_results::evaluation::{
     Evaluation, ExperimentResult, Figure, FigureKind, Heatmap, MatrixCell, MechanismInfo, Series,
     ThreatInfo,
 };
-use pocolab_sim::threats::Worse;
+use pocolab_results::{Metric, Summary};
 
 const RLC: f64 = 1e9;
 const HASH: &str = "0x5a3ec0ffee5a3ec0ffee5a3ec0ffee5a3ec0ffee5a3ec0ffee5a3ec0ffee0001";
@@ -32,7 +32,7 @@ fn sm(mean: f64, ci95: f64) -> Summary {
     Summary {
         n,
         mean,
-        sd: ci95 * (n as f64).sqrt() / pocolab_sim::stats::t975(n - 1),
+        sd: ci95 * (n as f64).sqrt() / pocolab_results::stats::t975(n - 1),
         ci95,
     }
 }
@@ -46,7 +46,7 @@ enum Eff {
 
 fn mechanisms() -> Vec<MechanismInfo> {
     let m = |id: &str, name: &str, t: &[&str]| MechanismInfo {
-        id: id.into(),
+        id: id.parse().expect("a variant id"),
         name: name.into(),
         targets: t.iter().map(|s| s.to_string()).collect(),
     };
@@ -423,8 +423,9 @@ fn metric_of(threats: &[ThreatInfo], id: &str) -> String {
 fn matrix(threats: &[ThreatInfo], r: &mut Rng) -> Vec<MatrixCell> {
     let mut out = Vec::new();
     for (tid, exp, worse, calm, dmg, profit, effs) in rows() {
-        let metric = metric_of(threats, tid);
-        let money = metric.ends_with("_nrlc");
+        let metric = Metric::from_name(&metric_of(threats, tid))
+            .expect("the sample's threats name known metrics");
+        let money = metric.is_money();
         let ci = |v: f64, r: &mut Rng| {
             (v.abs() * (0.04 + 0.08 * r.next())).max(if money { 0.002 * RLC } else { 0.002 })
         };
@@ -492,9 +493,9 @@ fn matrix(threats: &[ThreatInfo], r: &mut Rng) -> Vec<MatrixCell> {
             };
             out.push(MatrixCell {
                 threat: tid.into(),
-                mechanism: mech.into(),
+                mechanism: mech.parse().expect("a variant id"),
                 experiment: exp.into(),
-                metric: metric.clone(),
+                metric,
                 worse,
                 no_attack: calm_s,
                 damage_baseline: base_d,
@@ -507,6 +508,7 @@ fn matrix(threats: &[ThreatInfo], r: &mut Rng) -> Vec<MatrixCell> {
                 unprofitable,
                 mitigated,
                 seeds: format!("seed {SEED}, runs 0..{REPS}"),
+                not_run: None,
             });
         }
     }

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use pocolab_sim::evaluation::{Figure, FigureKind, Heatmap, Series};
+use pocolab_results::evaluation::{Figure, FigureKind, Heatmap, Series};
 
 /// Okabe–Ito colours, ordered so the first ones contrast best on white (yellow last).
 pub const PALETTE: [&str; 8] = [
@@ -998,7 +998,7 @@ fn open_axes(o: &mut String, x0: f64, y0: f64, x1: f64, y1: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pocolab_sim::Summary;
+    use pocolab_results::Summary;
 
     fn s(mean: f64, ci95: f64) -> Summary {
         Summary {

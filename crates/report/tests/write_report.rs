@@ -172,7 +172,7 @@ fn hostile_text_is_escaped_everywhere() {
     ev.experiments[1].figures[0].title = evil.into();
     ev.experiments[1].figures[0].series[0].name = evil.into();
     ev.matrix[0].best_response = evil.into();
-    ev.matrix[0].mechanism = evil.into();
+    ev.mechanisms[1].name = evil.into();
     let dir = tmp("evil");
     write_report(
         &ev,

@@ -34,17 +34,7 @@ fn main() {
                             .map(|m| m.attacker_profit_per_task() / 1e9)
                             .collect::<Vec<_>>(),
                     );
-                    let dmg = Summary::of(
-                        &runs
-                            .iter()
-                            .map(|m| {
-                                m.scalars()
-                                    .into_iter()
-                                    .find(|(n, _)| n == metric)
-                                    .map_or(f64::NAN, |x| x.1)
-                            })
-                            .collect::<Vec<_>>(),
-                    );
+                    let dmg = Summary::of(&runs.iter().map(|m| m.get(*metric)).collect::<Vec<_>>());
                     let fin = Summary::of(
                         &runs
                             .iter()

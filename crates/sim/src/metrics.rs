@@ -1,6 +1,7 @@
 //! Metrics of a run (threats-and-mechanisms.md §5.2 item 6), accumulated in streaming form
 //! so that memory does not grow with the number of tasks.
 
+pub use pocolab_results::Metric;
 use serde::{Deserialize, Serialize};
 
 /// Log-linear histogram of non-negative integers (64 sub-buckets per power of two: relative
@@ -217,48 +218,51 @@ impl RunMetrics {
             .unwrap_or(f64::NAN)
     }
 
-    /// Named scalar metrics, in a fixed order (for tables and CSV).
-    pub fn scalars(&self) -> Vec<(&'static str, f64)> {
-        vec![
-            ("wrong_result_rate", self.wrong_rate()),
-            ("fraction_finalized", self.finalized_fraction()),
-            ("ttf_p50_s", self.ttf(0.5)),
-            ("ttf_p95_s", self.ttf(0.95)),
-            ("ttf_p99_s", self.ttf(0.99)),
-            ("requester_cost_per_correct_nrlc", self.cost_per_correct()),
-            (
-                "attacker_profit_per_task_nrlc",
-                self.attacker_profit_per_task(),
+    /// The value of one scalar metric; NaN when it is undefined in this run (e.g. a rate over
+    /// no finalized task).
+    pub fn get(&self, m: Metric) -> f64 {
+        match m {
+            Metric::WrongResultRate => self.wrong_rate(),
+            Metric::FractionFinalized => self.finalized_fraction(),
+            Metric::TtfP50 => self.ttf(0.5),
+            Metric::TtfP95 => self.ttf(0.95),
+            Metric::TtfP99 => self.ttf(0.99),
+            Metric::RequesterCostPerCorrect => self.cost_per_correct(),
+            Metric::AttackerProfitPerTask => self.attacker_profit_per_task(),
+            Metric::HonestIncomePerCompute => self.honest_income_per_compute(),
+            Metric::HonestIncomeVariance => self.honest_income_variance(),
+            Metric::ProviderRevenueRatio => self.provider_revenue_ratio(),
+            Metric::VictimLossPerTask => self.victim_loss_per_task(),
+            Metric::GriefingFactor => self.griefing_factor(),
+            Metric::CapitalTimePerTask => self.capital_time_per_task(),
+            Metric::RedundancyFactor => self.redundancy(),
+            Metric::AttackerProfit => self.attacker_profit as f64,
+            Metric::RevertedCallShare => ratio(
+                self.reverted_calls as f64,
+                (self.calls + self.reverted_calls) as f64,
             ),
-            (
-                "honest_income_per_compute_nrlc",
-                self.honest_income_per_compute(),
+            Metric::UnmatchedDealShare => ratio(
+                self.unmatched_deals as f64,
+                (self.unmatched_deals + self.matched_deals) as f64,
             ),
-            ("honest_income_variance", self.honest_income_variance()),
-            ("provider_revenue_ratio", self.provider_revenue_ratio()),
-            ("victim_loss_per_task_nrlc", self.victim_loss_per_task()),
-            ("griefing_factor", self.griefing_factor()),
-            ("capital_time_per_task_nrlc_s", self.capital_time_per_task()),
-            ("redundancy_factor", self.redundancy()),
-            ("attacker_profit_nrlc", self.attacker_profit as f64),
-            (
-                "reverted_call_share",
-                ratio(
-                    self.reverted_calls as f64,
-                    (self.calls + self.reverted_calls) as f64,
-                ),
-            ),
-            (
-                "unmatched_deal_share",
-                ratio(
-                    self.unmatched_deals as f64,
-                    (self.unmatched_deals + self.matched_deals) as f64,
-                ),
-            ),
-            ("kitty_nrlc", self.kitty as f64),
-            ("top_attacker_score", self.top_attacker_score as f64),
-        ]
+            Metric::Kitty => self.kitty as f64,
+            Metric::TopAttackerScore => self.top_attacker_score as f64,
+        }
     }
+
+    /// Every scalar metric with its name, in [`Metric::ALL`]'s fixed order (tables and CSV).
+    pub fn scalars(&self) -> Vec<(&'static str, f64)> {
+        Metric::ALL
+            .iter()
+            .map(|m| (m.name(), self.get(*m)))
+            .collect()
+    }
+}
+
+/// A metric value for averaging where an undefined value (NaN, e.g. a rate with nothing
+/// finalized) must count as 0: today's damage and profit comparisons do so, and say it.
+pub fn undefined_as_zero(v: f64) -> f64 {
+    if v.is_finite() { v } else { 0.0 }
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

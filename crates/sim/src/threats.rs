@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::{Attack, MarketConfig, Provider};
 use crate::market::{SimError, run};
-use crate::metrics::RunMetrics;
+use crate::metrics::{Metric, RunMetrics, undefined_as_zero};
 use crate::stats::Summary;
 
 /// Who attacks.
@@ -57,15 +57,7 @@ impl Protection {
     }
 }
 
-/// Which direction of a metric is damage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Worse {
-    /// a higher value is worse for the victims
-    Higher,
-    /// a lower value is worse for the victims
-    Lower,
-}
+pub use pocolab_results::Worse;
 
 /// How a threat is simulated.
 #[derive(Debug, Clone)]
@@ -76,8 +68,8 @@ pub enum Simulation {
     Run {
         /// the attacked market
         cfg: MarketConfig,
-        /// name of a [`RunMetrics::scalars`] entry that measures the damage
-        metric: &'static str,
+        /// the metric that measures the damage
+        metric: Metric,
         /// which direction is damage
         worse: Worse,
         /// baseline PoCo is expected to show damage (false for the threats §1 marks ✔)
@@ -147,7 +139,7 @@ fn run_on(attack: Attack, f: impl FnOnce(&mut MarketConfig)) -> MarketConfig {
     c
 }
 
-fn sim(attack: Attack, metric: &'static str, worse: Worse) -> Simulation {
+fn sim(attack: Attack, metric: Metric, worse: Worse) -> Simulation {
     Simulation::Run {
         cfg: run_on(attack, |_| {}),
         metric,
@@ -159,7 +151,7 @@ fn sim(attack: Attack, metric: &'static str, worse: Worse) -> Simulation {
 fn sim_with(
     attack: Attack,
     f: impl FnOnce(&mut MarketConfig),
-    metric: &'static str,
+    metric: Metric,
     worse: Worse,
 ) -> Simulation {
     Simulation::Run {
@@ -170,7 +162,7 @@ fn sim_with(
     }
 }
 
-fn no_damage(attack: Attack, metric: &'static str, worse: Worse) -> Simulation {
+fn no_damage(attack: Attack, metric: Metric, worse: Worse) -> Simulation {
     Simulation::Run {
         cfg: run_on(attack, |_| {}),
         metric,
@@ -197,9 +189,9 @@ pub fn catalogue() -> Vec<Threat> {
     use Protection as P;
     use Role::*;
     use Worse::*;
-    let loss = "victim_loss_per_task_nrlc";
-    let wrong = "wrong_result_rate";
-    let live = "fraction_finalized";
+    let loss = Metric::VictimLossPerTask;
+    let wrong = Metric::WrongResultRate;
+    let live = Metric::FractionFinalized;
     let t = |id, title, attacker, victims, protection, sim| Threat {
         id,
         title,
@@ -226,7 +218,7 @@ pub fn catalogue() -> Vec<Threat> {
             P::Mitigated,
             no_damage(
                 Attack::MalformedInput,
-                "honest_income_per_compute_nrlc",
+                Metric::HonestIncomePerCompute,
                 Lower,
             ),
         ),
@@ -239,7 +231,7 @@ pub fn catalogue() -> Vec<Threat> {
             sim_with(
                 Attack::WithholdFinalize,
                 own_pool,
-                "provider_revenue_ratio",
+                Metric::ProviderRevenueRatio,
                 Lower,
             ),
         ),
@@ -261,7 +253,7 @@ pub fn catalogue() -> Vec<Threat> {
             P::Mitigated,
             sim(
                 Attack::WithdrawRace { p: 0.5 },
-                "reverted_call_share",
+                Metric::RevertedCallShare,
                 Higher,
             ),
         ),
@@ -292,7 +284,7 @@ pub fn catalogue() -> Vec<Threat> {
             sim_with(
                 Attack::WithholdFinalize,
                 own_pool,
-                "provider_revenue_ratio",
+                Metric::ProviderRevenueRatio,
                 Lower,
             ),
         ),
@@ -388,7 +380,7 @@ pub fn catalogue() -> Vec<Threat> {
             P::Partial,
             sim(
                 Attack::ResourceBomb { crash_p: 0.5 },
-                "redundancy_factor",
+                Metric::RedundancyFactor,
                 Higher,
             ),
         ),
@@ -509,7 +501,7 @@ pub fn catalogue() -> Vec<Threat> {
                 Attack::PolicyFrontRun {
                     scheduler_reward_ratio: 100,
                 },
-                "honest_income_per_compute_nrlc",
+                Metric::HonestIncomePerCompute,
                 Lower,
             ),
         ),
@@ -522,7 +514,7 @@ pub fn catalogue() -> Vec<Threat> {
             sim_with(
                 Attack::WithholdFinalize,
                 own_pool,
-                "honest_income_per_compute_nrlc",
+                Metric::HonestIncomePerCompute,
                 Lower,
             ),
         ),
@@ -537,7 +529,7 @@ pub fn catalogue() -> Vec<Threat> {
                     seed_failures: 20,
                     drain_deals: 30,
                 },
-                "attacker_profit_nrlc",
+                Metric::AttackerProfit,
                 Higher,
             ),
         ),
@@ -641,7 +633,7 @@ pub fn catalogue() -> Vec<Threat> {
                     external_gain_nrlc: 50 * RLC,
                 },
                 |c| c.honest_workers = 4,
-                "top_attacker_score",
+                Metric::TopAttackerScore,
                 Higher,
             ),
         ),
@@ -653,7 +645,7 @@ pub fn catalogue() -> Vec<Threat> {
             P::Partial,
             sim(
                 Attack::RevealWithholding { fraction: 0.3 },
-                "ttf_p50_s",
+                Metric::TtfP50,
                 Higher,
             ),
         ),
@@ -694,7 +686,7 @@ pub fn catalogue() -> Vec<Threat> {
             Worker,
             "pool, requester",
             P::Partial,
-            sim(Attack::Vanishing { fraction: 0.5 }, "ttf_p95_s", Higher),
+            sim(Attack::Vanishing { fraction: 0.5 }, Metric::TtfP95, Higher),
         ),
         // 1.6 coalitions
         t(
@@ -706,7 +698,7 @@ pub fn catalogue() -> Vec<Threat> {
             sim_with(
                 Attack::WithholdFinalize,
                 own_pool,
-                "provider_revenue_ratio",
+                Metric::ProviderRevenueRatio,
                 Lower,
             ),
         ),
@@ -720,7 +712,7 @@ pub fn catalogue() -> Vec<Threat> {
                 Attack::ExfiltratingApp {
                     data_value_nrlc: 20 * RLC,
                 },
-                "attacker_profit_per_task_nrlc",
+                Metric::AttackerProfitPerTask,
                 Higher,
             ),
         ),
@@ -751,7 +743,7 @@ pub fn catalogue() -> Vec<Threat> {
                     external_gain_nrlc: 1_000 * RLC,
                 },
                 trust1,
-                "attacker_profit_per_task_nrlc",
+                Metric::AttackerProfitPerTask,
                 Higher,
             ),
         ),
@@ -766,7 +758,7 @@ pub fn catalogue() -> Vec<Threat> {
                     seed_failures: 20,
                     drain_deals: 30,
                 },
-                "attacker_profit_nrlc",
+                Metric::AttackerProfit,
                 Higher,
             ),
         ),
@@ -842,7 +834,7 @@ pub struct ThreatResult {
     /// threat id
     pub id: &'static str,
     /// damage metric
-    pub metric: &'static str,
+    pub metric: Metric,
     /// which direction is damage
     pub worse: Worse,
     /// the metric on the same market without the attack
@@ -861,18 +853,6 @@ pub struct ThreatResult {
     pub expect_damage: bool,
 }
 
-fn metric(m: &RunMetrics, name: &str) -> f64 {
-    m.scalars()
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v)
-        .unwrap_or(f64::NAN)
-}
-
-fn clean(v: f64) -> f64 {
-    if v.is_nan() { 0.0 } else { v }
-}
-
 /// Run one executable threat: `replicates` paired runs (run ids 0..replicates under
 /// `seed`), attack vs. no attack. `None` for threats that are not simulated.
 pub fn run_threat(
@@ -882,7 +862,7 @@ pub fn run_threat(
 ) -> Result<Option<ThreatResult>, SimError> {
     let Simulation::Run {
         cfg,
-        metric: name,
+        metric,
         worse,
         expect_damage,
     } = &th.sim
@@ -900,18 +880,17 @@ pub fn run_threat(
     let col = |f: &dyn Fn(&(RunMetrics, RunMetrics)) -> f64| -> Vec<f64> {
         pairs.iter().map(f).collect()
     };
-    let baseline = Summary::of(&col(&|p| clean(metric(&p.0, name))));
-    let attacked = Summary::of(&col(&|p| clean(metric(&p.1, name))));
-    let difference = Summary::of(&col(&|p| {
-        clean(metric(&p.1, name)) - clean(metric(&p.0, name))
-    }));
+    let clean = undefined_as_zero;
+    let baseline = Summary::of(&col(&|p| clean(p.0.get(*metric))));
+    let attacked = Summary::of(&col(&|p| clean(p.1.get(*metric))));
+    let difference = Summary::of(&col(&|p| clean(p.1.get(*metric)) - clean(p.0.get(*metric))));
     let damage = match worse {
         Worse::Higher => difference.mean > 0.0 && difference.lo() > 0.0,
         Worse::Lower => difference.mean < 0.0 && difference.hi() < 0.0,
     };
     Ok(Some(ThreatResult {
         id: th.id,
-        metric: name,
+        metric: *metric,
         worse: *worse,
         baseline,
         attacked,

@@ -85,6 +85,9 @@ mod tests {
 
     #[test]
     fn outside_a_checkout_there_is_no_commit() {
-        assert_eq!(from_git(&std::env::temp_dir().join("pocolab-no-such-dir")), None);
+        assert_eq!(
+            from_git(&std::env::temp_dir().join("pocolab-no-such-dir")),
+            None
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! best-response search finds the maximum of a toy function.
 
 use pocolab_sim::evaluate::{
-    EvaluateOptions, FULL_STACK, NOT_RUN, Size, evaluate, experiment_of, mechanisms_targeting,
+    BASELINE, EvaluateOptions, FULL_STACK, Size, evaluate, experiment_of, mechanisms_targeting,
     strategy_space, successive_halving,
 };
 use pocolab_sim::evaluation::Evaluation;
@@ -56,8 +56,14 @@ fn strategy_spaces_start_with_the_preset_and_mapping_is_total() {
     assert_eq!(experiment_of("S1"), "E2");
     assert_eq!(experiment_of("W2"), "E3");
     assert_eq!(experiment_of("R3"), "E6");
-    assert_eq!(mechanisms_targeting("S2"), vec!["M1", "M2", "M7"]);
-    assert_eq!(mechanisms_targeting("W1"), Vec::<String>::new());
+    let ids =
+        |v: Vec<pocolab_results::Variant>| v.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(mechanisms_targeting("S2")), vec!["M1", "M2", "M7"]);
+    assert_eq!(
+        ids(mechanisms_targeting("A4")),
+        vec!["M1", "M6", "M7", "M4+M6", "M4+M6+M7"]
+    );
+    assert!(mechanisms_targeting("W1").is_empty());
 }
 
 fn tiny() -> EvaluateOptions {
@@ -88,7 +94,13 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
     let cells: Vec<(String, String, String)> = a
         .matrix
         .iter()
-        .map(|c| (c.threat.clone(), c.mechanism.clone(), c.experiment.clone()))
+        .map(|c| {
+            (
+                c.threat.clone(),
+                c.mechanism.to_string(),
+                c.experiment.clone(),
+            )
+        })
         .collect();
     // S1 is targeted by M1: baseline + M1; R3 is not: baseline only (M1–M8 not selected)
     assert_eq!(
@@ -102,8 +114,8 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
     assert!(!a.matrix.iter().any(|c| c.mechanism == FULL_STACK));
     for c in &a.matrix {
         // a variant the current agents cannot play yet (e.g. a bond nobody posts) is an empty cell
-        if c.best_response.starts_with(NOT_RUN) {
-            assert_ne!(c.mechanism, "baseline");
+        if c.not_run.is_some() {
+            assert_ne!(c.mechanism, BASELINE);
             assert_eq!(c.damage.n, 0);
         } else {
             assert_eq!(c.damage.n, 3);
@@ -120,7 +132,7 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
     assert_eq!(
         a.mechanisms
             .iter()
-            .map(|m| m.id.as_str())
+            .map(|m| m.id.to_string())
             .collect::<Vec<_>>(),
         vec!["baseline", "M1"]
     );

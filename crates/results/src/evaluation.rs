@@ -1,13 +1,24 @@
 //! The data model of an evaluation (`pocolab evaluate`): what the threat × mechanism matrix,
-//! the experiments E1–E10 and their figures measured. It is produced by
-//! [`crate::evaluate`] and rendered by the CLI's report (HTML, Markdown, CSV, Parquet). Every
+//! the experiments E1–E10 and their figures measured. It is produced by the simulator's
+//! `pocolab_sim::evaluate` and rendered by `pocolab-report` (HTML, Markdown, CSV, Parquet). Every
 //! number carries a 95 % CI ([`Summary`]); every table and figure names the config hash and
 //! the seeds it comes from.
 
 use serde::{Deserialize, Serialize};
 
+use crate::metric::Metric;
 use crate::stats::Summary;
-use crate::threats::Worse;
+use crate::variant::Variant;
+
+/// Which direction of a metric is damage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Worse {
+    /// a higher value is worse for the victims
+    Higher,
+    /// a lower value is worse for the victims
+    Lower,
+}
 
 /// Everything an evaluation measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,8 +46,8 @@ pub struct Evaluation {
 /// A protocol variant.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MechanismInfo {
-    /// `baseline`, `M1` … `M8`, `M1–M8`
-    pub id: String,
+    /// `baseline`, `M1` … `M8`, a combination, `M1–M8`
+    pub id: Variant,
     /// human name
     pub name: String,
     /// threat ids it targets (§3.9)
@@ -67,12 +78,12 @@ pub struct ThreatInfo {
 pub struct MatrixCell {
     /// threat id
     pub threat: String,
-    /// mechanism id
-    pub mechanism: String,
+    /// protocol variant (`baseline`, `M1` … `M8`, a combination, `M1–M8`)
+    pub mechanism: Variant,
     /// experiment that backs the cell (E1 … E10)
     pub experiment: String,
     /// damage metric
-    pub metric: String,
+    pub metric: Metric,
     /// direction of damage
     pub worse: Worse,
     /// the metric with no attack, same protocol variant (common random numbers)
@@ -98,6 +109,10 @@ pub struct MatrixCell {
     pub mitigated: bool,
     /// `seed S, runs 0..R`
     pub seeds: String,
+    /// why the variant could not be played (a run failed), when it could not; its summaries
+    /// are then empty (n = 0)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_run: Option<String>,
 }
 
 /// One experiment of §5.3.
