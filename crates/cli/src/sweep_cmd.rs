@@ -324,9 +324,6 @@ fn write_parquet(
     use std::sync::Arc;
 
     use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, UInt64Array};
-    use parquet::arrow::ArrowWriter;
-    use parquet::file::metadata::KeyValue;
-    use parquet::file::properties::WriterProperties;
 
     let mut cols: Vec<(String, ArrayRef)> = Vec::new();
     let str_col = |v: Vec<String>| Arc::new(StringArray::from(v)) as ArrayRef;
@@ -418,19 +415,13 @@ fn write_parquet(
         ));
     }
     let batch = RecordBatch::try_from_iter(cols).context("building the Arrow batch")?;
-    let props = WriterProperties::builder()
-        .set_compression(parquet::basic::Compression::SNAPPY)
-        .set_key_value_metadata(Some(vec![
-            KeyValue::new("pocolab.config_hash".into(), plan.config_hash.clone()),
-            KeyValue::new("pocolab.seed".into(), plan.seed.to_string()),
-            KeyValue::new("pocolab.schema_version".into(), "1".to_string()),
-        ]))
-        .build();
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
-        .context("opening the Parquet writer")?;
-    w.write(&batch).context("writing Parquet")?;
-    w.close().context("closing Parquet")?;
-    Ok(())
+    pocolab_report::write_parquet(
+        path,
+        &batch,
+        &[
+            ("pocolab.config_hash", plan.config_hash.clone()),
+            ("pocolab.seed", plan.seed.to_string()),
+            ("pocolab.schema_version", "1".to_string()),
+        ],
+    )
 }

@@ -159,20 +159,35 @@ pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
     cols.push(Arc::new(UInt64Array::from(vec![ev.replicates; m.len()])));
     let batch = RecordBatch::try_from_iter(names.into_iter().zip(cols))
         .context("building the Arrow batch")?;
+    write_parquet(
+        path,
+        &batch,
+        &[
+            ("pocolab.config_hash", ev.config_hash.clone()),
+            ("pocolab.seed", ev.seed.to_string()),
+            ("pocolab.replicates", ev.replicates.to_string()),
+            ("pocolab.schema_version", "1".to_string()),
+        ],
+    )
+}
+
+/// Write one Arrow batch as a Snappy-compressed Parquet file, with `metadata` as the file's
+/// key-value metadata (in this order): every Parquet output of pocolab goes through here.
+pub fn write_parquet(path: &Path, batch: &RecordBatch, metadata: &[(&str, String)]) -> Result<()> {
     let props = WriterProperties::builder()
         .set_compression(parquet::basic::Compression::SNAPPY)
-        .set_key_value_metadata(Some(vec![
-            KeyValue::new("pocolab.config_hash".into(), ev.config_hash.clone()),
-            KeyValue::new("pocolab.seed".into(), ev.seed.to_string()),
-            KeyValue::new("pocolab.replicates".into(), ev.replicates.to_string()),
-            KeyValue::new("pocolab.schema_version".into(), "1".to_string()),
-        ]))
+        .set_key_value_metadata(Some(
+            metadata
+                .iter()
+                .map(|(k, v)| KeyValue::new(k.to_string(), v.clone()))
+                .collect(),
+        ))
         .build();
     let file =
         std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
         .context("opening the Parquet writer")?;
-    w.write(&batch).context("writing Parquet")?;
+    w.write(batch).context("writing Parquet")?;
     w.close().context("closing Parquet")?;
     Ok(())
 }

@@ -30,6 +30,7 @@ use pocolab_results::Summary;
 use pocolab_results::Variant;
 use pocolab_results::evaluation::{Evaluation, Figure, MatrixCell};
 
+pub use data::write_parquet;
 pub use sample::sample_evaluation;
 
 /// Options of [`write_report`].

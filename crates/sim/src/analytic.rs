@@ -301,7 +301,7 @@ pub struct WorkedExample {
 
 /// Compute [`WorkedExample`] from the formulas (no state machine).
 pub fn worked_example() -> WorkedExample {
-    const RLC: u64 = 1_000_000_000;
+    use pocolab_core::constants::RLC;
     let scores = [12u64, 100, 300];
     let weights = scores.map(poco_weight);
     let group = weights[1] as u128 * weights[2] as u128;

@@ -120,7 +120,7 @@ pub fn attack_kind(a: &Attack) -> String {
         .unwrap_or_else(|| v.as_str().unwrap_or("?").to_string())
 }
 
-const RLC: u64 = 1_000_000_000;
+use pocolab_core::constants::RLC;
 
 /// The market every threat is run on, unless its entry says otherwise: 60 single-task deals,
 /// 20 honest workers, trust 5, prices 1 / 1 / 10 RLC, category XS.

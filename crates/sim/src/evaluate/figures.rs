@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) const RLC: u64 = 1_000_000_000;
+use pocolab_core::constants::RLC;
 
 /// Run `cfgs` (variant-major: `cfgs.len() / variants.len()` configs per variant) for every
 /// variant; variants whose runs fail are left out and named in the returned caption suffix.
