@@ -1,0 +1,94 @@
+use super::*;
+
+impl Market {
+    pub(super) fn settle(mut self) -> RunMetrics {
+        let delta = |p: &Poco<Mechanisms>, initial: &FxHashMap<Address, i128>, a: Address| {
+            holdings(p, a) - initial[&a]
+        };
+        let c = &self.cfg;
+        let p = &self.poco;
+        self.m.requester_outflow = -self
+            .requesters
+            .iter()
+            .map(|r| delta(p, &self.initial, *r))
+            .sum::<i128>();
+        self.m.scheduler_income = delta(p, &self.initial, self.scheduler);
+        let app_rev = delta(p, &self.initial, self.app_owner);
+        let ds_rev = delta(p, &self.initial, self.dataset_owner);
+        self.m.provider_revenue = app_rev + ds_rev;
+        self.m.provider_entitled = ((c.app_price
+            + if c.with_dataset { c.dataset_price } else { 0 })
+            * self.m.tasks) as i128;
+        let mut attacker = 0i128;
+        let mut attacker_replicas = 0u64;
+        for w in &self.workers {
+            let d = delta(p, &self.initial, w.addr);
+            if w.kind == WorkerKind::Honest {
+                self.m.honest_worker_income += d;
+                self.m.honest_worker_income_sq += (d as f64) * (d as f64);
+            } else {
+                attacker += d;
+                attacker_replicas += w.replicas;
+            }
+        }
+        let ctl = self.controls;
+        if ctl.scheduler {
+            attacker += self.m.scheduler_income;
+        }
+        if ctl.requester {
+            attacker -= self.m.requester_outflow;
+        }
+        // a provider's gain from attacking is what it earned beyond the price of the correct
+        // results it delivered (what it would have earned honestly)
+        // (an overturned or refunded result was wrong all the same)
+        let correct = self.m.finalized - self.m.wrong_accepted - self.m.overturned;
+        if ctl.app_owner {
+            // (under A3/C2 the app owner and the requester are one coalition: P_a is an
+            // internal transfer, not revenue to correct for)
+            let honest = if matches!(c.attack, Attack::ExfiltratingApp { .. }) {
+                0
+            } else {
+                c.app_price * correct
+            };
+            attacker += app_rev - honest as i128;
+        }
+        if ctl.dataset_owner {
+            attacker +=
+                ds_rev - (if c.with_dataset { c.dataset_price } else { 0 } * correct) as i128;
+        }
+        if let Some(ring) = &self.ring {
+            attacker += delta(p, &self.initial, ring.owner);
+        }
+        match c.attack {
+            // the coalition obtained every failed task's result off-chain: worth its price
+            // the coalition obtained every failed task's result off-chain; through its own pool
+            // it would otherwise have paid the providers P_a + P_d for it (§1.1 R3)
+            Attack::WithholdFinalize => {
+                attacker += (self.m.failed
+                    * (c.app_price + if c.with_dataset { c.dataset_price } else { 0 }))
+                    as i128
+            }
+            Attack::ExfiltratingApp { data_value_nrlc } => {
+                attacker += (self.m.finalized * data_value_nrlc) as i128
+            }
+            _ => {}
+        }
+        attacker += (self.m.wrong_accepted * self.attacker_gain) as i128;
+        attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
+        self.m.attacker_profit = if matches!(c.attack, Attack::None) {
+            0
+        } else {
+            attacker
+        };
+        self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
+        self.m.ring_tasks = self.ring.as_ref().map_or(0, |r| r.deals);
+        self.m.top_attacker_score = self
+            .workers
+            .iter()
+            .filter(|w| w.kind.adversarial())
+            .map(|w| p.view_score(w.addr).to::<u64>())
+            .max()
+            .unwrap_or(0);
+        self.m
+    }
+}
