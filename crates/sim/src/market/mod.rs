@@ -3,30 +3,27 @@
 //! facts the chain cannot see are explicit here: the correct result of each task
 //! (`truth`), what each replica computes, whether inputs are stable and the app deterministic.
 
-use pocolab_core::constants::{KITTY_ADDRESS, WORKERPOOL_STAKE_RATIO};
-use pocolab_core::orders::{result_hash, result_seal};
-use pocolab_core::{
-    Address, AppOrder, B256, Bytes, Config, ContributionStatus, DatasetOrder, Env, Poco,
-    RequestOrder, TaskStatus, U256, WorkerpoolOrder, keccak256,
-};
-use pocolab_mechanisms::{
-    Cause, Consumption, DisputeOutcome, MechanismCalls, Mechanisms, Party, ReportInput, Ruling,
-    Verdict,
-};
-use rand::RngExt;
+use std::rc::Rc;
+
+use pocolab_core::constants::KITTY_ADDRESS;
+use pocolab_core::{Address, B256, Bytes, Env, Poco, U256, keccak256};
+use pocolab_mechanisms::Mechanisms;
 use rustc_hash::FxHashMap;
 
-use crate::config::{Attack, MarketConfig, Provider};
+use crate::attacks::{Adversary, Prices, Ring};
+use crate::config::{MarketConfig, Provider};
 use crate::engine::Queue;
 use crate::metrics::RunMetrics;
-use crate::rng::{SimRng, exponential, stream};
+use crate::rng::SimRng;
 
 mod deal;
-mod ring;
 mod settle;
 mod setup;
 mod task;
 mod watchers;
+
+pub use crate::attacks::WorkerKind;
+pub(crate) use deal::Orders;
 
 /// Errors of a simulation run.
 #[derive(Debug, thiserror::Error)]
@@ -44,40 +41,14 @@ pub enum SimError {
     },
 }
 
-/// What a worker agent does with a replica.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkerKind {
-    /// computes (with honest error noise) and reveals
-    Honest,
-    /// colludes on the attacker's wrong value (W2/W3, or scheduler Sybil for S2)
-    Colluder,
-    /// computes the right value, never reveals (W6)
-    Withholder,
-    /// accepts and never contributes (W9)
-    Vanisher,
-    /// copies a published result hash (W1)
-    Copier,
-    /// shares results off chain with the other sharers (W1')
-    Sharer,
-    /// guesses a low-entropy output without computing (W8)
-    Guesser,
-    /// returns the trivial determinism file without computing (A6)
-    Lazy,
-}
-
-impl WorkerKind {
-    /// Is this worker controlled by the attacker?
-    pub fn adversarial(self) -> bool {
-        self != WorkerKind::Honest
-    }
-}
-
 #[derive(Debug)]
-struct Worker {
-    addr: Address,
-    kind: WorkerKind,
-    rng: SimRng,
-    replicas: u64,
+pub(crate) struct Worker {
+    pub addr: Address,
+    pub kind: WorkerKind,
+    /// the worker's stream: compute times, its replicas' random outcomes
+    pub rng: SimRng,
+    /// replicas it computed
+    pub replicas: u64,
 }
 
 #[derive(Debug)]
@@ -150,96 +121,62 @@ struct SimTask {
     attested: bool,
 }
 
-/// Which mechanisms are on (agents use their entry points only then).
-#[derive(Debug, Clone, Copy, Default)]
-struct On {
-    m1: bool,
-    m2: bool,
-    m3: bool,
-    m4: bool,
-    m5: bool,
-    m6: bool,
-    m7: bool,
-    m8: bool,
-}
-
-/// Which parties an attack controls (their balance changes count as the attacker's).
-#[derive(Debug, Clone, Copy, Default)]
-struct Controls {
-    requester: bool,
-    scheduler: bool,
-    app_owner: bool,
-    dataset_owner: bool,
-}
-
-impl Controls {
-    fn of(a: &Attack) -> Self {
-        use Attack::*;
-        let mut c = Controls::default();
-        match a {
-            UnstableInputs | MalformedInput | WithdrawRace { .. } | ExtremeTrust { .. } => {
-                c.requester = true
-            }
-            NondeterministicApp { .. }
-            | ImageMutation { .. }
-            | TrivialisedConsensus { .. }
-            | ResourceBomb { .. } => c.app_owner = true,
-            ExfiltratingApp { .. } => (c.app_owner, c.requester) = (true, true),
-            DeterministicGarbage { source, .. } | PriceFrontRun { source, .. } => match source {
-                Provider::App => c.app_owner = true,
-                Provider::Dataset => c.dataset_owner = true,
-            },
-            DatasetWithdrawal { .. } | MutableDataset => c.dataset_owner = true,
-            SchedulerSybils { .. }
-            | Censorship { .. }
-            | RequestSniping { .. }
-            | PolicyFrontRun { .. }
-            | SlowPool { .. } => c.scheduler = true,
-            WithholdFinalize => (c.scheduler, c.requester) = (true, true),
-            _ => {}
+impl SimTask {
+    /// What the adversary's hooks read of the task.
+    fn facts(&self) -> crate::attacks::TaskFacts {
+        crate::attacks::TaskFacts {
+            id: self.id,
+            truth: self.truth,
+            deal_k: self.deal_k,
         }
-        c
     }
 }
 
-/// The self-dealing ring of S7/S9: its own requester, zero-price app and pool.
-#[derive(Debug)]
-struct Ring {
-    owner: Address,
-    app: Address,
-    pool: Address,
-    /// indices of the ring's workers in `workers`
-    workers: Vec<u32>,
-    deals: u64,
+/// Which mechanisms are on (agents use their entry points only then).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct On {
+    pub m1: bool,
+    pub m2: bool,
+    pub m3: bool,
+    pub m4: bool,
+    pub m5: bool,
+    pub m6: bool,
+    pub m7: bool,
+    pub m8: bool,
 }
 
-/// One PoCo-exact market run.
+/// One PoCo-exact market run. The market plays the honest flow; its adversary (see
+/// [`crate::attacks`]) deviates where its attack does.
 pub struct Market {
-    cfg: MarketConfig,
+    pub(crate) cfg: MarketConfig,
+    /// the attack, phase by phase
+    pub(crate) adv: Rc<dyn Adversary>,
+    /// what providers and the pool ask, and what requesters accept to pay
+    pub(crate) prices: Prices,
     /// every requester (the first is `requester`)
     requesters: Vec<Address>,
     /// demand stream: arrivals, requester and trust choices
     demand_rng: SimRng,
-    poco: Poco<Mechanisms>,
+    pub(crate) poco: Poco<Mechanisms>,
     q: Queue<Ev>,
-    scheduler: Address,
-    app_owner: Address,
-    dataset_owner: Address,
-    app: Address,
-    dataset: Address,
-    workerpool: Address,
-    workers: Vec<Worker>,
+    pub(crate) scheduler: Address,
+    pub(crate) app_owner: Address,
+    pub(crate) dataset_owner: Address,
+    pub(crate) app: Address,
+    pub(crate) dataset: Address,
+    pub(crate) workerpool: Address,
+    pub(crate) workers: Vec<Worker>,
     /// indices of workers the scheduler may select
     candidates: Vec<u32>,
-    sched_rng: SimRng,
+    /// the scheduler's stream: worker selection (and its attacks' draws)
+    pub(crate) sched_rng: SimRng,
     tasks: FxHashMap<u32, SimTask>,
     deal_open: FxHashMap<B256, u64>,
     next_task: u32,
-    m: RunMetrics,
+    pub(crate) m: RunMetrics,
     last_time: u64,
     initial: FxHashMap<Address, i128>,
-    controls: Controls,
-    on: On,
+    pub(crate) on: On,
     /// M1 verifier agents
     verifiers: Vec<Address>,
     /// M1/M6: finalised tasks under watch → (ground truth, price paid)
@@ -250,19 +187,16 @@ pub struct Market {
     spotter: Address,
     /// M2: which committee seats get a known-answer task, and honest noise on them
     spot_rng: SimRng,
-    ring: Option<Ring>,
-    /// requester's loss `L` per accepted wrong result (beyond the price)
-    external_gain: u64,
-    /// the attacker's gain `G` per accepted wrong result (0 when `L` is pure damage)
-    attacker_gain: u64,
+    /// the adversary's self-dealing ring, if it has one
+    pub(crate) ring: Option<Ring>,
     worker_stake: u64,
     r: u64,
 }
 
-const T0: u64 = 1_700_000_000;
-const RLC: u128 = 1_000_000_000;
+pub(crate) const T0: u64 = 1_700_000_000;
+pub(crate) const RLC: u128 = 1_000_000_000;
 
-fn synthetic(kind: &str, i: u64) -> Address {
+pub(crate) fn synthetic(kind: &str, i: u64) -> Address {
     Address::from_slice(&keccak256(format!("pocolab-sim:{kind}:{i}"))[12..])
 }
 
@@ -306,9 +240,7 @@ impl Market {
                 Ev::Claim { t } => self.on_claim(t)?,
             }
         }
-        if let Attack::KittyDrain { drain_deals, .. } = self.cfg.attack {
-            self.drain_kitty(drain_deals)?;
-        }
+        Rc::clone(&self.adv).after_market(&mut self)?;
         self.poco
             .state
             .ledger
@@ -317,11 +249,18 @@ impl Market {
         Ok(self.settle())
     }
 
-    fn env(&self, who: Address) -> Env {
+    /// The current time.
+    pub(crate) fn now(&self) -> u64 {
+        self.q.now()
+    }
+
+    /// A call from `who`, now.
+    pub(crate) fn env(&self, who: Address) -> Env {
         Env::at(who, self.q.now())
     }
 
-    fn call<R>(&mut self, r: pocolab_core::Result<R>) -> Option<R> {
+    /// Count a protocol call an agent makes (reverted or not); its result, if it succeeded.
+    pub(crate) fn call<R>(&mut self, r: pocolab_core::Result<R>) -> Option<R> {
         match r {
             Ok(v) => {
                 self.m.calls += 1;
@@ -347,7 +286,11 @@ impl Market {
 
     /// Fund `who` with `amount` after the `initial` holdings were snapshotted: set-up funding
     /// for a bond, not income, so the snapshot moves with it.
-    fn fund_after_snapshot(&mut self, who: Address, amount: u128) -> Result<(), SimError> {
+    pub(crate) fn fund_after_snapshot(
+        &mut self,
+        who: Address,
+        amount: u128,
+    ) -> Result<(), SimError> {
         fund(&mut self.poco, who, amount)?;
         *self.initial.get_mut(&who).expect("actor snapshot") += amount as i128;
         Ok(())
@@ -356,7 +299,7 @@ impl Market {
 
 /// The app (`registry/app:1`) or dataset (`ipfs://data`) artefact of a run, registered to
 /// `owner` under `name` (a fresh name gives a fresh address for the same artefact).
-fn register_asset(
+pub(crate) fn register_asset(
     poco: &mut Poco<Mechanisms>,
     kind: Provider,
     owner: Address,
@@ -386,7 +329,7 @@ fn register_asset(
 }
 
 /// M2: what each worker bonds with a pool, `max(S_min, 1 nRLC)`.
-fn registration_bond(cfg: &MarketConfig) -> u64 {
+pub(crate) fn registration_bond(cfg: &MarketConfig) -> u64 {
     cfg.mechanisms
         .committees
         .as_ref()
@@ -394,18 +337,10 @@ fn registration_bond(cfg: &MarketConfig) -> u64 {
         .max(1)
 }
 
-/// A guesser's odds of guessing the right output (W8's `p_correct`, else 0).
-fn guess_odds(attack: &Attack) -> f64 {
-    match attack {
-        Attack::Guessing { p_correct, .. } => p_correct.clamp(0.0, 1.0),
-        _ => 0.0,
-    }
-}
-
 /// M4: what a provider bonds for an asset priced `price` (nRLC) so that every reservation of
 /// the run fits: `κ·price·tasks`, times `1 + κ_r` with M7 (a newcomer's reservations are
 /// reputation-sized), at least 2 RLC.
-fn provider_bond(cfg: &MarketConfig, price: u128, tasks: u64) -> u128 {
+pub(crate) fn provider_bond(cfg: &MarketConfig, price: u128, tasks: u64) -> u128 {
     let mc = &cfg.mechanisms;
     let kappa = mc.provider_bond.as_ref().map_or(100, |p| p.kappa_pct) as u128
         * (100 + mc.reputation.as_ref().map_or(0, |r| r.bond_kappa_pct) as u128)
@@ -414,7 +349,11 @@ fn provider_bond(cfg: &MarketConfig, price: u128, tasks: u64) -> u128 {
 }
 
 /// Mint `amount` RLC to `who` and deposit it into its PoCo account (setup).
-fn fund(poco: &mut Poco<Mechanisms>, who: Address, amount: u128) -> Result<(), SimError> {
+pub(crate) fn fund(
+    poco: &mut Poco<Mechanisms>,
+    who: Address,
+    amount: u128,
+) -> Result<(), SimError> {
     let v = U256::from(amount);
     poco.mint_rlc(who, v)
         .map_err(|err| SimError::Protocol { call: "mint", err })?;
@@ -431,15 +370,13 @@ fn paid_of(p: &Poco<Mechanisms>, deal: B256) -> u64 {
     })
 }
 
-fn adversaries(honest: u64, fraction: f64) -> u64 {
-    if fraction <= 0.0 {
-        return 0;
-    }
-    let f = fraction.min(0.99);
-    ((honest as f64) * f / (1.0 - f)).round() as u64
+/// Check that `c` can be simulated.
+pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
+    validate_with(c, &*crate::attacks::of(&c.attack))
 }
 
-pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
+/// Check that `c` can be simulated with adversary `adv`.
+fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> {
     let bad = |m: &str| Err(SimError::Config(m.to_string()));
     if c.deals == 0 || c.volume == 0 {
         return bad("deals and volume must be ≥ 1");
@@ -459,33 +396,8 @@ pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
     if c.max_replicas == 0 {
         return bad("max_replicas must be ≥ 1");
     }
-    let probs: Vec<(&str, f64)> = match &c.attack {
-        Attack::ColludingWorkers { fraction, .. }
-        | Attack::RevealWithholding { fraction }
-        | Attack::Vanishing { fraction }
-        | Attack::LazyCopying { fraction }
-        | Attack::ResultSharing { fraction }
-        | Attack::Censorship { fraction } => vec![("fraction", *fraction)],
-        Attack::Guessing {
-            fraction,
-            p_correct,
-        } => vec![("fraction", *fraction), ("p_correct", *p_correct)],
-        Attack::TrivialisedConsensus { lazy_fraction } => vec![("lazy_fraction", *lazy_fraction)],
-        Attack::NondeterministicApp { p } | Attack::WithdrawRace { p } => vec![("p", *p)],
-        Attack::ImageMutation { p_stale, .. } => vec![("p_stale", *p_stale)],
-        Attack::ResourceBomb { crash_p } => vec![("crash_p", *crash_p)],
-        _ => vec![],
-    };
-    if let Attack::PolicyFrontRun {
-        scheduler_reward_ratio,
-    } = c.attack
-        && scheduler_reward_ratio > 100
-    {
-        return bad("attack.scheduler_reward_ratio must be ≤ 100");
-    }
-    if let Attack::SlowPool { tasks_per_hour: 0 } = c.attack {
-        return bad("attack.tasks_per_hour must be ≥ 1");
-    }
+    adv.check().map_err(|m| SimError::Config(m.to_string()))?;
+    let probs = adv.probabilities();
     for (name, p) in std::iter::once(("honest_error_rate", c.honest_error_rate)).chain(probs) {
         if !(0.0..=1.0).contains(&p) {
             return Err(SimError::Config(format!(

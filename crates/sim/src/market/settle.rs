@@ -1,4 +1,14 @@
-use super::*;
+//! Settling a run: every party's balance against its snapshot, and the attacker's profit.
+
+use pocolab_core::constants::KITTY_ADDRESS;
+use pocolab_core::{Address, Poco};
+use pocolab_mechanisms::Mechanisms;
+use rustc_hash::FxHashMap;
+
+use super::{Market, holdings};
+use crate::attacks::WorkerKind;
+use crate::config::Provider;
+use crate::metrics::RunMetrics;
 
 impl Market {
     pub(super) fn settle(mut self) -> RunMetrics {
@@ -31,7 +41,7 @@ impl Market {
                 attacker_replicas += w.replicas;
             }
         }
-        let ctl = self.controls;
+        let ctl = self.adv.controls();
         if ctl.scheduler {
             attacker += self.m.scheduler_income;
         }
@@ -42,44 +52,24 @@ impl Market {
         // results it delivered (what it would have earned honestly)
         // (an overturned or refunded result was wrong all the same)
         let correct = self.m.finalized - self.m.wrong_accepted - self.m.overturned;
+        let ds_price = if c.with_dataset { c.dataset_price } else { 0 };
         if ctl.app_owner {
-            // (under A3/C2 the app owner and the requester are one coalition: P_a is an
-            // internal transfer, not revenue to correct for)
-            let honest = if matches!(c.attack, Attack::ExfiltratingApp { .. }) {
-                0
-            } else {
-                c.app_price * correct
-            };
+            let honest = self.adv.honest_revenue(Provider::App, c.app_price, correct);
             attacker += app_rev - honest as i128;
         }
         if ctl.dataset_owner {
-            attacker +=
-                ds_rev - (if c.with_dataset { c.dataset_price } else { 0 } * correct) as i128;
+            let honest = self
+                .adv
+                .honest_revenue(Provider::Dataset, ds_price, correct);
+            attacker += ds_rev - honest as i128;
         }
         if let Some(ring) = &self.ring {
             attacker += delta(p, &self.initial, ring.owner);
         }
-        match c.attack {
-            // the coalition obtained every failed task's result off-chain: worth its price
-            // the coalition obtained every failed task's result off-chain; through its own pool
-            // it would otherwise have paid the providers P_a + P_d for it (§1.1 R3)
-            Attack::WithholdFinalize => {
-                attacker += (self.m.failed
-                    * (c.app_price + if c.with_dataset { c.dataset_price } else { 0 }))
-                    as i128
-            }
-            Attack::ExfiltratingApp { data_value_nrlc } => {
-                attacker += (self.m.finalized * data_value_nrlc) as i128
-            }
-            _ => {}
-        }
-        attacker += (self.m.wrong_accepted * self.attacker_gain) as i128;
+        attacker += self.adv.gain_off_chain(c, &self.m);
+        attacker += (self.m.wrong_accepted * self.adv.gain_per_wrong()) as i128;
         attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
-        self.m.attacker_profit = if matches!(c.attack, Attack::None) {
-            0
-        } else {
-            attacker
-        };
+        self.m.attacker_profit = if self.adv.is_honest() { 0 } else { attacker };
         self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
         self.m.ring_tasks = self.ring.as_ref().map_or(0, |r| r.deals);
         self.m.top_attacker_score = self

@@ -1,4 +1,22 @@
-use super::*;
+//! A task's life: the scheduler assigns replicas, workers compute and commit, the consensus
+//! group reveals, the scheduler finalizes — or, past the deadline, the requester claims.
+
+use pocolab_core::orders::{result_hash, result_seal};
+use pocolab_core::{Address, B256, ContributionStatus, TaskStatus, U256, keccak256};
+use pocolab_mechanisms::{Consumption, MechanismCalls, ReportInput};
+use rand::RngExt;
+
+use super::{Ev, Market, SimError, holdings, synthetic};
+use crate::attacks::{Replica, TaskFacts, WorkerKind, WorkerRun, workers};
+use crate::rng::exponential;
+
+/// What a replica commits.
+enum Commit {
+    /// the commitment of digest `d`
+    Digest(B256),
+    /// a copy of a result hash already published (W1)
+    Copy,
+}
 
 impl Market {
     pub(super) fn assign(&mut self, t: u32, n: u64) {
@@ -32,71 +50,26 @@ impl Market {
         }
     }
 
-    /// What worker `w` contributes to task `t` (off-chain facts made explicit): `None` when
-    /// the replica is lost. Compute is counted for replicas that actually ran.
-    pub(super) fn compute(&mut self, t: u32, w: u32) -> Option<B256> {
+    /// What worker `w` commits to task `t` (off-chain facts made explicit): `None` when the
+    /// replica is lost. Compute is counted for replicas that actually ran.
+    fn compute(&mut self, t: u32, w: u32) -> Option<Commit> {
         let task = &self.tasks[&t];
-        let (id, truth, deal_k, shared) = (task.id, task.truth, task.deal_k, task.shared);
-        let tag = |s: &[u8]| keccak256([id.as_slice(), s].concat());
-        let attack = self.cfg.attack.clone();
-        let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
-        let pinned = self.on.m4;
-        // the deterministic output of an honest run (what a re-execution reproduces)
-        let reference = self.reexec(&self.tasks[&t]);
+        let (facts, shared) = (task.facts(), task.shared);
         let worker = &mut self.workers[w as usize];
-        let random = |rng: &mut SimRng| B256::from(rng.random::<[u8; 32]>());
-        // what running the app on this worker's inputs honestly yields
-        let honest_run = |worker: &mut Worker| -> B256 {
-            let d = match attack {
-                Attack::UnstableInputs | Attack::MutableDataset => {
-                    keccak256([id.as_slice(), worker.addr.as_slice()].concat())
-                }
-                Attack::NondeterministicApp { p } if worker.rng.random_bool(p.clamp(0.0, 1.0)) => {
-                    random(&mut worker.rng)
-                }
-                // under M4 the workers that pulled the mutated image reported it (digest
-                // mismatch); whoever computes runs the pinned, stale image
-                Attack::ImageMutation { .. } if pinned => truth,
-                Attack::ImageMutation { from_deal, p_stale } if deal_k >= from_deal => {
-                    if worker.rng.random_bool(p_stale.clamp(0.0, 1.0)) {
-                        truth
-                    } else {
-                        tag(b"mutated image")
-                    }
-                }
-                _ => reference,
-            };
-            if noise > 0.0 && worker.rng.random_bool(noise) {
-                random(&mut worker.rng)
-            } else {
-                d
-            }
+        let replica = match worker.kind {
+            WorkerKind::Honest => Replica::Honest,
+            kind => self.adv.replica(kind, &facts, shared, &mut worker.rng),
         };
-        let (d, computed) = match worker.kind {
-            WorkerKind::Vanisher => return None,
-            WorkerKind::Colluder => (tag(b"attacker"), true),
-            WorkerKind::Copier => (B256::ZERO, false), // the caller copies a published hash
-            WorkerKind::Lazy => (keccak256(b"constant determinism file"), false),
-            WorkerKind::Guesser => {
-                let p = guess_odds(&attack);
-                (
-                    if worker.rng.random_bool(p) {
-                        truth
-                    } else {
-                        tag(b"likely answer")
-                    },
-                    false,
-                )
+        let (d, computed) = match replica {
+            Replica::Lost => return None,
+            Replica::Copy => return Some(Commit::Copy),
+            Replica::Submit { d, computed } => (d, computed),
+            Replica::Honest => (self.honest_run(&facts, w), true),
+            Replica::HonestShared => {
+                let d = self.honest_run(&facts, w);
+                self.tasks.get_mut(&t).expect("live").shared = Some(d);
+                (d, true)
             }
-            WorkerKind::Sharer => match shared {
-                Some(d) => (d, false),
-                None => {
-                    let d = honest_run(worker);
-                    self.tasks.get_mut(&t).expect("live").shared = Some(d);
-                    (d, true)
-                }
-            },
-            WorkerKind::Honest | WorkerKind::Withholder => (honest_run(worker), true),
         };
         let worker = &mut self.workers[w as usize];
         if computed {
@@ -106,30 +79,52 @@ impl Market {
                 self.m.honest_replicas += 1;
                 self.tasks.get_mut(&t).expect("live").honest_computed += 1;
             }
+            if self.adv.crashes(&mut worker.rng) {
+                return None; // the replica ran, then took the worker down
+            }
         }
-        if let Attack::ResourceBomb { crash_p } = attack
-            && computed
-            && worker.rng.random_bool(crash_p.clamp(0.0, 1.0))
-        {
-            return None; // A7: the replica ran, then took the worker down
-        }
-        Some(d)
+        Some(Commit::Digest(d))
     }
 
+    /// What running the app on worker `w`'s inputs honestly yields, with honest noise.
+    fn honest_run(&mut self, facts: &TaskFacts, w: u32) -> B256 {
+        let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
+        // the deterministic output of an honest run (what a re-execution reproduces)
+        let reference = self.reexec(facts);
+        let worker = &mut self.workers[w as usize];
+        let mut run = WorkerRun {
+            task: *facts,
+            worker: worker.addr,
+            rng: &mut worker.rng,
+            pinned: self.on.m4,
+        };
+        let d = self.adv.run_on_worker(&mut run, reference);
+        if noise > 0.0 && worker.rng.random_bool(noise) {
+            B256::from(worker.rng.random::<[u8; 32]>())
+        } else {
+            d
+        }
+    }
+
+    /// What an honest re-execution of the task yields (no noise): the evidence verifiers and
+    /// arbiters produce, and what an honest worker computes absent per-worker effects.
+    pub(super) fn reexec(&self, t: &TaskFacts) -> B256 {
+        self.adv.reference(t, t.truth)
+    }
+
+    /// Worker `w`'s replica of task `t` is due: it reports a provider fault (M4), or
+    /// computes and commits; once the task reaches consensus, the consensus group reveals.
     pub(super) fn on_contribute(&mut self, t: u32, w: u32) -> Result<(), SimError> {
-        let Some(task) = self.tasks.get(&t) else {
+        let Some(task) = self.tasks.get_mut(&t) else {
             return Ok(());
         };
+        task.outstanding -= 1;
         let id = task.id;
-        let status = self.poco.state.tasks.get(&id).map(|x| x.status);
-        self.tasks.get_mut(&t).expect("live").outstanding -= 1;
-        if status != Some(TaskStatus::Active) {
+        if self.poco.state.tasks.get(&id).map(|x| x.status) != Some(TaskStatus::Active) {
             return Ok(());
         }
-        let addr = self.workers[w as usize].addr;
-        let kind = self.workers[w as usize].kind;
+        let (addr, kind) = (self.workers[w as usize].addr, self.workers[w as usize].kind);
         let env = self.env(addr);
-        let fast = self.cfg.fast_path && self.tasks[&t].trust <= 1;
         if self.on.m4
             && kind == WorkerKind::Honest
             && let Some(cause) = self.provider_fault(t, w)
@@ -146,56 +141,32 @@ impl Market {
         }
         if self.on.m5
             && !self.tasks[&t].attested
-            && !matches!(kind, WorkerKind::Vanisher | WorkerKind::Copier)
+            && (kind == WorkerKind::Honest || self.adv.fetches_keys(kind))
         {
-            // M5: the SMS releases the dataset and app keys to the enclave and attests it
-            self.tasks.get_mut(&t).expect("live").attested = true;
-            let sms = self.env(synthetic("sms", 0));
-            if self.cfg.with_dataset {
-                let r = self
-                    .poco
-                    .attest_consumption(&sms, id, Consumption::Dataset, &[]);
-                self.call(r);
-            }
-            let r = self
-                .poco
-                .attest_consumption(&sms, id, Consumption::App, &[]);
-            self.call(r);
+            self.attest_keys(t);
         }
-        match self.compute(t, w) {
-            None => {
-                // vanished: the scheduler notices and replaces the replica
-                self.assign(t, 1);
-                return Ok(());
-            }
-            Some(d) if kind == WorkerKind::Copier => {
-                // copy a published hash, cannot produce the matching seal
-                let _ = d;
-                let Some(rh) = self.poco.state.tasks[&id]
-                    .contributions
-                    .first()
-                    .map(|c| c.result_hash)
-                else {
+        let Some(commit) = self.compute(t, w) else {
+            // lost: the scheduler notices and replaces the replica
+            self.assign(t, 1);
+            return Ok(());
+        };
+        let (result_hash, seal) = match commit {
+            Commit::Copy => match workers::copied(&self.poco, id, addr) {
+                Some(c) => c,
+                None => {
                     // nothing to copy yet: the copier gives up and the scheduler replaces it
                     self.assign(t, 1);
                     return Ok(());
-                };
-                let seal = keccak256(addr.as_slice()); // cannot forge H(worker‖taskid‖digest)
-                let r = self
-                    .poco
-                    .contribute(&env, id, rh, seal, Address::ZERO, &[], &[]);
-                self.call(r);
-            }
-            Some(d) => {
-                self.tasks
-                    .get_mut(&t)
-                    .expect("live")
-                    .assigned
+                }
+            },
+            Commit::Digest(d) => {
+                let task = self.tasks.get_mut(&t).expect("live");
+                task.assigned
                     .iter_mut()
                     .find(|(a, _)| *a == w)
                     .expect("assigned")
                     .1 = d;
-                if fast {
+                if self.cfg.fast_path && task.trust <= 1 {
                     let r = self.poco.contribute_and_finalize(
                         &env,
                         id,
@@ -211,51 +182,65 @@ impl Market {
                     }
                     return Ok(());
                 }
-                let r = self.poco.contribute(
-                    &env,
-                    id,
-                    result_hash(id, d),
-                    result_seal(addr, id, d),
-                    Address::ZERO,
-                    &[],
-                    &[],
-                );
-                self.call(r);
+                (result_hash(id, d), result_seal(addr, id, d))
             }
-        }
+        };
+        let r = self
+            .poco
+            .contribute(&env, id, result_hash, seal, Address::ZERO, &[], &[]);
+        self.call(r);
         let core = &self.poco.state.tasks[&id];
         match core.status {
-            TaskStatus::Revealing => {
-                let cv = core.consensus_value;
-                let deadline = core.reveal_deadline.to::<u64>();
-                let revealers: Vec<u32> = core
-                    .contributors
-                    .iter()
-                    .zip(&core.contributions)
-                    .filter(|(_, c)| {
-                        c.status == ContributionStatus::Contributed && c.result_hash == cv
-                    })
-                    .filter_map(|(a, _)| {
-                        self.workers
-                            .iter()
-                            .position(|x| x.addr == *a)
-                            .map(|i| i as u32)
-                    })
-                    .collect();
-                for w in revealers {
-                    if !matches!(
-                        self.workers[w as usize].kind,
-                        WorkerKind::Withholder | WorkerKind::Copier
-                    ) {
-                        self.q.after(self.cfg.reveal_delay_s, Ev::Reveal { t, w });
-                    }
-                }
-                self.q.at(deadline, Ev::RevealDeadline { t, deadline });
-            }
+            TaskStatus::Revealing => self.reveal_consensus(t, id),
             TaskStatus::Active if self.tasks[&t].outstanding == 0 => self.assign(t, 1),
             _ => {}
         }
         Ok(())
+    }
+
+    /// M5: the SMS releases the dataset and app keys of task `t` to the enclave and attests it.
+    fn attest_keys(&mut self, t: u32) {
+        let task = self.tasks.get_mut(&t).expect("live");
+        task.attested = true;
+        let id = task.id;
+        let sms = self.env(synthetic("sms", 0));
+        if self.cfg.with_dataset {
+            let r = self
+                .poco
+                .attest_consumption(&sms, id, Consumption::Dataset, &[]);
+            self.call(r);
+        }
+        let r = self
+            .poco
+            .attest_consumption(&sms, id, Consumption::App, &[]);
+        self.call(r);
+    }
+
+    /// Task `t` reached consensus: the contributors of the consensus value reveal (those that
+    /// will), and the reveal deadline is watched.
+    fn reveal_consensus(&mut self, t: u32, id: B256) {
+        let core = &self.poco.state.tasks[&id];
+        let cv = core.consensus_value;
+        let deadline = core.reveal_deadline.to::<u64>();
+        let revealers: Vec<u32> = core
+            .contributors
+            .iter()
+            .zip(&core.contributions)
+            .filter(|(_, c)| c.status == ContributionStatus::Contributed && c.result_hash == cv)
+            .filter_map(|(a, _)| {
+                self.workers
+                    .iter()
+                    .position(|x| x.addr == *a)
+                    .map(|i| i as u32)
+            })
+            .collect();
+        for w in revealers {
+            let kind = self.workers[w as usize].kind;
+            if kind == WorkerKind::Honest || self.adv.reveals(kind) {
+                self.q.after(self.cfg.reveal_delay_s, Ev::Reveal { t, w });
+            }
+        }
+        self.q.at(deadline, Ev::RevealDeadline { t, deadline });
     }
 
     pub(super) fn on_reveal(&mut self, t: u32, w: u32) {
@@ -274,9 +259,7 @@ impl Market {
         let r = self.poco.reveal(&env, id, d);
         if self.call(r).is_some() {
             let core = &self.poco.state.tasks[&id];
-            if core.reveal_counter == core.winner_counter
-                && !matches!(self.cfg.attack, Attack::WithholdFinalize)
-            {
+            if core.reveal_counter == core.winner_counter && self.adv.finalizes() {
                 self.q.after(0, Ev::Finalize { t });
             }
         }
@@ -291,7 +274,7 @@ impl Market {
         if core.status != TaskStatus::Revealing || core.reveal_deadline != U256::from(deadline) {
             return Ok(());
         }
-        if matches!(self.cfg.attack, Attack::WithholdFinalize) {
+        if !self.adv.finalizes() {
             return Ok(());
         }
         if core.reveal_counter > U256::ZERO {
@@ -340,72 +323,22 @@ impl Market {
             self.poco.state.tasks.remove(&task.id).expect("core task")
         };
         self.m.finalized += 1;
-        let accepted_digest = core.result_digest;
-        let honest = self.reexec(&task);
         if keep {
-            let challengers: Vec<Address> = task
-                .assigned
-                .iter()
-                .filter(|(w, d)| {
-                    self.workers[*w as usize].kind == WorkerKind::Honest
-                        && *d != B256::ZERO
-                        && *d != accepted_digest
-                })
-                .map(|(w, _)| self.workers[*w as usize].addr)
-                .collect();
-            self.q.after(
-                60,
-                Ev::Watch {
-                    id: task.id,
-                    accepted: accepted_digest,
-                    honest,
-                    challengers,
-                },
-            );
-            // after every window and escalation of the enabled mechanisms' parameters
-            let mc = &self.cfg.mechanisms;
-            let m1 = mc
-                .optimistic_verification
-                .as_ref()
-                .map_or(0, |p| p.window_t + p.escalation_timeout_t);
-            let m6 = mc
-                .disputes
-                .as_ref()
-                .map_or(0, |p| p.window_t + p.resolve_timeout_t);
-            self.q
-                .after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
-            self.watched.insert(
-                task.id,
-                (task.truth, paid_of(&self.poco, task.deal), task.requester),
-            );
+            self.watch(&task, core.result_digest);
         }
         let c = &self.cfg;
         let deal = self.poco.state.deals.get(&task.deal).expect("open deal");
         let paid = (deal.app.price + deal.dataset.price + deal.workerpool.price).to::<u64>();
         if core.consensus_value != result_hash(task.id, task.truth) {
             self.m.wrong_accepted += 1;
-            self.m.victim_loss += (paid + self.external_gain) as i128;
+            self.m.victim_loss += (paid + self.adv.loss_per_wrong()) as i128;
         }
         // overpayment extracted by front-running or sniping (A5, D4, S4)
         let fair =
             c.app_price + if c.with_dataset { c.dataset_price } else { 0 } + c.workerpool_price;
         self.m.victim_loss += paid.saturating_sub(fair) as i128;
-        match c.attack {
-            // S5: the workers' share moved to the scheduler
-            Attack::PolicyFrontRun {
-                scheduler_reward_ratio,
-            } => {
-                let moved = c.workerpool_price as u128
-                    * scheduler_reward_ratio.saturating_sub(c.scheduler_reward_ratio) as u128
-                    / 100;
-                self.m.victim_loss += moved as i128;
-            }
-            // A3: the dataset's confidentiality value leaks with every executed task
-            Attack::ExfiltratingApp { data_value_nrlc } => {
-                self.m.victim_loss += data_value_nrlc as i128
-            }
-            _ => {}
-        }
+        // what the attack takes from the victims outside the price with every executed task
+        self.m.victim_loss += self.adv.loss_per_result(c) as i128;
         // honest contributors that lost their stake
         for (a, c) in core.contributors.iter().zip(&core.contributions) {
             if c.status != ContributionStatus::Proved
@@ -439,19 +372,21 @@ impl Market {
             .collect();
         victims.sort();
         victims.dedup();
-        let c = self.cfg.clone();
+        let c = &self.cfg;
+        let ctl = self.adv.controls();
         let mut entitled = 0i128;
-        if !self.controls.app_owner {
+        if !ctl.app_owner {
             victims.push(self.app_owner);
             entitled += c.app_price as i128;
         }
-        if c.with_dataset && !self.controls.dataset_owner {
+        if c.with_dataset && !ctl.dataset_owner {
             victims.push(self.dataset_owner);
             entitled += c.dataset_price as i128;
         }
-        if !self.controls.scheduler {
+        if !ctl.scheduler {
             victims.push(self.scheduler);
         }
+        let compute_cost = c.compute_cost_nrlc;
         let before: i128 = victims.iter().map(|a| holdings(&self.poco, *a)).sum();
         let r = self.poco.claim(&env, id);
         if self.call(r).is_some() {
@@ -462,7 +397,7 @@ impl Market {
             }
             self.m.failed += 1;
             self.m.victim_loss +=
-                (task.honest_computed * c.compute_cost_nrlc) as i128 + entitled - (after - before);
+                (task.honest_computed * compute_cost) as i128 + entitled - (after - before);
             self.close(task.deal);
         }
         Ok(())

@@ -1,6 +1,57 @@
-use super::*;
+//! The mechanisms' agents: M2's spot-checker, the M3/M4 fault reports of honest workers, M1's
+//! verifiers (audits, challenges, panels) and M6's disputing requesters and arbiter, which
+//! watch finalized tasks until their windows close.
+
+use pocolab_core::orders::result_hash;
+use pocolab_core::{Address, B256, TaskStatus, U256, keccak256};
+use pocolab_mechanisms::{Cause, DisputeOutcome, MechanismCalls, ReportInput, Ruling, Verdict};
+use rand::RngExt;
+
+use super::{Ev, Market, SimTask, holdings, paid_of};
+use crate::attacks::WorkerKind;
 
 impl Market {
+    /// M1/M6: a finalized task goes under watch: watchers act on it after a minute, its
+    /// windows are released after the longest of them; `accepted` is its result digest.
+    pub(super) fn watch(&mut self, task: &SimTask, accepted: B256) {
+        let honest = self.reexec(&task.facts());
+        let challengers: Vec<Address> = task
+            .assigned
+            .iter()
+            .filter(|(w, d)| {
+                self.workers[*w as usize].kind == WorkerKind::Honest
+                    && *d != B256::ZERO
+                    && *d != accepted
+            })
+            .map(|(w, _)| self.workers[*w as usize].addr)
+            .collect();
+        self.q.after(
+            60,
+            Ev::Watch {
+                id: task.id,
+                accepted,
+                honest,
+                challengers,
+            },
+        );
+        // after every window and escalation of the enabled mechanisms' parameters
+        let mc = &self.cfg.mechanisms;
+        let m1 = mc
+            .optimistic_verification
+            .as_ref()
+            .map_or(0, |p| p.window_t + p.escalation_timeout_t);
+        let m6 = mc
+            .disputes
+            .as_ref()
+            .map_or(0, |p| p.window_t + p.resolve_timeout_t);
+        self.q
+            .after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
+        self.watched.insert(
+            task.id,
+            (task.truth, paid_of(&self.poco, task.deal), task.requester),
+        );
+    }
+
     /// M2 rule 6: each seat of the task's committee gets a known-answer task with probability
     /// `q_s`; the worker answers it as it answers a real task (they are indistinguishable) and
     /// the spot-checker posts the verdict before the committee contributes.
@@ -40,19 +91,14 @@ impl Market {
         }
     }
 
-    /// Whether a worker of `kind` returns the known answer of a spot-check: honest workers do
-    /// (but for honest noise), so do withholders and sharers (they compute); a guesser with
-    /// its guessing odds; colluders, copiers, lazy workers and vanishers do not.
-    pub(super) fn answers_known_task(&mut self, kind: WorkerKind) -> bool {
-        let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
-        match kind {
-            WorkerKind::Honest => !(noise > 0.0 && self.spot_rng.random_bool(noise)),
-            WorkerKind::Withholder | WorkerKind::Sharer => true,
-            WorkerKind::Guesser => self.spot_rng.random_bool(guess_odds(&self.cfg.attack)),
-            WorkerKind::Colluder | WorkerKind::Copier | WorkerKind::Lazy | WorkerKind::Vanisher => {
-                false
-            }
+    /// Whether a worker of `kind` returns the known answer of a spot-check: an honest worker
+    /// does (but for honest noise); an adversarial one as its attack has it.
+    fn answers_known_task(&mut self, kind: WorkerKind) -> bool {
+        if kind != WorkerKind::Honest {
+            return self.adv.answers_known_task(kind, &mut self.spot_rng);
         }
+        let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
+        !(noise > 0.0 && self.spot_rng.random_bool(noise))
     }
 
     /// Workers the scheduler may assign to task `t`: M2 restricts to the task's committee;
@@ -87,39 +133,12 @@ impl Market {
             .collect()
     }
 
-    /// M4: the provider fault an honest worker observes on task `t`, if any (checksum or
+    /// M4: the provider fault an honest worker `w` observes on task `t`, if any (checksum or
     /// digest mismatch, download failure).
     pub(super) fn provider_fault(&mut self, t: u32, w: u32) -> Option<Cause> {
         let k = self.tasks[&t].deal_k;
-        match self.cfg.attack {
-            Attack::MutableDataset => Some(Cause::DatasetBadChecksum),
-            Attack::DatasetWithdrawal { from_deal } if k >= from_deal => {
-                Some(Cause::DatasetDownloadFailed)
-            }
-            Attack::ImageMutation { from_deal, p_stale } if k >= from_deal => {
-                let stale = self.workers[w as usize]
-                    .rng
-                    .random_bool(p_stale.clamp(0.0, 1.0));
-                (!stale).then_some(Cause::AppDigestMismatch)
-            }
-            _ => None,
-        }
-    }
-
-    /// What an honest re-execution of the task yields (no noise): the evidence verifiers and
-    /// arbiters produce, and what an honest worker computes absent per-worker effects.
-    pub(super) fn reexec(&self, task: &SimTask) -> B256 {
-        let tag = |s: &[u8]| keccak256([task.id.as_slice(), s].concat());
-        match self.cfg.attack {
-            Attack::DeterministicGarbage { from_deal, .. } if task.deal_k >= from_deal => {
-                tag(b"garbage")
-            }
-            Attack::TrivialisedConsensus { .. } => keccak256(b"constant determinism file"),
-            Attack::DatasetWithdrawal { from_deal } if task.deal_k >= from_deal => {
-                tag(b"dataset download error")
-            }
-            _ => task.truth,
-        }
+        self.adv
+            .provider_fault(k, &mut self.workers[w as usize].rng)
     }
 
     /// M3/M4: just before the contribution deadline of a task without consensus, its honest
@@ -132,9 +151,10 @@ impl Market {
         if self.poco.state.tasks.get(&id).map(|x| x.status) != Some(TaskStatus::Active) {
             return;
         }
-        let cause = match self.cfg.attack {
-            Attack::UnstableInputs if self.on.m3 => Cause::InputDivergent,
-            Attack::NondeterministicApp { .. } if self.on.m4 => Cause::NonDeterministic,
+        // M3 takes input divergence, M4 the providers' faults
+        let cause = match self.adv.divergence() {
+            Some(c @ Cause::InputDivergent) if self.on.m3 => c,
+            Some(c @ Cause::NonDeterministic) if self.on.m4 => c,
             _ => return,
         };
         let reporters: Vec<u32> = task
@@ -214,6 +234,7 @@ impl Market {
                     let mut out = self.call(r);
                     if let Some(DisputeOutcome::Escalated) = out {
                         let ruling = self
+                            .adv
                             .culprit()
                             .map_or(Ruling::Upheld, Ruling::ProviderAtFault);
                         let r = self.poco.resolve_dispute(&env, id, ruling);
@@ -272,25 +293,8 @@ impl Market {
         {
             self.m.wrong_accepted -= 1;
             self.m.overturned += 1;
-            self.m.victim_loss -= refund.unwrap_or(paid as i128) + self.external_gain as i128;
-        }
-    }
-
-    /// M6 court: the provider whose artefact makes a reproducible result useless, if any (A4/D1
-    /// garbage, A6's constant determinism file, D2's download-error result).
-    pub(super) fn culprit(&self) -> Option<Party> {
-        match self.cfg.attack {
-            Attack::DeterministicGarbage {
-                source: Provider::App,
-                ..
-            }
-            | Attack::TrivialisedConsensus { .. } => Some(Party::App),
-            Attack::DeterministicGarbage {
-                source: Provider::Dataset,
-                ..
-            }
-            | Attack::DatasetWithdrawal { .. } => Some(Party::Dataset),
-            _ => None,
+            self.m.victim_loss -=
+                refund.unwrap_or(paid as i128) + self.adv.loss_per_wrong() as i128;
         }
     }
 
