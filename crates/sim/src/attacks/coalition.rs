@@ -114,10 +114,12 @@ impl Adversary for Coalition {
     }
 
     fn censors(&self, k: u64, rng: &mut SimRng) -> bool {
-        // every member draws, so each one's draws do not depend on the others' decisions
-        self.members
-            .iter()
-            .fold(false, |c, m| m.censors(k, rng) || c)
+        // every member decides (and draws), whatever the others decided
+        let mut censored = false;
+        for m in &self.members {
+            censored |= m.censors(k, rng);
+        }
+        censored
     }
 
     fn start_delay(&self, idx: u64) -> Option<u64> {
@@ -224,5 +226,85 @@ impl Adversary for Coalition {
 
     fn check(&self) -> Result<(), &'static str> {
         self.members.iter().try_for_each(|m| m.check())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Attack;
+    use crate::market::{Market, run};
+
+    fn cfg(deals: u64) -> MarketConfig {
+        MarketConfig {
+            deals,
+            ..MarketConfig::default()
+        }
+    }
+
+    fn play(c: &MarketConfig, members: Vec<Box<dyn Adversary>>) -> RunMetrics {
+        let coalition = Box::new(Coalition::new(members));
+        Market::with_adversary(c, 7, 0, coalition)
+            .and_then(Market::run)
+            .expect("valid run")
+    }
+
+    #[test]
+    fn a_coalition_of_one_plays_as_its_member() {
+        for attack in [
+            Attack::ColludingWorkers {
+                fraction: 0.4,
+                external_gain_nrlc: 1_000_000_000,
+            },
+            Attack::DeterministicGarbage {
+                source: Provider::Dataset,
+                loss_nrlc: 1_000_000_000,
+                from_deal: 5,
+                reenter: false,
+            },
+            Attack::WithholdFinalize,
+            Attack::KittyDrain {
+                seed_failures: 5,
+                drain_deals: 10,
+            },
+            Attack::Guessing {
+                fraction: 0.3,
+                p_correct: 0.5,
+            },
+        ] {
+            let c = MarketConfig {
+                attack: attack.clone(),
+                ..cfg(20)
+            };
+            let alone = run(&c, 7, 0).expect("valid run");
+            assert_eq!(
+                play(&c, vec![super::super::of(&attack)]),
+                alone,
+                "{attack:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn colluding_workers_and_a_censoring_scheduler_compose() {
+        let colluders = || {
+            super::super::of(&Attack::ColludingWorkers {
+                fraction: 0.5,
+                external_gain_nrlc: 1_000_000_000,
+            })
+        };
+        let censor = || super::super::of(&Attack::Censorship { fraction: 0.5 });
+        let c = cfg(40);
+        let both = play(&c, vec![colluders(), censor()]);
+        let only_colluders = play(&c, vec![colluders()]);
+        let only_censor = play(&c, vec![censor()]);
+        // the colluders' wrong results are accepted, and the censored tasks fail
+        assert!(both.wrong_accepted > 0, "{both:?}");
+        assert!(both.failed > only_colluders.failed, "{both:?}");
+        assert_eq!(only_censor.wrong_accepted, 0);
+        assert_eq!(both.tasks, 40);
+        // the coalition controls the scheduler: its income counts in the attacker's profit
+        let ctl = Coalition::new(vec![colluders(), censor()]).controls();
+        assert!(ctl.scheduler && !ctl.requester);
     }
 }
