@@ -153,8 +153,8 @@ impl Adversary for DeterministicGarbage {
         // requester rates the app and the dataset of a task together: then a fresh asset would
         // not bring them back)
         let (own, other) = match self.source {
-            Provider::App => (m.app, m.dataset),
-            Provider::Dataset => (m.dataset, m.app),
+            Provider::App => (m.parties.app, m.parties.dataset),
+            Provider::Dataset => (m.parties.dataset, m.parties.app),
         };
         if m.rated_low(own) && !m.rated_low(other) {
             reenter(m, self.source, k)?;
@@ -188,8 +188,8 @@ impl Adversary for DeterministicGarbage {
 fn reenter(m: &mut Market, source: Provider, k: u64) -> Result<(), SimError> {
     let c = &m.cfg;
     let (owner, price) = match source {
-        Provider::App => (m.app_owner, c.app_price),
-        Provider::Dataset => (m.dataset_owner, c.dataset_price),
+        Provider::App => (m.parties.app_owner, c.app_price),
+        Provider::Dataset => (m.parties.dataset_owner, c.dataset_price),
     };
     let bond = provider_bond(c, price as u128, (c.deals - k) * c.volume);
     let asset = register_asset(&mut m.poco, source, owner, &format!("reentry-{k}"))?;
@@ -202,8 +202,8 @@ fn reenter(m: &mut Market, source: Provider, k: u64) -> Result<(), SimError> {
         m.call(r);
     }
     match source {
-        Provider::App => m.app = asset,
-        Provider::Dataset => m.dataset = asset,
+        Provider::App => m.parties.app = asset,
+        Provider::Dataset => m.parties.dataset = asset,
     }
     m.m.reentries += 1;
     Ok(())
@@ -232,11 +232,11 @@ impl Adversary for PriceFrontRun {
     fn front_run(&self, m: &mut Market, o: &mut Orders, env: &Env) {
         let r = match self.source {
             Provider::App => {
-                let e = m.env(m.app_owner);
+                let e = m.env(m.parties.app_owner);
                 m.poco.manage_app_order(&e, &o.app, Operation::Close, &[])
             }
             Provider::Dataset => {
-                let e = m.env(m.dataset_owner);
+                let e = m.env(m.parties.dataset_owner);
                 m.poco
                     .manage_dataset_order(&e, &o.dataset, Operation::Close, &[])
             }

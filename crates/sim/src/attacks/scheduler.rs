@@ -116,15 +116,16 @@ impl Adversary for PolicyFrontRun {
         if m.on.m8 && k > 0 {
             return;
         }
-        let env = m.env(m.scheduler);
+        let env = m.env(m.parties.scheduler);
         let (rho, sigma) = (
             U256::from(m.cfg.worker_stake_ratio),
             U256::from(self.scheduler_reward_ratio),
         );
         let r = if m.on.m8 {
-            m.poco.announce_policy(&env, m.workerpool, rho, sigma)
+            m.poco
+                .announce_policy(&env, m.parties.workerpool, rho, sigma)
         } else {
-            m.poco.change_policy(&env, m.workerpool, rho, sigma)
+            m.poco.change_policy(&env, m.parties.workerpool, rho, sigma)
         };
         m.call(r);
     }

@@ -32,7 +32,9 @@ impl Market {
             };
             self.q.after(dt, Ev::Deal(k + 1));
         }
-        let requester = self.requesters[self.demand_rng.random_range(0..self.requesters.len())];
+        let requester = self.parties.requesters[self
+            .demand_rng
+            .random_range(0..self.parties.requesters.len())];
         let chosen_trust = if self.cfg.trust_choices.is_empty() {
             self.cfg.trust
         } else {
@@ -93,7 +95,7 @@ impl Market {
         let salt = B256::from(U256::from(k));
         let volume = U256::from(c.volume);
         let app = AppOrder {
-            app: self.app,
+            app: self.parties.app,
             appprice: U256::from(p.app_ask),
             volume,
             salt,
@@ -101,7 +103,7 @@ impl Market {
         };
         let dataset = if c.with_dataset {
             DatasetOrder {
-                dataset: self.dataset,
+                dataset: self.parties.dataset,
                 datasetprice: U256::from(p.dataset_ask),
                 volume,
                 salt,
@@ -111,7 +113,7 @@ impl Market {
             DatasetOrder::default()
         };
         let wp = WorkerpoolOrder {
-            workerpool: self.workerpool,
+            workerpool: self.parties.workerpool,
             workerpoolprice: U256::from(p.pool_ask),
             volume,
             category: U256::from(c.category),
@@ -128,7 +130,7 @@ impl Market {
             ..Default::default()
         };
         let req = RequestOrder {
-            app: self.app,
+            app: self.parties.app,
             appmaxprice: U256::from(p.app_max),
             dataset: dataset.dataset,
             datasetmaxprice: if c.with_dataset {
@@ -136,7 +138,7 @@ impl Market {
             } else {
                 U256::ZERO
             },
-            workerpool: self.workerpool,
+            workerpool: self.parties.workerpool,
             workerpoolmaxprice: U256::from(p.pool_max),
             requester,
             volume,
@@ -255,7 +257,7 @@ impl Market {
 
     /// M7: the requester avoids an app or dataset rated below 2.5 stars.
     fn avoids_providers(&self) -> bool {
-        self.rated_low(self.app) || self.rated_low(self.dataset)
+        self.rated_low(self.parties.app) || self.rated_low(self.parties.dataset)
     }
 
     /// M7: `asset`'s average rating is below 2.5 stars.

@@ -2,6 +2,12 @@
 //! (`pocolab-core`, signatures off) with requester, scheduler and worker agents. Off-chain
 //! facts the chain cannot see are explicit here: the correct result of each task
 //! (`truth`), what each replica computes, whether inputs are stable and the app deterministic.
+//!
+//! The market plays the honest flow, one module per phase: `setup` (deployment, funding,
+//! the mechanisms' set-up), `deal` (demand and matching), `task` (assignment, contribution,
+//! reveal, finalization, claim), `watchers` (the mechanisms' agents) and `settle` (balances
+//! and the attacker's profit). Wherever an attack deviates it asks its adversary
+//! (`crate::attacks`).
 
 use std::rc::Rc;
 
@@ -145,26 +151,48 @@ pub(crate) struct On {
     pub m8: bool,
 }
 
+/// The honest parties: requesters, the app and dataset owners and their assets, the pool's
+/// scheduler and its pool.
+pub(crate) struct Parties {
+    /// every requester
+    pub requesters: Vec<Address>,
+    pub scheduler: Address,
+    pub app_owner: Address,
+    pub dataset_owner: Address,
+    /// the app requesters use (a re-entering provider replaces it)
+    pub app: Address,
+    /// the dataset requesters use (a re-entering provider replaces it)
+    pub dataset: Address,
+    pub workerpool: Address,
+}
+
+/// The agents of the enabled mechanisms.
+struct Agents {
+    /// M1 verifier agents
+    verifiers: Vec<Address>,
+    /// M1/M6: finalised tasks under watch → (ground truth, price paid, requester)
+    watched: FxHashMap<B256, (B256, u64, Address)>,
+    /// M6 arbiter of tiers 1 (re-execution) and 3 (court)
+    arbiter: Address,
+    /// M2 spot-checker (the known-answer service)
+    spotter: Address,
+    /// M2: which committee seats get a known-answer task, and honest noise on them
+    spot_rng: SimRng,
+}
+
 /// One PoCo-exact market run. The market plays the honest flow; its adversary (see
-/// [`crate::attacks`]) deviates where its attack does.
+/// `crate::attacks`) deviates where its attack does.
 pub struct Market {
     pub(crate) cfg: MarketConfig,
     /// the attack, phase by phase
     pub(crate) adv: Rc<dyn Adversary>,
     /// what providers and the pool ask, and what requesters accept to pay
     pub(crate) prices: Prices,
-    /// every requester (the first is `requester`)
-    requesters: Vec<Address>,
+    pub(crate) parties: Parties,
     /// demand stream: arrivals, requester and trust choices
     demand_rng: SimRng,
     pub(crate) poco: Poco<Mechanisms>,
     q: Queue<Ev>,
-    pub(crate) scheduler: Address,
-    pub(crate) app_owner: Address,
-    pub(crate) dataset_owner: Address,
-    pub(crate) app: Address,
-    pub(crate) dataset: Address,
-    pub(crate) workerpool: Address,
     pub(crate) workers: Vec<Worker>,
     /// indices of workers the scheduler may select
     candidates: Vec<u32>,
@@ -177,16 +205,8 @@ pub struct Market {
     last_time: u64,
     initial: FxHashMap<Address, i128>,
     pub(crate) on: On,
-    /// M1 verifier agents
-    verifiers: Vec<Address>,
-    /// M1/M6: finalised tasks under watch → (ground truth, price paid)
-    watched: FxHashMap<B256, (B256, u64, Address)>,
-    /// M6 arbiter of tiers 1 (re-execution) and 3 (court)
-    arbiter: Address,
-    /// M2 spot-checker (the known-answer service)
-    spotter: Address,
-    /// M2: which committee seats get a known-answer task, and honest noise on them
-    spot_rng: SimRng,
+    /// the mechanisms' agents
+    agents: Agents,
     /// the adversary's self-dealing ring, if it has one
     pub(crate) ring: Option<Ring>,
     worker_stake: u64,

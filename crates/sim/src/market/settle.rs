@@ -18,13 +18,14 @@ impl Market {
         let c = &self.cfg;
         let p = &self.poco;
         self.m.requester_outflow = -self
+            .parties
             .requesters
             .iter()
             .map(|r| delta(p, &self.initial, *r))
             .sum::<i128>();
-        self.m.scheduler_income = delta(p, &self.initial, self.scheduler);
-        let app_rev = delta(p, &self.initial, self.app_owner);
-        let ds_rev = delta(p, &self.initial, self.dataset_owner);
+        self.m.scheduler_income = delta(p, &self.initial, self.parties.scheduler);
+        let app_rev = delta(p, &self.initial, self.parties.app_owner);
+        let ds_rev = delta(p, &self.initial, self.parties.dataset_owner);
         self.m.provider_revenue = app_rev + ds_rev;
         self.m.provider_entitled = ((c.app_price
             + if c.with_dataset { c.dataset_price } else { 0 })

@@ -11,28 +11,17 @@ use pocolab_mechanisms::{MechanismCalls, Mechanisms};
 use rustc_hash::FxHashMap;
 
 use super::{
-    Ev, Market, On, RLC, SimError, T0, Worker, fund, holdings, provider_bond, register_asset,
-    registration_bond, synthetic, validate_with,
+    Agents, Ev, Market, On, Parties, RLC, SimError, T0, Worker, fund, holdings, provider_bond,
+    register_asset, registration_bond, synthetic, validate_with,
 };
 use crate::attacks::{self, Adversary, Prices, WorkerKind, markup};
 use crate::config::{MarketConfig, Provider};
 use crate::engine::Queue;
 use crate::metrics::RunMetrics;
-use crate::rng::stream;
+use crate::rng::{SimRng, stream};
 
 fn perr(call: &'static str) -> impl Fn(pocolab_core::PocoError) -> SimError {
     move |err| SimError::Protocol { call, err }
-}
-
-/// The honest parties' addresses and assets.
-struct Parties {
-    requesters: Vec<Address>,
-    scheduler: Address,
-    app_owner: Address,
-    dataset_owner: Address,
-    app: Address,
-    dataset: Address,
-    workerpool: Address,
 }
 
 impl Parties {
@@ -123,19 +112,9 @@ impl Funding {
     }
 }
 
-/// The agents of the enabled mechanisms.
-struct Agents {
-    on: On,
-    /// M1 verifiers
-    verifiers: Vec<Address>,
-    /// M6 arbiter (tiers 1 and 3)
-    arbiter: Address,
-    /// M2 spot-checker
-    spotter: Address,
-}
-
 impl Agents {
-    /// Set up what each enabled mechanism needs: bonds, registrations, roles.
+    /// Set up what each enabled mechanism needs (bonds, registrations, roles) and its agents;
+    /// `spot_rng` is M2's spot-checking stream.
     fn set_up(
         poco: &mut Poco<Mechanisms>,
         cfg: &MarketConfig,
@@ -143,7 +122,8 @@ impl Agents {
         workers: &[Worker],
         funding: &Funding,
         prices: &Prices,
-    ) -> Result<Self, SimError> {
+        spot_rng: SimRng,
+    ) -> Result<(On, Self), SimError> {
         let [m1, m2, m3, m4, m5, m6, m7, m8] = cfg.mechanisms.enabled();
         let on = On {
             m1,
@@ -218,12 +198,14 @@ impl Agents {
             )
             .map_err(perr("announcePolicy"))?;
         }
-        Ok(Agents {
-            on,
+        let agents = Agents {
             verifiers,
+            watched: FxHashMap::default(),
             arbiter,
             spotter,
-        })
+            spot_rng,
+        };
+        Ok((on, agents))
     }
 }
 
@@ -284,7 +266,9 @@ impl Market {
         funding.fund(&mut poco, cfg, &p, &workers)?;
         let ring = adv.deploy(&mut poco, honest..all)?;
         let prices = adv.prices(Prices::listed(cfg));
-        let agents = Agents::set_up(&mut poco, cfg, &p, &workers, &funding, &prices)?;
+        let spot_rng = stream(master_seed, run, "spot-checks", 0);
+        let (on, agents) =
+            Agents::set_up(&mut poco, cfg, &p, &workers, &funding, &prices, spot_rng)?;
         let initial: FxHashMap<Address, i128> = p
             .requesters
             .iter()
@@ -300,23 +284,13 @@ impl Market {
             cfg: cfg.clone(),
             adv,
             prices,
-            on: agents.on,
-            verifiers: agents.verifiers,
-            watched: FxHashMap::default(),
-            arbiter: agents.arbiter,
-            spotter: agents.spotter,
-            spot_rng: stream(master_seed, run, "spot-checks", 0),
+            on,
+            agents,
             ring,
-            requesters: p.requesters,
+            parties: p,
             demand_rng: stream(master_seed, run, "demand", 0),
             poco,
             q,
-            scheduler: p.scheduler,
-            app_owner: p.app_owner,
-            dataset_owner: p.dataset_owner,
-            app: p.app,
-            dataset: p.dataset,
-            workerpool: p.workerpool,
             workers,
             candidates,
             sched_rng: stream(master_seed, run, "scheduler", 0),

@@ -280,7 +280,7 @@ impl Market {
         if core.reveal_counter > U256::ZERO {
             return self.on_finalize(t);
         }
-        let env = self.env(self.scheduler);
+        let env = self.env(self.parties.scheduler);
         let r = self.poco.reopen(&env, id);
         if self.call(r).is_some() {
             let trust = self.tasks[&t].trust;
@@ -297,7 +297,7 @@ impl Market {
         if self.poco.state.tasks.get(&id).map(|x| x.status) != Some(TaskStatus::Revealing) {
             return Ok(());
         }
-        let env = self.env(self.scheduler);
+        let env = self.env(self.parties.scheduler);
         let r = self.poco.finalize(&env, id, b"result", &[]);
         if self.call(r).is_some() {
             self.record_success(t);
@@ -376,15 +376,15 @@ impl Market {
         let ctl = self.adv.controls();
         let mut entitled = 0i128;
         if !ctl.app_owner {
-            victims.push(self.app_owner);
+            victims.push(self.parties.app_owner);
             entitled += c.app_price as i128;
         }
         if c.with_dataset && !ctl.dataset_owner {
-            victims.push(self.dataset_owner);
+            victims.push(self.parties.dataset_owner);
             entitled += c.dataset_price as i128;
         }
         if !ctl.scheduler {
-            victims.push(self.scheduler);
+            victims.push(self.parties.scheduler);
         }
         let compute_cost = c.compute_cost_nrlc;
         let before: i128 = victims.iter().map(|a| holdings(&self.poco, *a)).sum();

@@ -46,7 +46,7 @@ impl Market {
             .map_or(0, |p| p.window_t + p.resolve_timeout_t);
         self.q
             .after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
-        self.watched.insert(
+        self.agents.watched.insert(
             task.id,
             (task.truth, paid_of(&self.poco, task.deal), task.requester),
         );
@@ -62,7 +62,7 @@ impl Market {
         let q = c.params.spot_check_rate_ppm.min(1_000_000) as f64 / 1e6;
         let members = c.committees.get(&id).cloned().unwrap_or_default();
         for a in members {
-            if !self.spot_rng.random_bool(q) {
+            if !self.agents.spot_rng.random_bool(q) {
                 continue;
             }
             let Some(i) = self.workers.iter().position(|w| w.addr == a) else {
@@ -70,8 +70,8 @@ impl Market {
             };
             let kind = self.workers[i].kind;
             let pass = self.answers_known_task(kind);
-            let env = self.env(self.spotter);
-            let r = self.poco.spot_check(&env, self.workerpool, a, pass);
+            let env = self.env(self.agents.spotter);
+            let r = self.poco.spot_check(&env, self.parties.workerpool, a, pass);
             self.call(r);
             if !pass && kind == WorkerKind::Honest {
                 // an honest worker slashed for a noisy answer tops its bond back up to S_min
@@ -80,11 +80,13 @@ impl Market {
                 let min = U256::from(c.params.min_bond);
                 let bond = c
                     .registrations
-                    .get(&(self.workerpool, a))
+                    .get(&(self.parties.workerpool, a))
                     .map_or(min, |r| r.bond);
                 if bond < min {
                     let env = self.env(a);
-                    let r = self.poco.register_worker(&env, self.workerpool, min - bond);
+                    let r = self
+                        .poco
+                        .register_worker(&env, self.parties.workerpool, min - bond);
                     self.call(r);
                 }
             }
@@ -95,10 +97,10 @@ impl Market {
     /// does (but for honest noise); an adversarial one as its attack has it.
     fn answers_known_task(&mut self, kind: WorkerKind) -> bool {
         if kind != WorkerKind::Honest {
-            return self.adv.answers_known_task(kind, &mut self.spot_rng);
+            return self.adv.answers_known_task(kind, &mut self.agents.spot_rng);
         }
         let noise = self.cfg.honest_error_rate.clamp(0.0, 1.0);
-        !(noise > 0.0 && self.spot_rng.random_bool(noise))
+        !(noise > 0.0 && self.agents.spot_rng.random_bool(noise))
     }
 
     /// Workers the scheduler may assign to task `t`: M2 restricts to the task's committee;
@@ -115,7 +117,7 @@ impl Market {
             && self.poco.ext.market_integrity.as_ref().is_some_and(|m| {
                 let p = m
                     .policies
-                    .get(&self.workerpool)
+                    .get(&self.parties.workerpool)
                     .copied()
                     .unwrap_or_default();
                 let announced = p.pending.map_or(p.current.1, |x| x.1);
@@ -204,7 +206,7 @@ impl Market {
             .and_then(|m| m.windows.get(&id).cloned())
         {
             if let Some((a, false)) = w.auditor
-                && self.verifiers.contains(&a)
+                && self.agents.verifiers.contains(&a)
             {
                 let env = self.env(a);
                 let r = self.poco.submit_audit(&env, id, honest);
@@ -218,13 +220,13 @@ impl Market {
             self.q.after(60, Ev::Panel { id, honest });
         }
         if self.on.m6 {
-            let (truth, _, requester) = self.watched[&id];
+            let (truth, _, requester) = self.agents.watched[&id];
             if accepted != truth {
                 let before = holdings(&self.poco, requester);
                 let env = self.env(requester);
                 let r = self.poco.open_dispute(&env, id, 1);
                 if self.call(r).is_some() {
-                    let env = self.env(self.arbiter);
+                    let env = self.env(self.agents.arbiter);
                     let ruling = if accepted != honest {
                         Ruling::PoolAtFault
                     } else {
@@ -267,7 +269,7 @@ impl Market {
         for v in w
             .panel
             .iter()
-            .filter(|v| self.verifiers.contains(v))
+            .filter(|v| self.agents.verifiers.contains(v))
             .copied()
             .collect::<Vec<_>>()
         {
@@ -283,7 +285,7 @@ impl Market {
     /// won in a dispute (M6: the requester got `refund` back): the requester did not accept it
     /// after all, so it does not suffer the loss `L`.
     pub(super) fn undo_wrong(&mut self, id: B256, refund: Option<i128>) {
-        if let Some((truth, paid, _)) = self.watched.remove(&id)
+        if let Some((truth, paid, _)) = self.agents.watched.remove(&id)
             && self
                 .poco
                 .state
@@ -300,7 +302,7 @@ impl Market {
 
     /// M1/M6: close the windows (anyone may call; the scheduler does).
     pub(super) fn on_release(&mut self, id: B256) {
-        let env = self.env(self.scheduler);
+        let env = self.env(self.parties.scheduler);
         if self.on.m1 {
             let r = self.poco.release_escrow(&env, id);
             self.call(r);
@@ -309,6 +311,6 @@ impl Market {
             let r = self.poco.release_deposits(&env, id);
             self.call(r);
         }
-        self.watched.remove(&id);
+        self.agents.watched.remove(&id);
     }
 }
