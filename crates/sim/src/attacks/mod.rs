@@ -331,7 +331,8 @@ pub(crate) trait Adversary {
 
     // ------------------------------------------------------------ 7. finalization, settlement
 
-    /// The scheduler finalizes a task once its reveals are in (or at the reveal deadline).
+    /// The scheduler finalizes a task once its reveals are in, and at the reveal deadline
+    /// finalizes or reopens it (a withholding scheduler does neither).
     fn finalizes(&self) -> bool {
         true
     }

@@ -4,7 +4,9 @@
 
 use std::rc::Rc;
 
-use pocolab_core::{AppOrder, B256, DatasetOrder, Env, RequestOrder, U256, WorkerpoolOrder};
+use pocolab_core::{
+    Address, AppOrder, B256, DatasetOrder, Env, RequestOrder, U256, WorkerpoolOrder,
+};
 use rand::RngExt;
 
 use super::{Ev, Market, SimError, SimTask};
@@ -89,7 +91,7 @@ impl Market {
 
     /// Deal `k`'s orders at the current prices: the providers' and the pool's asks, the
     /// requester's maxima, its `trust`; every order of a deal has the deal's own salt.
-    fn orders(&self, k: u64, requester: pocolab_core::Address, trust: u64) -> Orders {
+    fn orders(&self, k: u64, requester: Address, trust: u64) -> Orders {
         let c = &self.cfg;
         let p = &self.prices;
         let salt = B256::from(U256::from(k));
@@ -196,7 +198,7 @@ impl Market {
         deal: B256,
         k: u64,
         idx: u64,
-        requester: pocolab_core::Address,
+        requester: Address,
         trust: u64,
     ) -> Result<u32, SimError> {
         let id = self
@@ -261,7 +263,7 @@ impl Market {
     }
 
     /// M7: `asset`'s average rating is below 2.5 stars.
-    pub(crate) fn rated_low(&self, asset: pocolab_core::Address) -> bool {
+    pub(crate) fn rated_low(&self, asset: Address) -> bool {
         self.poco
             .ext
             .reputation

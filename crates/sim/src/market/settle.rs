@@ -11,6 +11,8 @@ use crate::config::Provider;
 use crate::metrics::RunMetrics;
 
 impl Market {
+    /// The run's metrics: every party's balance change against its snapshot, and the
+    /// attacker's profit (its parties' balances, its gains outside the chain, less its compute).
     pub(super) fn settle(mut self) -> RunMetrics {
         let delta = |p: &Poco<Mechanisms>, initial: &FxHashMap<Address, i128>, a: Address| {
             holdings(p, a) - initial[&a]

@@ -19,6 +19,8 @@ enum Commit {
 }
 
 impl Market {
+    /// The scheduler assigns up to `n` more replicas of task `t`, each to a free eligible
+    /// worker drawn uniformly, while replicas, candidates and time remain.
     pub(super) fn assign(&mut self, t: u32, n: u64) {
         let now = self.q.now();
         for _ in 0..n {
@@ -243,6 +245,8 @@ impl Market {
         self.q.at(deadline, Ev::RevealDeadline { t, deadline });
     }
 
+    /// Worker `w` reveals its digest of task `t`; once every winner has revealed, the
+    /// scheduler finalizes (unless it withholds).
     pub(super) fn on_reveal(&mut self, t: u32, w: u32) {
         let Some(task) = self.tasks.get(&t) else {
             return;
@@ -265,6 +269,8 @@ impl Market {
         }
     }
 
+    /// The reveal deadline of task `t` passed: the scheduler finalizes with the reveals it has,
+    /// or reopens the task and assigns a fresh round (unless it withholds).
     pub(super) fn on_reveal_deadline(&mut self, t: u32, deadline: u64) -> Result<(), SimError> {
         let Some(task) = self.tasks.get(&t) else {
             return Ok(());
@@ -289,6 +295,7 @@ impl Market {
         Ok(())
     }
 
+    /// The scheduler finalizes task `t`.
     pub(super) fn on_finalize(&mut self, t: u32) -> Result<(), SimError> {
         let Some(task) = self.tasks.get(&t) else {
             return Ok(());
@@ -305,6 +312,9 @@ impl Market {
         Ok(())
     }
 
+    /// Task `t` was finalized: the requester rates it (M7), watchers watch it (M1/M6), and the
+    /// victims' losses are counted (a wrong result, overpayment, the attack's loss outside the
+    /// price, honest stakes lost).
     pub(super) fn record_success(&mut self, t: u32) {
         let task = self.tasks.remove(&t).expect("live");
         if self.on.m7 {
@@ -354,6 +364,8 @@ impl Market {
         self.close(task.deal);
     }
 
+    /// Task `t`'s final deadline passed: the requester claims it (if still open) and the
+    /// victims' losses of the failure are counted.
     pub(super) fn on_claim(&mut self, t: u32) -> Result<(), SimError> {
         let Some(task) = self.tasks.get(&t) else {
             return Ok(());

@@ -284,7 +284,7 @@ impl Market {
     /// A wrong result was overturned (M1: the escrowed payment goes back, `refund = None`) or
     /// won in a dispute (M6: the requester got `refund` back): the requester did not accept it
     /// after all, so it does not suffer the loss `L`.
-    pub(super) fn undo_wrong(&mut self, id: B256, refund: Option<i128>) {
+    fn undo_wrong(&mut self, id: B256, refund: Option<i128>) {
         if let Some((truth, paid, _)) = self.agents.watched.remove(&id)
             && self
                 .poco
