@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod analytic;
+mod attacks;
 pub mod config;
 pub mod engine;
 pub mod evaluate;
