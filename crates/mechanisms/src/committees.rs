@@ -19,9 +19,10 @@ use pocolab_core::constants::RLC;
 use pocolab_core::{Address, B256, Env, Result, State, U256, Weight, log2};
 use serde::Deserialize;
 
+use crate::journal::JMap;
 use crate::reputation::independent;
 use crate::util::{
-    DecayedBeta, JMap, ensure, frozen_to_kitty, lock, pct, rand, u, unlock, weighted_draw,
+    DecayedBeta, ensure, frozen_to_kitty, lock, pct, rand, u, unlock, weighted_draw,
 };
 
 const NAME: &str = "committees";

@@ -23,7 +23,8 @@ use pocolab_core::{Address, B256, Env, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::Party;
-use crate::util::{JMap, ensure, lock, mul, pay_fees_then_rest, pct, unlock};
+use crate::journal::JMap;
+use crate::util::{ensure, lock, mul, pay_fees_then_rest, pct, unlock};
 
 const NAME: &str = "disputes";
 

@@ -10,8 +10,9 @@ use pocolab_core::{Address, B256, Env, Result, State, TaskStatus, keccak256};
 use serde::Deserialize;
 
 use crate::evidence::Attribution;
+use crate::journal::JMap;
 use crate::payout::FailurePlan;
-use crate::util::{JMap, ensure};
+use crate::util::ensure;
 
 const NAME: &str = "fair_exchange";
 

@@ -10,8 +10,9 @@ use pocolab_core::{Address, B256, Env, MatchedOrders, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::Attribution;
+use crate::journal::{JMap, Journaled};
 use crate::payout::SuccessPlan;
-use crate::util::{JMap, Journaled, add, ensure, mul, u};
+use crate::util::{add, ensure, mul, u};
 
 const NAME: &str = "market_integrity";
 

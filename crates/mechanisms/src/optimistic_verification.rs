@@ -8,9 +8,10 @@
 use pocolab_core::{Address, B256, Env, Result, State, U256};
 use serde::Deserialize;
 
+use crate::journal::JMap;
 use crate::payout::SuccessPlan;
 use crate::util::{
-    JMap, add, draw_ppm, ensure, err, lock, mul, pay_from_frozen, pct, rand, split_from_frozen, u,
+    add, draw_ppm, ensure, err, lock, mul, pay_from_frozen, pct, rand, split_from_frozen, u,
     unlock, weighted_draw,
 };
 

@@ -15,10 +15,10 @@ use pocolab_core::{Address, B256, Deal, Env, Ledger, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::{Attribution, Cause, FailureReport, Party, agreeing};
+use crate::journal::JMap;
 use crate::payout::FailurePlan;
 use crate::util::{
-    JMap, ensure, lock, mul, pay_fees_then_rest, pay_from_frozen, pct, ppm, split_from_frozen, u,
-    unlock,
+    ensure, lock, mul, pay_fees_then_rest, pay_from_frozen, pct, ppm, split_from_frozen, u, unlock,
 };
 
 const NAME: &str = "provider_bond";

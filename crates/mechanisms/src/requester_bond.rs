@@ -8,8 +8,9 @@ use pocolab_core::{Address, B256, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::{Attribution, Cause, FailureReport, agreeing};
+use crate::journal::JMap;
 use crate::payout::FailurePlan;
-use crate::util::{JMap, frozen_to_kitty, lock, mul, pay_from_frozen, pct, ppm, u, unlock};
+use crate::util::{frozen_to_kitty, lock, mul, pay_from_frozen, pct, ppm, u, unlock};
 
 /// Parameters of M3.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
