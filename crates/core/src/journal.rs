@@ -8,7 +8,9 @@
 //! them (a nested frame's writes stay revertible by the enclosing frame; when the outermost
 //! frame commits the undo information is dropped).
 //!
-//! One atomic call takes one checkpoint on a lead journal; other journals
+//! One atomic call takes one checkpoint. The core's journal (ledger and protocol state, see
+//! [`JournaledState`](crate::JournaledState)) leads: its checkpoint is handed to the
+//! extension ([`Extension::checkpoint`](crate::Extension::checkpoint)), whose own journals
 //! [`follow`](Journal::follow) it, so the same value reverts or commits the call everywhere.
 //! Writes made while no checkpoint is open cannot be reverted and are not recorded.
 

@@ -224,7 +224,7 @@ impl MechanismCalls for Poco<Mechanisms> {
             } else {
                 deal.worker_stake
             };
-            lock(&mut st.ledger, env.sender, stake)?;
+            lock(&mut st.ledger_mut(), env.sender, stake)?;
             list.push(FailureReport {
                 reporter: env.sender,
                 cause: r.cause,

@@ -71,8 +71,6 @@ pub struct FairExchange {
     pub consumed: JMap<B256, (bool, bool)>,
     /// task → key state (absent = sealed)
     pub keys: JMap<B256, KeyState>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(FairExchange; consumed, keys);
 

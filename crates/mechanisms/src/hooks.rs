@@ -3,7 +3,8 @@
 //! the checkpoints of their journaled state.
 
 use pocolab_core::{
-    Address, B256, Env, Extension, MatchedOrders, Result, Settlement, State, SuccessPath, Weight,
+    Address, B256, Checkpoint, Env, Extension, JournaledState, MatchedOrders, Result, Settlement,
+    State, SuccessPath, Weight,
 };
 
 use crate::journal::Journaled;
@@ -28,12 +29,13 @@ impl Mechanisms {
         }
     }
 
-    fn journals(&mut self) -> Vec<&mut dyn Journaled> {
-        let mut v: Vec<&mut dyn Journaled> = vec![&mut self.evidence];
-        macro_rules! push {
-            ($($f:ident),*) => { $( if let Some(m) = self.$f.as_mut() { v.push(m); } )* };
+    /// Apply `f` to the journaled state of the evidence store and of every enabled mechanism.
+    fn each_journal(&mut self, mut f: impl FnMut(&mut dyn Journaled)) {
+        f(&mut self.evidence);
+        macro_rules! each {
+            ($($f:ident),*) => { $( if let Some(m) = self.$f.as_mut() { f(m); } )* };
         }
-        push!(
+        each!(
             optimistic_verification,
             committees,
             requester_bond,
@@ -43,7 +45,6 @@ impl Mechanisms {
             reputation,
             market_integrity
         );
-        v
     }
 }
 
@@ -88,7 +89,7 @@ impl<'a> Parts<'a> {
 
     fn on_match(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         deal_id: B256,
         orders: &MatchedOrders,
@@ -128,7 +129,7 @@ impl<'a> Parts<'a> {
         Ok(())
     }
 
-    fn after_initialize(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
+    fn after_initialize(&mut self, st: &mut JournaledState, env: &Env, tid: B256) -> Result<()> {
         if let Some(m) = self.m8.as_deref_mut() {
             m.after_initialize(st, env, tid)?;
         }
@@ -154,13 +155,17 @@ impl<'a> Parts<'a> {
         }
     }
 
-    fn release_report_stakes(&mut self, st: &mut State, tid: B256) -> Result<Vec<FailureReport>> {
+    fn release_report_stakes(
+        &mut self,
+        st: &mut JournaledState,
+        tid: B256,
+    ) -> Result<Vec<FailureReport>> {
         let Some(ev) = self.ev.as_deref_mut() else {
             return Ok(vec![]);
         };
         let reports = ev.reports.get(&tid).cloned().unwrap_or_default();
         for r in &reports {
-            unlock(&mut st.ledger, r.reporter, r.stake)?;
+            unlock(&mut st.ledger_mut(), r.reporter, r.stake)?;
         }
         if !reports.is_empty() {
             ev.reports.remove(&tid);
@@ -170,7 +175,7 @@ impl<'a> Parts<'a> {
 
     fn settle_success(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         tid: B256,
         path: SuccessPath,
@@ -182,7 +187,7 @@ impl<'a> Parts<'a> {
         if let Some(m) = self.m8.as_deref() {
             m.adjust_success(st, env, tid, &mut plan);
         }
-        let kitty = plan.execute(&mut st.ledger)?;
+        let kitty = plan.execute(&mut st.ledger_mut())?;
         if let Some(m) = self.m8.as_deref_mut() {
             m.record_kitty(env, plan.pool_owner, kitty);
         }
@@ -235,7 +240,12 @@ impl<'a> Parts<'a> {
         Attribution::Pool
     }
 
-    fn settle_failure(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<Settlement> {
+    fn settle_failure(
+        &mut self,
+        st: &mut JournaledState,
+        env: &Env,
+        tid: B256,
+    ) -> Result<Settlement> {
         if !self.any() {
             return Ok(Settlement::Baseline);
         }
@@ -255,7 +265,7 @@ impl<'a> Parts<'a> {
         if let Some(m) = self.m5.as_deref() {
             m.plan_failure(tid, &att, &mut plan);
         }
-        plan.execute(&mut st.ledger)?;
+        plan.execute(&mut st.ledger_mut())?;
         self.release_report_stakes(st, tid)?;
         if let Some(m) = self.m3.as_deref() {
             m.settle_bond(st, tid, matches!(att, Attribution::Requester { .. }))?;
@@ -306,14 +316,14 @@ impl Extension for Mechanisms {
     }
     fn on_match(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         deal_id: B256,
         orders: &MatchedOrders,
     ) -> Result<()> {
         self.parts().on_match(st, env, deal_id, orders)
     }
-    fn after_initialize(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
+    fn after_initialize(&mut self, st: &mut JournaledState, env: &Env, tid: B256) -> Result<()> {
         self.parts().after_initialize(st, env, tid)
     }
     fn contribution_weight(
@@ -327,33 +337,29 @@ impl Extension for Mechanisms {
     }
     fn settle_success(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         tid: B256,
         path: SuccessPath,
     ) -> Result<Settlement> {
         self.parts().settle_success(st, env, tid, path)
     }
-    fn settle_failure(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<Settlement> {
+    fn settle_failure(
+        &mut self,
+        st: &mut JournaledState,
+        env: &Env,
+        tid: B256,
+    ) -> Result<Settlement> {
         self.parts().settle_failure(st, env, tid)
     }
-    fn checkpoint(&mut self) -> usize {
-        let marks: Vec<Vec<usize>> = self.journals().iter().map(|j| j.marks()).collect();
-        self.cps.push(marks);
-        self.cps.len() - 1
+    fn checkpoint(&mut self, cp: Checkpoint) {
+        self.each_journal(|j| j.checkpoint(cp));
     }
-    fn rollback(&mut self, st: &mut State, cp: usize) {
-        let marks = self.cps[cp].clone();
-        for (j, m) in self.journals().into_iter().zip(&marks).rev() {
-            j.undo(st, m);
-        }
-        self.cps.truncate(cp);
+    fn revert(&mut self, cp: Checkpoint) {
+        self.each_journal(|j| j.revert(cp));
     }
-    fn commit(&mut self) {
-        for j in self.journals() {
-            j.forget();
-        }
-        self.cps.clear();
+    fn commit(&mut self, cp: Checkpoint) {
+        self.each_journal(|j| j.commit(cp));
     }
 }
 
@@ -367,7 +373,7 @@ macro_rules! standalone {
             }
             fn on_match(
                 &mut self,
-                st: &mut State,
+                st: &mut JournaledState,
                 env: &Env,
                 deal_id: B256,
                 orders: &MatchedOrders,
@@ -376,7 +382,12 @@ macro_rules! standalone {
                 p.$f = Some(self);
                 p.on_match(st, env, deal_id, orders)
             }
-            fn after_initialize(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
+            fn after_initialize(
+                &mut self,
+                st: &mut JournaledState,
+                env: &Env,
+                tid: B256,
+            ) -> Result<()> {
                 let mut p = Parts::none();
                 p.$f = Some(self);
                 p.after_initialize(st, env, tid)
@@ -394,7 +405,7 @@ macro_rules! standalone {
             }
             fn settle_success(
                 &mut self,
-                st: &mut State,
+                st: &mut JournaledState,
                 env: &Env,
                 tid: B256,
                 path: SuccessPath,
@@ -405,7 +416,7 @@ macro_rules! standalone {
             }
             fn settle_failure(
                 &mut self,
-                st: &mut State,
+                st: &mut JournaledState,
                 env: &Env,
                 tid: B256,
             ) -> Result<Settlement> {
@@ -413,19 +424,14 @@ macro_rules! standalone {
                 p.$f = Some(self);
                 p.settle_failure(st, env, tid)
             }
-            fn checkpoint(&mut self) -> usize {
-                let m = Journaled::marks(self);
-                self.cps.push(m);
-                self.cps.len() - 1
+            fn checkpoint(&mut self, cp: Checkpoint) {
+                Journaled::checkpoint(self, cp);
             }
-            fn rollback(&mut self, st: &mut State, cp: usize) {
-                let m = self.cps[cp].clone();
-                Journaled::undo(self, st, &m);
-                self.cps.truncate(cp);
+            fn revert(&mut self, cp: Checkpoint) {
+                Journaled::revert(self, cp);
             }
-            fn commit(&mut self) {
-                Journaled::forget(self);
-                self.cps.clear();
+            fn commit(&mut self, cp: Checkpoint) {
+                Journaled::commit(self, cp);
             }
         }
     };

@@ -1,27 +1,31 @@
 //! Journaled mechanism state: [`JMap`], the map every mechanism keeps its state in, and
-//! [`Journaled`], the undo support of a mechanism's state.
+//! [`Journaled`], which makes a mechanism follow the core's checkpoints (one checkpoint per
+//! atomic call covers the core's state and the extension's, see [`pocolab_core::journal`]).
 
 use std::collections::BTreeMap;
 
-/// A `BTreeMap` with an undo log, so a mechanism's state can follow the atomicity of the core
-/// (see [`pocolab_core::Extension::checkpoint`]).
+use pocolab_core::{Checkpoint, Journal};
+
+/// A `BTreeMap` whose writes are journaled, so that a mechanism's state follows the
+/// checkpoints of the core (see [`pocolab_core::journal`] and
+/// [`pocolab_core::Extension::checkpoint`]).
 #[derive(Debug, Clone)]
 pub struct JMap<K, V> {
     map: BTreeMap<K, V>,
-    log: Vec<(K, Option<V>)>,
+    journal: Journal<(K, Option<V>)>,
 }
 
 impl<K, V> Default for JMap<K, V> {
     fn default() -> Self {
         Self {
             map: BTreeMap::new(),
-            log: Vec::new(),
+            journal: Journal::default(),
         }
     }
 }
 
 impl<K: PartialEq, V: PartialEq> PartialEq for JMap<K, V> {
-    /// Content equality (the undo log is ignored).
+    /// Content equality (the journal is ignored).
     fn eq(&self, o: &Self) -> bool {
         self.map == o.map
     }
@@ -35,14 +39,18 @@ impl<K: Ord + Clone, V: Clone> JMap<K, V> {
     }
     /// Write (journaled).
     pub fn insert(&mut self, k: K, v: V) {
-        let old = self.map.insert(k.clone(), v);
-        self.log.push((k, old));
+        if self.journal.is_recording() {
+            let old = self.map.insert(k.clone(), v);
+            self.journal.record((k, old));
+        } else {
+            self.map.insert(k, v);
+        }
     }
     /// Remove (journaled).
     pub fn remove(&mut self, k: &K) -> Option<V> {
         let old = self.map.remove(k);
-        if old.is_some() {
-            self.log.push((k.clone(), old.clone()));
+        if old.is_some() && self.journal.is_recording() {
+            self.journal.record((k.clone(), old.clone()));
         }
         old
     }
@@ -82,34 +90,35 @@ impl<K: Ord + Clone, V: Clone> JMap<K, V> {
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
-    /// Position in the undo log.
-    pub fn mark(&self) -> usize {
-        self.log.len()
+}
+
+impl<K: Ord + Clone, V: Clone> Journaled for JMap<K, V> {
+    fn checkpoint(&mut self, cp: Checkpoint) {
+        self.journal.follow(cp);
     }
-    /// Undo every write after `mark`.
-    pub fn undo_to(&mut self, mark: usize) {
-        while self.log.len() > mark {
-            let (k, old) = self.log.pop().expect("len > mark");
+    fn revert(&mut self, cp: Checkpoint) {
+        let Self { map, journal } = self;
+        journal.revert(cp, |(k, old)| {
             match old {
-                Some(v) => self.map.insert(k, v),
-                None => self.map.remove(&k),
+                Some(v) => map.insert(k, v),
+                None => map.remove(&k),
             };
-        }
+        });
     }
-    /// Drop the undo log.
-    pub fn forget(&mut self) {
-        self.log.clear();
+    fn commit(&mut self, cp: Checkpoint) {
+        self.journal.commit(cp);
     }
 }
 
-/// Undo support of a mechanism's state.
+/// State that follows the core's checkpoints: the [`pocolab_core::Extension`] checkpoint
+/// discipline, for each journaled part of a mechanism.
 pub trait Journaled {
-    /// Current marks of every journaled map.
-    fn marks(&self) -> Vec<usize>;
-    /// Undo to `marks` (also restoring any non-ledger core state the mechanism wrote).
-    fn undo(&mut self, st: &mut pocolab_core::State, marks: &[usize]);
-    /// Drop undo information.
-    fn forget(&mut self);
+    /// The core took checkpoint `cp`: open it here too.
+    fn checkpoint(&mut self, cp: Checkpoint);
+    /// Undo every write made since `cp`.
+    fn revert(&mut self, cp: Checkpoint);
+    /// Keep the writes made since `cp`.
+    fn commit(&mut self, cp: Checkpoint);
 }
 
 /// Implement [`Journaled`] for a struct whose mutable state is a list of [`JMap`] fields.
@@ -118,16 +127,14 @@ pub trait Journaled {
 macro_rules! journaled {
     ($t:ty; $($f:ident),+) => {
         impl $crate::journal::Journaled for $t {
-            fn marks(&self) -> Vec<usize> {
-                vec![$(self.$f.mark()),+]
+            fn checkpoint(&mut self, cp: pocolab_core::Checkpoint) {
+                $( $crate::journal::Journaled::checkpoint(&mut self.$f, cp); )+
             }
-            fn undo(&mut self, _st: &mut pocolab_core::State, m: &[usize]) {
-                let mut i = 0usize;
-                $( self.$f.undo_to(m[i]); i += 1; )+
-                let _ = i;
+            fn revert(&mut self, cp: pocolab_core::Checkpoint) {
+                $( $crate::journal::Journaled::revert(&mut self.$f, cp); )+
             }
-            fn forget(&mut self) {
-                $( self.$f.forget(); )+
+            fn commit(&mut self, cp: pocolab_core::Checkpoint) {
+                $( $crate::journal::Journaled::commit(&mut self.$f, cp); )+
             }
         }
     };

@@ -92,7 +92,6 @@ pub struct Mechanisms {
     pub market_integrity: Option<MarketIntegrity>,
     /// failure reports and recorded attributions
     pub evidence: Evidence,
-    pub(crate) cps: Vec<Vec<Vec<usize>>>,
 }
 
 impl Mechanisms {

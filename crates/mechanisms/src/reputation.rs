@@ -76,8 +76,6 @@ pub struct Reputation {
     pub rated: JMap<B256, ()>,
     /// account → requirements
     pub requirements: JMap<Address, MinReps>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(Reputation; rep, ratings, rated, requirements);
 

@@ -1,7 +1,7 @@
 //! Small helpers shared by the mechanisms: amounts, randomness, errors, fund movements.
 
 use pocolab_core::constants::KITTY_ADDRESS;
-use pocolab_core::{Address, B256, Ledger, PocoError, Result, U256, keccak256};
+use pocolab_core::{Address, B256, LedgerMut, PocoError, Result, U256, keccak256};
 
 /// `U256::from(x)`.
 #[inline]
@@ -60,7 +60,7 @@ pub fn draw_ppm(r: U256, p_ppm: u64) -> bool {
 }
 
 /// Move `v` from the locked funds of `from` to the spendable balance of `to`.
-pub fn pay_from_frozen(l: &mut Ledger, from: Address, to: Address, v: U256) -> Result<()> {
+pub fn pay_from_frozen(l: &mut LedgerMut<'_>, from: Address, to: Address, v: U256) -> Result<()> {
     if v.is_zero() {
         return Ok(());
     }
@@ -71,7 +71,7 @@ pub fn pay_from_frozen(l: &mut Ledger, from: Address, to: Address, v: U256) -> R
 /// A loser's forfeit `amount` (locked on `from`): pays `fees` in order, each capped by what is
 /// left, then the rest to `winner` (T&M M6 rule 4).
 pub fn pay_fees_then_rest(
-    l: &mut Ledger,
+    l: &mut LedgerMut<'_>,
     from: Address,
     amount: U256,
     fees: &[(Address, U256)],
@@ -87,7 +87,7 @@ pub fn pay_fees_then_rest(
 }
 
 /// Move `v` from the locked funds of `from` into the kitty.
-pub fn frozen_to_kitty(l: &mut Ledger, from: Address, v: U256) -> Result<()> {
+pub fn frozen_to_kitty(l: &mut LedgerMut<'_>, from: Address, v: U256) -> Result<()> {
     if v.is_zero() {
         return Ok(());
     }
@@ -96,18 +96,23 @@ pub fn frozen_to_kitty(l: &mut Ledger, from: Address, v: U256) -> Result<()> {
 }
 
 /// Lock `v` (no-op for 0, so that zero bonds never touch an account).
-pub fn lock(l: &mut Ledger, a: Address, v: U256) -> Result<()> {
+pub fn lock(l: &mut LedgerMut<'_>, a: Address, v: U256) -> Result<()> {
     if v.is_zero() { Ok(()) } else { l.lock(a, v) }
 }
 
 /// Unlock `v` (no-op for 0).
-pub fn unlock(l: &mut Ledger, a: Address, v: U256) -> Result<()> {
+pub fn unlock(l: &mut LedgerMut<'_>, a: Address, v: U256) -> Result<()> {
     if v.is_zero() { Ok(()) } else { l.unlock(a, v) }
 }
 
 /// Split `v` equally among `to` (the first recipients get the dust), paying from `from`'s
 /// locked funds.
-pub fn split_from_frozen(l: &mut Ledger, from: Address, to: &[Address], v: U256) -> Result<()> {
+pub fn split_from_frozen(
+    l: &mut LedgerMut<'_>,
+    from: Address,
+    to: &[Address],
+    v: U256,
+) -> Result<()> {
     if to.is_empty() || v.is_zero() {
         return Ok(());
     }

@@ -384,9 +384,7 @@ impl Market {
         }
         for w in &workers {
             if cfg.initial_score > 0 {
-                poco.state
-                    .scores
-                    .insert(w.addr, U256::from(cfg.initial_score));
+                poco.set_score(w.addr, U256::from(cfg.initial_score));
             }
         }
 
@@ -678,8 +676,8 @@ impl Market {
             self.poco
                 .finalize(&env, tid, b"farm", &[])
                 .map_err(perr("finalize"))?;
-            self.poco.state.tasks.remove(&tid);
-            self.poco.state.deals.remove(&deal);
+            self.poco.prune_task(tid);
+            self.poco.prune_deal(deal);
             self.m.calls += 3;
         }
         self.ring.as_mut().expect("ring").deals += tasks;
@@ -738,8 +736,8 @@ impl Market {
                     &[],
                 )
                 .map_err(perr("contributeAndFinalize"))?;
-            self.poco.state.tasks.remove(&tid);
-            self.poco.state.deals.remove(&deal);
+            self.poco.prune_task(tid);
+            self.poco.prune_deal(deal);
             self.m.calls += 3;
         }
         self.ring.as_mut().expect("ring").deals += deals;
@@ -1040,7 +1038,7 @@ impl Market {
             // salt), so the `consumed` counters of matched orders are dead state; dropping
             // them keeps memory flat over 100 M tasks. (M8 restores volume at claim and
             // needs them.)
-            self.poco.state.consumed.clear();
+            self.poco.forget_consumed();
         }
         let now = self.q.now();
         let censored = match c.attack {
@@ -1463,7 +1461,7 @@ impl Market {
         let core = if keep {
             self.poco.state.tasks[&task.id].clone()
         } else {
-            self.poco.state.tasks.remove(&task.id).expect("core task")
+            self.poco.prune_task(task.id).expect("core task")
         };
         self.m.finalized += 1;
         let accepted_digest = core.result_digest;
@@ -1584,7 +1582,7 @@ impl Market {
             let after: i128 = victims.iter().map(|a| holdings(&self.poco, *a)).sum();
             let task = self.tasks.remove(&t).expect("live");
             if !(self.on.m1 || self.on.m6) {
-                self.poco.state.tasks.remove(&id);
+                self.poco.prune_task(id);
             }
             self.m.failed += 1;
             self.m.victim_loss +=
@@ -1600,7 +1598,7 @@ impl Market {
         if *left == 0 {
             self.deal_open.remove(&deal);
             if !(self.on.m1 || self.on.m6) {
-                self.poco.state.deals.remove(&deal);
+                self.poco.prune_deal(deal);
             }
         }
     }
