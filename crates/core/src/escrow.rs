@@ -190,8 +190,8 @@ pub(crate) enum LedgerChange {
 }
 
 /// Write access to the [`Ledger`]: every write is journaled, so the atomic call it belongs to
-/// can be reverted. Obtained from [`JournaledState::ledger_mut`](crate::JournaledState::ledger_mut);
-/// reads go through `Deref`.
+/// can be reverted. Obtained from
+/// [`JournaledState::ledger_mut`](crate::JournaledState::ledger_mut); reads go through `Deref`.
 #[derive(Debug)]
 pub struct LedgerMut<'a> {
     ledger: &'a mut Ledger,

@@ -1,7 +1,7 @@
 //! Write access to the protocol state: [`JournaledState`] pairs the [`State`] with the
 //! [`Journal`] of every write an atomic call makes (ledger, deals, tasks, `consumed`,
-//! presignatures, scores, callbacks), so that a failing call, whether it fails in the core or in an extension hook,
-//! is reverted by the journal alone (spec §0.2, atomicity).
+//! presignatures, scores, callbacks), so that a failing call, whether it fails in the core or
+//! in an extension hook, is reverted by the journal alone (spec §0.2, atomicity).
 //!
 //! Anyone can read the state; outside the core it is [`ReadOnly`]. The entry points of
 //! [`Poco`](crate::Poco) write it, and so do extensions, inside an atomic call, through the
@@ -17,6 +17,16 @@ use crate::journal::{Checkpoint, Journal};
 use crate::{Deal, DealBoost, State, Task};
 
 /// A value anyone can read (through `Deref`) and only the core can write.
+///
+/// ```
+/// let p = pocolab_core::Poco::new(Default::default());
+/// assert!(p.state.tasks.is_empty());
+/// ```
+///
+/// ```compile_fail
+/// let mut p = pocolab_core::Poco::new(Default::default());
+/// p.state.tasks.clear();
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOnly<T>(T);
 
@@ -67,7 +77,8 @@ pub struct JournaledState {
 }
 
 impl PartialEq for JournaledState {
-    /// Equality of the states (the journal is empty between calls).
+    /// Equality of the states (between calls the journal is empty; the pruning count is
+    /// bookkeeping, not state).
     fn eq(&self, other: &Self) -> bool {
         self.state == other.state
     }

@@ -2454,6 +2454,35 @@ fn claim_array_atomic() {
     w.poco.claim_array(&env, &[]).unwrap();
 }
 
+/// Pruning (a simulator memory optimisation, not a PoCo call): only a final task, and a deal
+/// once all of its tasks are pruned.
+#[test]
+fn prune_final_tasks_then_their_deal() {
+    let (mut w, _, d) = matched(&OrderParams {
+        volume: u(2),
+        ..priced()
+    });
+    let t0 = w.initialize(d, 0).unwrap();
+    let t1 = w.initialize(d, 1).unwrap();
+    assert_eq!(w.poco.prune_task(t0), None, "ACTIVE task pruned");
+    w.advance(10 * R);
+    let env = w.env(w.actors.anyone.address());
+    w.poco.claim(&env, t0).unwrap();
+    assert_eq!(w.poco.prune_deal(d), None, "deal pruned before its tasks");
+    let pruned = w.poco.prune_task(t0).expect("FAILED task");
+    assert_eq!(pruned.status, TaskStatus::Failed);
+    assert_eq!(w.poco.view_task(t0).status, TaskStatus::Unset);
+    assert_eq!(
+        w.poco.prune_deal(d),
+        None,
+        "deal pruned with a running task"
+    );
+    w.poco.claim(&env, t1).unwrap();
+    assert!(w.poco.prune_task(t1).is_some());
+    assert_eq!(w.poco.prune_deal(d).map(|x| x.bot_size), Some(u(2)));
+    assert!(!w.poco.state.deals.contains_key(&d));
+}
+
 // ------------------------------------------------------------------------------------------
 // Boost (§9.2–9.4)
 
