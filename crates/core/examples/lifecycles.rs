@@ -36,7 +36,9 @@ fn main() {
     for i in 0..n {
         p.salt = B256::from(U256::from(i));
         let o = w.orders(&p);
-        w.poco.state.scores.clear();
+        for k in 0..3 {
+            w.poco.set_score(w.worker(k), U256::ZERO);
+        }
         let deal = w
             .poco
             .match_orders(&anyone, &o.app, &o.dataset, &o.workerpool, &o.request)

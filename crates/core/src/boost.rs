@@ -159,10 +159,11 @@ impl<E: Extension> Poco<E> {
             .add_(wp.workerpoolprice)?
             .mul_(m.volume)?;
         let pool_stake = scheduler_stake(wp.workerpoolprice)?.mul_(m.volume)?;
-        self.state.ledger.lock(sponsor, lock)?;
-        self.state.ledger.lock(m.workerpool_owner, pool_stake)?;
-        self.state.consume(&m, has_dataset)?;
-        self.state.deals_boost.insert(id, deal);
+        let st = self.st();
+        st.ledger_mut().lock(sponsor, lock)?;
+        st.ledger_mut().lock(m.workerpool_owner, pool_stake)?;
+        st.consume(&m, has_dataset)?;
+        st.insert_deal_boost(id, deal);
         Ok(id)
     }
 
@@ -246,7 +247,8 @@ impl<E: Extension> Poco<E> {
             .add_(deal.dataset_price)?
             .add_(deal.workerpool_price)?;
         let s_pool = scheduler_stake(deal.workerpool_price)?;
-        let l = &mut self.state.ledger;
+        let st = self.st();
+        let l = &mut st.ledger_mut();
         // B1: the requester, not the sponsor, is seized
         l.seize(deal.requester, price)?;
         l.reward(w, deal.worker_reward)?;
@@ -274,9 +276,9 @@ impl<E: Extension> Poco<E> {
                 !results_callback.is_empty(),
                 "PocoBoost: Callback requires data",
             )?;
-            self.state.callbacks_delivered += 1;
+            st.deliver_callback();
         }
-        self.state.tasks.insert(
+        st.insert_task(
             tid,
             Task {
                 status: TaskStatus::Completed,
@@ -308,11 +310,12 @@ impl<E: Extension> Poco<E> {
                 .add_(deal.dataset_price)?
                 .add_(deal.workerpool_price)?;
             let s_pool = scheduler_stake(deal.workerpool_price)?;
-            let l = &mut p.state.ledger;
+            let st = p.st();
+            let l = &mut st.ledger_mut();
             l.unlock(deal.sponsor, refund)?;
             l.seize(deal.workerpool_owner, s_pool)?;
             l.kitty_relock(s_pool)?;
-            p.state.tasks.insert(
+            st.insert_task(
                 tid,
                 Task {
                     status: TaskStatus::Failed,

@@ -4,8 +4,11 @@
 //! the proxy's own balance (§3.1), so the invariants I1 (`balance[PROXY] = Σ frozen`) and I2
 //! (`totalSupply = Σ balance`) hold after every successful transition.
 //!
-//! Every mutation is recorded in an undo journal so that an entry point that fails after a
-//! partial effect can be rolled back: a failed call changes nothing (spec §0.2, atomicity).
+//! [`Ledger`] is read-only; every write goes through a [`LedgerMut`], which records what it
+//! overwrites in the state's journal so that an entry point that fails after a partial effect
+//! is rolled back: a failed call changes nothing (spec §0.2, atomicity).
+
+use std::ops::Deref;
 
 use alloy_primitives::{Address, U256};
 use rustc_hash::FxHashMap;
@@ -14,6 +17,8 @@ use crate::constants::KITTY_ADDRESS;
 use crate::error::{
     Check, Checked, ERR_EXCEEDS_BALANCE, ERR_FROM_EMPTY, ERR_TO_EMPTY, Panic, PocoError, Result,
 };
+use crate::journal::Journal;
+use crate::journaled::Change;
 
 /// `viewAccount(a)`: `{stake: balance, locked: frozen}`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -22,14 +27,6 @@ pub struct Account {
     pub balance: U256,
     /// Locked nRLC.
     pub frozen: U256,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Undo {
-    Account(Address, Account),
-    Supply(U256),
-    Rlc(Address, U256),
-    Allowance((Address, Address), U256),
 }
 
 /// The account ledger (SRLC balances, frozen amounts, total supply) plus the external RLC
@@ -42,11 +39,10 @@ pub struct Ledger {
     /// RLC (the base ERC-20) balances, outside PoCo. `proxy`'s entry holds the deposits.
     rlc: FxHashMap<Address, U256>,
     proxy: Address,
-    journal: Vec<Undo>,
 }
 
 impl PartialEq for Ledger {
-    /// Semantic equality: missing and all-zero accounts are the same; the journal is ignored.
+    /// Semantic equality: missing and all-zero accounts are the same.
     fn eq(&self, other: &Self) -> bool {
         fn norm<K: Copy + Eq + std::hash::Hash + Ord, V: Copy + PartialEq + Default>(
             m: &FxHashMap<K, V>,
@@ -167,50 +163,73 @@ impl Ledger {
         Ok(())
     }
 
-    // ---------------------------------------------------------------- journal
-
-    /// Position in the undo journal.
-    #[inline]
-    pub(crate) fn checkpoint(&self) -> usize {
-        self.journal.len()
-    }
-
-    /// Undo every mutation recorded after `cp`.
-    pub(crate) fn rollback(&mut self, cp: usize) {
-        while self.journal.len() > cp {
-            match self.journal.pop().expect("len > cp") {
-                Undo::Account(a, old) => {
-                    self.accounts.insert(a, old);
-                }
-                Undo::Supply(s) => self.total_supply = s,
-                Undo::Rlc(a, v) => {
-                    self.rlc.insert(a, v);
-                }
-                Undo::Allowance(k, v) => {
-                    self.allowances.insert(k, v);
-                }
+    /// Undo one write (the entry recorded when it was made).
+    pub(crate) fn undo(&mut self, c: LedgerChange) {
+        match c {
+            LedgerChange::Account(a, old) => {
+                self.accounts.insert(a, old);
+            }
+            LedgerChange::Supply(s) => self.total_supply = s,
+            LedgerChange::Rlc(a, v) => {
+                self.rlc.insert(a, v);
+            }
+            LedgerChange::Allowance(k, v) => {
+                self.allowances.insert(k, v);
             }
         }
     }
+}
 
-    /// Forget the undo journal (end of a successful outermost call).
+/// What a ledger write overwrote (its journal entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LedgerChange {
+    Account(Address, Account),
+    Supply(U256),
+    Rlc(Address, U256),
+    Allowance((Address, Address), U256),
+}
+
+/// Write access to the [`Ledger`]: every write is journaled, so the atomic call it belongs to
+/// can be reverted. Obtained from
+/// [`JournaledState::ledger_mut`](crate::JournaledState::ledger_mut); reads go through `Deref`.
+#[derive(Debug)]
+pub struct LedgerMut<'a> {
+    ledger: &'a mut Ledger,
+    journal: &'a mut Journal<Change>,
+}
+
+impl Deref for LedgerMut<'_> {
+    type Target = Ledger;
     #[inline]
-    pub(crate) fn commit(&mut self) {
-        self.journal.clear();
+    fn deref(&self) -> &Ledger {
+        self.ledger
+    }
+}
+
+impl<'a> LedgerMut<'a> {
+    #[inline]
+    pub(crate) fn new(ledger: &'a mut Ledger, journal: &'a mut Journal<Change>) -> Self {
+        Self { ledger, journal }
+    }
+
+    #[inline]
+    fn record(&mut self, c: LedgerChange) {
+        self.journal.record(Change::Ledger(c));
     }
 
     #[inline]
     fn acct_mut(&mut self, a: Address) -> &mut Account {
-        let e = self.accounts.entry(a).or_default();
-        self.journal.push(Undo::Account(a, *e));
+        let e = self.ledger.accounts.entry(a).or_default();
+        self.journal
+            .record(Change::Ledger(LedgerChange::Account(a, *e)));
         e
     }
 
     #[inline]
     fn set_rlc(&mut self, a: Address, v: U256) {
         let old = self.rlc_balance(a);
-        self.journal.push(Undo::Rlc(a, old));
-        self.rlc.insert(a, v);
+        self.record(LedgerChange::Rlc(a, old));
+        self.ledger.rlc.insert(a, v);
     }
 
     // ---------------------------------------------------------------- primitives (§3.3)
@@ -282,8 +301,8 @@ impl Ledger {
             return Err(PocoError::Revert("ERC20: mint to the zero address"));
         }
         let s = self.total_supply.add_(v)?;
-        self.journal.push(Undo::Supply(self.total_supply));
-        self.total_supply = s;
+        self.record(LedgerChange::Supply(self.total_supply));
+        self.ledger.total_supply = s;
         let acc = self.acct_mut(to);
         acc.balance = acc.balance.add_(v)?;
         Ok(())
@@ -297,8 +316,8 @@ impl Ledger {
             return Err(PocoError::Empty(Check::Erc20BurnExceedsBalance));
         }
         self.acct_mut(from).balance = b - v;
-        self.journal.push(Undo::Supply(self.total_supply));
-        self.total_supply -= v;
+        self.record(LedgerChange::Supply(self.total_supply));
+        self.ledger.total_supply -= v;
         Ok(())
     }
 
@@ -319,16 +338,18 @@ impl Ledger {
             return Err(PocoError::Revert("failled-transferFrom"));
         }
         self.set_rlc(sender, sb - amount);
-        let pb = self.rlc_balance(self.proxy).add_(amount)?;
-        self.set_rlc(self.proxy, pb);
+        let proxy = self.proxy;
+        let pb = self.rlc_balance(proxy).add_(amount)?;
+        self.set_rlc(proxy, pb);
         self.mint(target, amount)
     }
 
     /// `withdrawTo(amount, target)`: burn from the sender, then `RLC.transfer(target, amount)`.
     pub fn withdraw_to(&mut self, sender: Address, amount: U256, target: Address) -> Result<()> {
         self.burn(sender, amount)?;
-        let pb = self.rlc_balance(self.proxy);
-        self.set_rlc(self.proxy, pb.sub_(amount)?);
+        let proxy = self.proxy;
+        let pb = self.rlc_balance(proxy);
+        self.set_rlc(proxy, pb.sub_(amount)?);
         let tb = self.rlc_balance(target).add_(amount)?;
         self.set_rlc(target, tb);
         Ok(())
@@ -390,7 +411,7 @@ impl Ledger {
     /// `Poco::ext_call`) is rolled back with the rest of the ledger (spec §0.2 atomicity).
     fn set_allowance(&mut self, owner: Address, spender: Address, v: U256) {
         let old = self.allowance(owner, spender);
-        self.journal.push(Undo::Allowance((owner, spender), old));
-        self.allowances.insert((owner, spender), v);
+        self.record(LedgerChange::Allowance((owner, spender), old));
+        self.ledger.allowances.insert((owner, spender), v);
     }
 }

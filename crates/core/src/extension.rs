@@ -4,30 +4,28 @@
 //! nothing and reports "use the baseline", so [`Baseline`] is exactly PoCo 6.1.0 and compiles
 //! to the same code as if the hooks did not exist.
 //!
-//! Hooks run inside the atomic call: ledger operations they perform (through
-//! [`State::ledger`](crate::State)) are rolled back if the call fails. A hook that mutates its
-//! own state or non-ledger core state must do so only after its last fallible step.
+//! Hooks run inside the atomic call and write the protocol state through the
+//! [`JournaledState`] they receive: if the call fails, in the core or in a hook, every write
+//! of the call is reverted by the journal (see [`journal`](crate::journal)). The extension's
+//! own state follows the same checkpoint: [`Extension::checkpoint`], [`Extension::revert`],
+//! [`Extension::commit`].
 //!
 //! * extra locks or checks at match: [`Extension::after_match`];
 //! * extra checks or stakes at contribution: [`Extension::after_contribute`];
 //! * different payouts: [`Extension::settle_success`] / [`Extension::settle_failure`] may take
 //!   the settlement over entirely (return [`Settlement::Handled`]);
 //! * new task outcomes or new entry points: [`Poco::ext_call`](crate::Poco::ext_call) gives an
-//!   extension atomic mutable access to the whole state.
-//! * (added for the mechanisms crate) order hashes at match: [`Extension::on_match`]; per-task
+//!   extension atomic, journaled write access to the whole state.
+//! * (for the mechanisms crate) order hashes at match: [`Extension::on_match`]; per-task
 //!   rules at initialisation: [`Extension::after_initialize`]; eligibility and consensus
-//!   weight of a contribution, before anything is written: [`Extension::contribution_weight`];
-//!   atomicity of the extension's own state: [`Extension::checkpoint`],
-//!   [`Extension::rollback`], [`Extension::commit`].
+//!   weight of a contribution, before anything is written: [`Extension::contribution_weight`].
 //!
-//! Every added hook defaults to a no-op, so [`Baseline`] behaves bit for bit as before.
-//! When a hook fails, the core restores the non-ledger writes of the call it interrupted
-//! (deal record and `consumed` at match, the task at initialize and contribute), so a call
-//! rejected by an extension changes nothing.
+//! Every added hook defaults to a no-op, so [`Baseline`] behaves bit for bit as the contracts.
 
 use alloy_primitives::{Address, B256};
 
-use crate::{Env, Result, State};
+use crate::journal::Checkpoint;
+use crate::{Env, JournaledState, Result, State};
 
 /// The typed hashes of the orders consumed by a classic match (given to [`Extension::on_match`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,15 +79,15 @@ pub trait Extension {
     }
 
     /// After a classic match has stored the deal and performed the baseline locks.
-    fn after_match(&mut self, _st: &mut State, _env: &Env, _deal_id: B256) -> Result<()> {
+    fn after_match(&mut self, _st: &mut JournaledState, _env: &Env, _deal_id: B256) -> Result<()> {
         Ok(())
     }
 
     /// At a classic match, with the consumed order hashes; by default calls
-    /// [`Extension::after_match`]. On failure the core removes the deal and restores `consumed`.
+    /// [`Extension::after_match`].
     fn on_match(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         deal_id: B256,
         _orders: &MatchedOrders,
@@ -98,8 +96,12 @@ pub trait Extension {
     }
 
     /// After `initialize` stored an ACTIVE task (it may rewrite the task's deadlines, or reject).
-    /// On failure the core restores the previous task entry.
-    fn after_initialize(&mut self, _st: &mut State, _env: &Env, _task_id: B256) -> Result<()> {
+    fn after_initialize(
+        &mut self,
+        _st: &mut JournaledState,
+        _env: &Env,
+        _task_id: B256,
+    ) -> Result<()> {
         Ok(())
     }
 
@@ -115,23 +117,23 @@ pub trait Extension {
         Ok(None)
     }
 
-    /// Start of an atomic call (outermost or nested): returns a token for [`Extension::rollback`].
-    fn checkpoint(&mut self) -> usize {
-        0
-    }
+    /// Start of an atomic call (outermost or nested): the core took checkpoint `cp` of the
+    /// state; the extension opens the same checkpoint on its own state.
+    fn checkpoint(&mut self, _cp: Checkpoint) {}
 
-    /// The atomic call that took `checkpoint` failed: undo the extension's own writes made
-    /// since (including writes it made to non-ledger core state, e.g. `consumed`).
-    fn rollback(&mut self, _st: &mut State, _checkpoint: usize) {}
+    /// The call that took `cp` failed: undo the extension's own writes made since (the core
+    /// reverts the state).
+    fn revert(&mut self, _cp: Checkpoint) {}
 
-    /// The outermost atomic call succeeded: the undo information can be dropped.
-    fn commit(&mut self) {}
+    /// The call that took `cp` succeeded: keep the writes made since (the undo information is
+    /// dropped when the outermost call commits).
+    fn commit(&mut self, _cp: Checkpoint) {}
 
     /// After a contribution is recorded and the worker stake locked (before consensus is
     /// checked the task is already updated).
     fn after_contribute(
         &mut self,
-        _st: &mut State,
+        _st: &mut JournaledState,
         _env: &Env,
         _task_id: B256,
         _worker: Address,
@@ -143,7 +145,7 @@ pub trait Extension {
     /// status is still REVEALING, or ACTIVE on the fast path, so a failure leaves it intact).
     fn settle_success(
         &mut self,
-        _st: &mut State,
+        _st: &mut JournaledState,
         _env: &Env,
         _task_id: B256,
         _path: SuccessPath,
@@ -155,7 +157,7 @@ pub trait Extension {
     /// FAILED.
     fn settle_failure(
         &mut self,
-        _st: &mut State,
+        _st: &mut JournaledState,
         _env: &Env,
         _task_id: B256,
     ) -> Result<Settlement> {

@@ -331,9 +331,7 @@ impl<E: Extension> World<E> {
     /// Set the score of worker `i` directly (PoCo's tests write storage the same way).
     pub fn set_score(&mut self, i: usize, score: u64) {
         self.poco
-            .state
-            .scores
-            .insert(self.actors.workers[i].address(), U256::from(score));
+            .set_score(self.actors.workers[i].address(), U256::from(score));
     }
 
     /// Worker address.

@@ -18,6 +18,7 @@
 //! | [`rewards`] | §8 successWork, distributeRewards, failedWork, scores |
 //! | [`boost`] | §9 PoCo Boost |
 //! | [`extension`] | opt-in protocol rules (mechanisms) |
+//! | [`journal`], [`journaled`] | §0.2 atomicity: the undo journal of every write |
 
 #![warn(missing_docs)]
 
@@ -28,6 +29,8 @@ pub mod error;
 pub mod escrow;
 pub mod extension;
 pub mod fixtures;
+pub mod journal;
+pub mod journaled;
 pub mod lifecycle;
 pub mod matching;
 pub mod orders;
@@ -40,8 +43,10 @@ pub mod world;
 pub use alloy_primitives::{Address, B256, Bytes, U256, address, b256, keccak256};
 pub use deal::{Deal, DealBoost, Resource};
 pub use error::{Check, Panic, PocoError, Result};
-pub use escrow::{Account, Ledger};
+pub use escrow::{Account, Ledger, LedgerMut};
 pub use extension::{Baseline, Extension, MatchedOrders, Settlement, SuccessPath, Weight};
+pub use journal::{Checkpoint, Journal};
+pub use journaled::{JournaledState, ReadOnly};
 pub use orders::{AppOrder, DatasetOrder, Operation, Order, RequestOrder, WorkerpoolOrder};
 pub use registries::{AssetKind, Registries};
 pub use task::{Contribution, ContributionStatus, Task, TaskStatus};
@@ -144,8 +149,10 @@ pub struct Settings {
 
 /// The whole persistent state of PoCo (spec §0.4).
 ///
-/// Fields are public so that extensions and tools can read everything; mutate only through
-/// the entry points of [`Poco`] or inside an extension hook.
+/// Fields are public so that extensions and tools can read everything. A `State` is only
+/// reachable read-only ([`Poco::state`] is [`ReadOnly`], hooks write through a
+/// [`JournaledState`]), so every write is made by an entry point of [`Poco`], or by an
+/// extension inside one, and is journaled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
     /// configuration
@@ -179,8 +186,9 @@ pub struct State {
 /// PoCo 6.1.0 state machine, optionally extended with opt-in rules `E`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Poco<E = Baseline> {
-    /// protocol state
-    pub state: State,
+    /// protocol state: anyone reads it (`poco.state.tasks`, `poco.state.ledger`, …); only the
+    /// entry points write it
+    pub state: ReadOnly<JournaledState>,
     /// extension (mechanism) state
     pub ext: E,
 }
@@ -214,7 +222,7 @@ impl<E: Extension> Poco<E> {
             })
             .collect();
         Self {
-            state: State {
+            state: ReadOnly::new(JournaledState::new(State {
                 settings,
                 ledger: Ledger::new(cfg.proxy),
                 registries: Registries::default(),
@@ -228,36 +236,41 @@ impl<E: Extension> Poco<E> {
                 score_imported: FxHashSet::default(),
                 contracts: FxHashMap::default(),
                 callbacks_delivered: 0,
-            },
+            })),
             ext,
         }
     }
 
-    /// Run `f` atomically: on error, roll back every ledger mutation it made.
+    /// Write access to the state (journaled inside an atomic call).
+    #[inline]
+    pub(crate) fn st(&mut self) -> &mut JournaledState {
+        self.state.get_mut()
+    }
+
+    /// Run `f` atomically: one checkpoint covers the state and the extension; if `f` fails,
+    /// both are reverted to it, so the call changes nothing (spec §0.2).
     #[inline]
     pub(crate) fn atomic<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
-        let cp = self.state.ledger.checkpoint();
-        let ecp = self.ext.checkpoint();
+        let cp = self.st().checkpoint();
+        self.ext.checkpoint(cp);
         let r = f(self);
-        match &r {
-            Ok(_) => {
-                if cp == 0 {
-                    self.state.ledger.commit();
-                    self.ext.commit();
-                }
-            }
-            Err(_) => {
-                self.state.ledger.rollback(cp);
-                self.ext.rollback(&mut self.state, ecp);
-            }
+        if r.is_ok() {
+            self.st().commit(cp);
+            self.ext.commit(cp);
+        } else {
+            self.st().revert(cp);
+            self.ext.revert(cp);
         }
         r
     }
 
-    /// Give an extension atomic, mutable access to the whole state (new entry points, new
-    /// task outcomes). Ledger effects are rolled back if `f` fails.
-    pub fn ext_call<R>(&mut self, f: impl FnOnce(&mut E, &mut State) -> Result<R>) -> Result<R> {
-        self.atomic(|p| f(&mut p.ext, &mut p.state))
+    /// Give an extension atomic, journaled write access to the whole state (new entry points,
+    /// new task outcomes): if `f` fails, the state and the extension are reverted.
+    pub fn ext_call<R>(
+        &mut self,
+        f: impl FnOnce(&mut E, &mut JournaledState) -> Result<R>,
+    ) -> Result<R> {
+        self.atomic(|p| f(&mut p.ext, p.state.get_mut()))
     }
 
     // ------------------------------------------------------------ configuration (§1.2)
@@ -272,14 +285,14 @@ impl<E: Extension> Poco<E> {
     /// `setTeeBroker(addr)` (owner).
     pub fn set_tee_broker(&mut self, env: &Env, broker: Address) -> Result<()> {
         self.only_owner(env)?;
-        self.state.settings.teebroker = broker;
+        self.st().untracked().settings.teebroker = broker;
         Ok(())
     }
 
     /// `setCallbackGas(g)` (owner).
     pub fn set_callback_gas(&mut self, env: &Env, gas: U256) -> Result<()> {
         self.only_owner(env)?;
-        self.state.settings.callbackgas = gas;
+        self.st().untracked().settings.callbackgas = gas;
         Ok(())
     }
 
@@ -292,7 +305,7 @@ impl<E: Extension> Poco<E> {
         r: U256,
     ) -> Result<U256> {
         self.only_owner(env)?;
-        self.state.categories.push(Category {
+        self.st().untracked().categories.push(Category {
             name: name.into(),
             description: description.into(),
             work_clock_time_ref: r,
@@ -302,8 +315,8 @@ impl<E: Extension> Poco<E> {
 
     /// `updateDomainSeparator()` (anyone): recompute from `env.chain_id` and the proxy.
     pub fn update_domain_separator(&mut self, env: &Env) -> Result<()> {
-        self.state.settings.domain_separator =
-            orders::domain_separator(env.chain_id, self.state.settings.proxy);
+        let ds = orders::domain_separator(env.chain_id, self.state.settings.proxy);
+        self.st().untracked().settings.domain_separator = ds;
         Ok(())
     }
 
@@ -322,24 +335,70 @@ impl<E: Extension> Poco<E> {
 
     /// Declare contract code at `a` (ERC-1271 wallet, identity group, callback consumer).
     pub fn deploy_contract(&mut self, a: Address, c: Contract) {
-        self.state.contracts.insert(a, c);
+        self.st().untracked().contracts.insert(a, c);
+    }
+
+    /// Genesis helper: set worker `w`'s score to `s`, for a worker with a history (not a PoCo
+    /// call: 6.1.0 has no score setter; PoCo's own tests write the storage slot).
+    pub fn set_score(&mut self, w: Address, s: U256) {
+        self.st().set_score(w, s);
+    }
+
+    /// Genesis helper: mark `w`'s v3 score as imported (not a PoCo call: with `v3Hub = 0`,
+    /// `importScore` cannot succeed, so only a migrated deployment has such workers).
+    pub fn set_score_imported(&mut self, w: Address) {
+        self.st().untracked().score_imported.insert(w);
+    }
+
+    // ------------------------------------------------------------ pruning (not PoCo calls)
+
+    /// Forget task `id` if it is final (COMPLETED or FAILED), and return it; `None`, and
+    /// nothing changes, if it is unknown or still running.
+    ///
+    /// Pruning is a memory optimisation for long simulations, not a protocol call. No entry
+    /// point writes a final task, but a pruned one reads as unknown: it could be initialized
+    /// again, so only a caller that never calls the protocol about it again may prune it.
+    pub fn prune_task(&mut self, id: B256) -> Option<Task> {
+        if !self.state.tasks.get(&id)?.status.is_final() {
+            return None;
+        }
+        self.st().prune_task(id)
+    }
+
+    /// Forget classic deal `id` once all of its tasks are final and pruned (every one of its
+    /// `botSize` tasks was removed by [`Poco::prune_task`]), and return it; `None`, and
+    /// nothing changes, otherwise. A memory optimisation, like [`Poco::prune_task`].
+    pub fn prune_deal(&mut self, id: B256) -> Option<Deal> {
+        self.st().prune_deal(id)
+    }
+
+    /// Forget every order's `consumed` counter (a memory optimisation, not a protocol call).
+    ///
+    /// Only for a caller that never submits a matched order again (the simulator gives every
+    /// order its own salt): a forgotten order reads as unconsumed, so it would match again.
+    pub fn forget_consumed(&mut self) {
+        self.st().untracked().consumed.clear();
     }
 
     // ------------------------------------------------------------ escrow entry points (§3.2)
 
     /// Genesis helper: give `a` RLC outside PoCo (not a PoCo call).
     pub fn mint_rlc(&mut self, a: Address, v: U256) -> Result<()> {
-        self.atomic(|p| p.state.ledger.mint_rlc(a, v))
+        self.atomic(|p| p.st().ledger_mut().mint_rlc(a, v))
     }
 
     /// `deposit(amount)` (token mode).
     pub fn deposit(&mut self, env: &Env, amount: U256) -> Result<()> {
-        self.atomic(|p| p.state.ledger.deposit_for(env.sender, amount, env.sender))
+        self.atomic(|p| {
+            p.st()
+                .ledger_mut()
+                .deposit_for(env.sender, amount, env.sender)
+        })
     }
 
     /// `depositFor(amount, target)`.
     pub fn deposit_for(&mut self, env: &Env, amount: U256, target: Address) -> Result<()> {
-        self.atomic(|p| p.state.ledger.deposit_for(env.sender, amount, target))
+        self.atomic(|p| p.st().ledger_mut().deposit_for(env.sender, amount, target))
     }
 
     /// `depositForArray(amounts, targets)`.
@@ -352,7 +411,7 @@ impl<E: Extension> Poco<E> {
         require_msg(amounts.len() == targets.len(), "invalid-array-length")?;
         self.atomic(|p| {
             for (a, t) in amounts.iter().zip(targets) {
-                p.state.ledger.deposit_for(env.sender, *a, *t)?;
+                p.st().ledger_mut().deposit_for(env.sender, *a, *t)?;
             }
             Ok(())
         })
@@ -360,27 +419,31 @@ impl<E: Extension> Poco<E> {
 
     /// `withdraw(amount)`.
     pub fn withdraw(&mut self, env: &Env, amount: U256) -> Result<()> {
-        self.atomic(|p| p.state.ledger.withdraw_to(env.sender, amount, env.sender))
+        self.atomic(|p| {
+            p.st()
+                .ledger_mut()
+                .withdraw_to(env.sender, amount, env.sender)
+        })
     }
 
     /// `withdrawTo(amount, target)`.
     pub fn withdraw_to(&mut self, env: &Env, amount: U256, target: Address) -> Result<()> {
-        self.atomic(|p| p.state.ledger.withdraw_to(env.sender, amount, target))
+        self.atomic(|p| p.st().ledger_mut().withdraw_to(env.sender, amount, target))
     }
 
     /// ERC-20 `transfer(to, value)` on the SRLC ledger (balance only).
     pub fn transfer(&mut self, env: &Env, to: Address, v: U256) -> Result<()> {
-        self.atomic(|p| p.state.ledger.erc20_transfer(env.sender, to, v))
+        self.atomic(|p| p.st().ledger_mut().erc20_transfer(env.sender, to, v))
     }
 
     /// ERC-20 `approve(spender, value)`.
     pub fn approve(&mut self, env: &Env, spender: Address, v: U256) -> Result<()> {
-        self.atomic(|p| p.state.ledger.approve(env.sender, spender, v))
+        self.atomic(|p| p.st().ledger_mut().approve(env.sender, spender, v))
     }
 
     /// ERC-20 `transferFrom(from, to, value)`.
     pub fn transfer_from(&mut self, env: &Env, from: Address, to: Address, v: U256) -> Result<()> {
-        self.atomic(|p| p.state.ledger.transfer_from(env.sender, from, to, v))
+        self.atomic(|p| p.st().ledger_mut().transfer_from(env.sender, from, to, v))
     }
 
     // ------------------------------------------------------------ registries (§2.2)
@@ -395,7 +458,8 @@ impl<E: Extension> Poco<E> {
         checksum: B256,
         mrenclave: Bytes,
     ) -> Result<Address> {
-        self.state
+        self.st()
+            .untracked()
             .registries
             .create_app(owner, name, app_type, multiaddr, checksum, mrenclave)
     }
@@ -408,14 +472,18 @@ impl<E: Extension> Poco<E> {
         multiaddr: Bytes,
         checksum: B256,
     ) -> Result<Address> {
-        self.state
+        self.st()
+            .untracked()
             .registries
             .create_dataset(owner, name, multiaddr, checksum)
     }
 
     /// `createWorkerpool(owner, description)`.
     pub fn create_workerpool(&mut self, owner: Address, description: &str) -> Result<Address> {
-        self.state.registries.create_workerpool(owner, description)
+        self.st()
+            .untracked()
+            .registries
+            .create_workerpool(owner, description)
     }
 
     /// Workerpool `changePolicy(ρ, σ)`, sent by the pool owner.
@@ -426,7 +494,7 @@ impl<E: Extension> Poco<E> {
         worker_stake_ratio: U256,
         scheduler_reward_ratio: U256,
     ) -> Result<()> {
-        self.state.registries.change_policy(
+        self.st().untracked().registries.change_policy(
             env.sender,
             pool,
             worker_stake_ratio,
@@ -442,7 +510,10 @@ impl<E: Extension> Poco<E> {
         asset: Address,
         to: Address,
     ) -> Result<()> {
-        self.state.registries.transfer(env.sender, kind, asset, to)
+        self.st()
+            .untracked()
+            .registries
+            .transfer(env.sender, kind, asset, to)
     }
 
     // ------------------------------------------------------------ views (§1.1, §8, IexecPocoAccessors)

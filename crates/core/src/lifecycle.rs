@@ -81,7 +81,7 @@ impl<E: Extension> Poco<E> {
         let r = st.timeref(category)?;
         let contribution_deadline = start.add_(r.mul_(u(CONTRIBUTION_DEADLINE_RATIO))?)?;
         let final_deadline = start.add_(r.mul_(u(FINAL_DEADLINE_RATIO))?)?;
-        let previous = self.state.tasks.insert(
+        self.st().insert_task(
             tid,
             Task {
                 status: TaskStatus::Active,
@@ -94,13 +94,7 @@ impl<E: Extension> Poco<E> {
                 ..Task::default()
             },
         );
-        if let Err(e) = self.ext.after_initialize(&mut self.state, env, tid) {
-            match previous {
-                Some(t) => self.state.tasks.insert(tid, t),
-                None => self.state.tasks.remove(&tid),
-            };
-            return Err(e);
-        }
+        self.ext.after_initialize(self.state.get_mut(), env, tid)?;
         Ok(tid)
     }
 
@@ -112,12 +106,7 @@ impl<E: Extension> Poco<E> {
         idxs: &[U256],
     ) -> Result<Vec<B256>> {
         require(deal_ids.len() == idxs.len(), Check::ArrayLengthMismatch)?;
-        let touched: Vec<B256> = deal_ids
-            .iter()
-            .zip(idxs)
-            .map(|(d, i)| task_id(*d, *i))
-            .collect();
-        self.all_or_nothing(&touched, |p| {
+        self.atomic(|p| {
             deal_ids
                 .iter()
                 .zip(idxs)
@@ -192,8 +181,8 @@ impl<E: Extension> Poco<E> {
         let stake = deal.worker_stake;
         let trust = deal.trust;
 
-        // weight update (score policy 1/3), computed before any write so that an overflow
-        // changes nothing
+        // weight update (score policy 1/3), computed before any write: the extension's
+        // weight hook sees the task as the worker found it
         let (omega, log_weight) = match self.ext.contribution_weight(st, env, tid, w)? {
             None => {
                 let omega = worker_weight(st.score(w));
@@ -216,19 +205,9 @@ impl<E: Extension> Poco<E> {
             U256::ZERO
         };
 
-        self.state.ledger.lock(w, stake)?;
-        let task = self.state.tasks.get_mut(&tid).expect("checked above");
-        // what an extension failure must restore (the writes below are otherwise infallible)
-        let undo = (
-            task.groups.len(),
-            g,
-            task.total,
-            task.status,
-            task.consensus_value,
-            task.reveal_deadline,
-            task.reveal_counter,
-            task.winner_counter,
-        );
+        let st = self.st();
+        st.ledger_mut().lock(w, stake)?;
+        let task = st.task_mut(tid).expect("checked above");
         task.contributors.push(w);
         task.contributions.push(Contribution {
             status: ContributionStatus::Contributed,
@@ -251,24 +230,8 @@ impl<E: Extension> Poco<E> {
             task.reveal_counter = U256::ZERO;
             task.winner_counter = U256::from(winners);
         }
-        if let Err(e) = self.ext.after_contribute(&mut self.state, env, tid, w) {
-            let task = self.state.tasks.get_mut(&tid).expect("checked above");
-            let (n_groups, g, total, status, cv, rd, rc, wc) = undo;
-            task.contributors.pop();
-            task.contributions.pop();
-            if task.groups.len() > n_groups {
-                task.groups.truncate(n_groups);
-            } else {
-                task.set_group(rh, g);
-            }
-            task.total = total;
-            task.status = status;
-            task.consensus_value = cv;
-            task.reveal_deadline = rd;
-            task.reveal_counter = rc;
-            task.winner_counter = wc;
-            return Err(e);
-        }
+        self.ext
+            .after_contribute(self.state.get_mut(), env, tid, w)?;
         Ok(())
     }
 
@@ -276,9 +239,8 @@ impl<E: Extension> Poco<E> {
     pub fn reveal(&mut self, env: &Env, tid: B256, digest: B256) -> Result<()> {
         let w = env.sender;
         let task = self
-            .state
-            .tasks
-            .get_mut(&tid)
+            .st()
+            .task_mut(tid)
             .ok_or(PocoError::Empty(Check::TaskNotRevealing))?;
         require(
             task.status == TaskStatus::Revealing,
@@ -331,7 +293,7 @@ impl<E: Extension> Poco<E> {
             Check::RevealDeadlineNotReached,
         )?;
         require(task.reveal_counter.is_zero(), Check::SomeoneRevealed)?;
-        let task = self.state.tasks.get_mut(&tid).expect("status REVEALING");
+        let task = self.st().task_mut(tid).expect("status REVEALING");
         let cv = task.consensus_value;
         for c in task.contributions.iter_mut() {
             if c.result_hash == cv {
@@ -387,22 +349,22 @@ impl<E: Extension> Poco<E> {
             Check::CallbackDataMismatch,
         )?;
         let has_callback = deal.callback != Address::ZERO;
-        // Payouts first (every fallible step), then the infallible task writes: a failed
-        // call leaves the task untouched.
+        // payouts first: the settlement (baseline or extension) sees the task still REVEALING
+        let st = self.state.get_mut();
         if self
             .ext
-            .settle_success(&mut self.state, env, tid, SuccessPath::Finalize)?
+            .settle_success(st, env, tid, SuccessPath::Finalize)?
             == Settlement::Baseline
         {
-            self.state.success_work(tid)?;
-            self.state.distribute_rewards(tid)?;
+            st.success_work(tid)?;
+            st.distribute_rewards(tid)?;
         }
-        let task = self.state.tasks.get_mut(&tid).expect("status REVEALING");
+        let task = st.task_mut(tid).expect("status REVEALING");
         task.status = TaskStatus::Completed;
         task.results = Bytes::copy_from_slice(results);
         task.results_callback = Bytes::copy_from_slice(results_callback);
         if has_callback {
-            self.state.callbacks_delivered += 1;
+            st.deliver_callback();
         }
         Ok(())
     }
@@ -485,16 +447,17 @@ impl<E: Extension> Poco<E> {
             .now()
             .add_(task.timeref.mul_(u(REVEAL_DEADLINE_RATIO))?)?;
         let has_callback = deal.callback != Address::ZERO;
+        let st = self.state.get_mut();
         if self
             .ext
-            .settle_success(&mut self.state, env, tid, SuccessPath::Fast(w))?
+            .settle_success(st, env, tid, SuccessPath::Fast(w))?
             == Settlement::Baseline
         {
-            self.state.success_work(tid)?;
-            self.state.distribute_rewards_fast(tid, w)?;
+            st.success_work(tid)?;
+            st.distribute_rewards_fast(tid, w)?;
         }
         {
-            let task = self.state.tasks.get_mut(&tid).expect("checked");
+            let task = st.task_mut(tid).expect("checked");
             task.contributors.push(w);
             task.contributions.push(Contribution {
                 status: ContributionStatus::Proved,
@@ -513,7 +476,7 @@ impl<E: Extension> Poco<E> {
             task.results_callback = Bytes::copy_from_slice(results_callback);
         }
         if has_callback {
-            self.state.callbacks_delivered += 1;
+            st.deliver_callback();
         }
         Ok(())
     }
@@ -537,19 +500,18 @@ impl<E: Extension> Poco<E> {
             task.final_deadline <= env.now(),
             Check::FinalDeadlineNotReached,
         )?;
-        if self.ext.settle_failure(&mut self.state, env, tid)? == Settlement::Baseline {
-            self.state.failed_work(tid)?;
-            self.state.release_contributor_stakes(tid)?;
+        let st = self.state.get_mut();
+        if self.ext.settle_failure(st, env, tid)? == Settlement::Baseline {
+            st.failed_work(tid)?;
+            st.release_contributor_stakes(tid)?;
         }
-        self.state.tasks.get_mut(&tid).expect("checked").status = TaskStatus::Failed;
+        st.task_mut(tid).expect("checked").status = TaskStatus::Failed;
         Ok(())
     }
 
     /// `claimArray(taskIds)` (§7.11): atomic.
     pub fn claim_array(&mut self, env: &Env, tids: &[B256]) -> Result<()> {
-        self.all_or_nothing(tids, |p| {
-            tids.iter().try_for_each(|t| p.claim_inner(env, *t))
-        })
+        self.atomic(|p| tids.iter().try_for_each(|t| p.claim_inner(env, *t)))
     }
 
     /// `initializeAndClaimArray(dealIds, idxs)` (§7.11): atomic.
@@ -560,41 +522,12 @@ impl<E: Extension> Poco<E> {
         idxs: &[U256],
     ) -> Result<()> {
         require(deal_ids.len() == idxs.len(), Check::ArrayLengthMismatch)?;
-        let touched: Vec<B256> = deal_ids
-            .iter()
-            .zip(idxs)
-            .map(|(d, i)| task_id(*d, *i))
-            .collect();
-        self.all_or_nothing(&touched, |p| {
+        self.atomic(|p| {
             deal_ids.iter().zip(idxs).try_for_each(|(d, i)| {
                 let t = p.initialize_inner(env, *d, *i)?;
                 p.claim_inner(env, t)
             })
         })
-    }
-
-    /// Batch atomicity for helpers that touch several tasks: the tasks they can touch are
-    /// known up front, so only those are snapshotted and restored on failure (ledger effects
-    /// are rolled back by the journal).
-    fn all_or_nothing<R>(
-        &mut self,
-        touched: &[B256],
-        f: impl FnOnce(&mut Self) -> Result<R>,
-    ) -> Result<R> {
-        let saved: Vec<(B256, Option<Task>)> = touched
-            .iter()
-            .map(|t| (*t, self.state.tasks.get(t).cloned()))
-            .collect();
-        let r = self.atomic(f);
-        if r.is_err() {
-            for (t, old) in saved.into_iter().rev() {
-                match old {
-                    Some(task) => self.state.tasks.insert(t, task),
-                    None => self.state.tasks.remove(&t),
-                };
-            }
-        }
-        r
     }
 }
 

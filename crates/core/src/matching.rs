@@ -11,7 +11,7 @@ use crate::orders::{
     AppOrder, DatasetOrder, Operation, Order, RequestOrder, WorkerpoolOrder, deal_id,
 };
 use crate::registries::AssetKind;
-use crate::{Env, Extension, Poco, State, max, min};
+use crate::{Env, Extension, JournaledState, Poco, State, max, min};
 
 /// `iExecV5-matchOrders-0xNN` reason strings (spec §6.2).
 pub mod codes {
@@ -201,7 +201,9 @@ impl State {
             volume,
         })
     }
+}
 
+impl JournaledState {
     /// §6.4: `consumed[h] += volume` for each order (dataset only if there is one).
     pub(crate) fn consume(&mut self, m: &Matched, has_dataset: bool) -> Result<()> {
         let hashes = [
@@ -210,15 +212,9 @@ impl State {
             Some(m.workerpool_hash),
             Some(m.request_hash),
         ];
-        // compute first so that an overflow changes nothing
-        let mut new = [(B256::ZERO, U256::ZERO); 4];
-        let mut n = 0;
         for h in hashes.into_iter().flatten() {
-            new[n] = (h, self.consumed(h).add_(m.volume)?);
-            n += 1;
-        }
-        for (h, v) in &new[..n] {
-            self.consumed.insert(*h, *v);
+            let v = self.consumed(h).add_(m.volume)?;
+            self.set_consumed(h, v);
         }
         Ok(())
     }
@@ -379,8 +375,11 @@ impl<E: Extension> Poco<E> {
             .mul_(U256::from(WORKERPOOL_STAKE_RATIO))?
             / U256::from(100u8))
         .mul_(m.volume)?;
-        self.state.ledger.lock(sponsor, deal_price)?;
-        self.state.ledger.lock(m.workerpool_owner, pool_stake)?;
+        let st = self.st();
+        st.ledger_mut().lock(sponsor, deal_price)?;
+        st.ledger_mut().lock(m.workerpool_owner, pool_stake)?;
+        st.consume(&m, has_dataset)?;
+        st.insert_deal(id, deal);
         let orders = crate::extension::MatchedOrders {
             app: m.app_hash,
             dataset: has_dataset.then_some(m.dataset_hash),
@@ -388,26 +387,7 @@ impl<E: Extension> Poco<E> {
             request: m.request_hash,
             volume: m.volume,
         };
-        let saved = [
-            Some(m.app_hash),
-            orders.dataset,
-            Some(m.workerpool_hash),
-            Some(m.request_hash),
-        ]
-        .map(|h| h.map(|h| (h, self.state.consumed.get(&h).copied())));
-        self.state.consume(&m, has_dataset)?;
-        self.state.deals.insert(id, deal);
-        if let Err(e) = self.ext.on_match(&mut self.state, env, id, &orders) {
-            // a rejected match changes nothing: drop the deal, restore consumption
-            self.state.deals.remove(&id);
-            for (h, old) in saved.into_iter().rev().flatten() {
-                match old {
-                    Some(v) => self.state.consumed.insert(h, v),
-                    None => self.state.consumed.remove(&h),
-                };
-            }
-            return Err(e);
-        }
+        self.ext.on_match(self.state.get_mut(), env, id, &orders)?;
         Ok(id)
     }
 
@@ -448,13 +428,10 @@ impl<E: Extension> Poco<E> {
             )?;
         }
         let h = order.hash(ds);
+        let st = self.st();
         match op {
-            Operation::Sign => {
-                self.state.presigned.insert(h, owner);
-            }
-            Operation::Close => {
-                self.state.consumed.insert(h, order.volume());
-            }
+            Operation::Sign => st.presign(h, owner),
+            Operation::Close => st.set_consumed(h, order.volume()),
         }
         Ok(())
     }

@@ -1,14 +1,16 @@
 //! Reward distribution, kitty and scores (spec §8, §3.4).
 //!
 //! Ledger operations run in the contracts' order; score updates are applied after the
-//! ledger operations (they are independent of them), so a failure leaves scores intact.
+//! ledger operations (they are independent of them).
 
 use alloy_primitives::{Address, B256, U256};
 
 use crate::constants::{KITTY_ADDRESS, KITTY_MIN, KITTY_RATIO, WORKERPOOL_STAKE_RATIO};
 use crate::error::{Checked, Panic, PocoError, Result};
+use crate::escrow::LedgerMut;
+use crate::journaled::score_entry;
 use crate::task::ContributionStatus;
-use crate::{State, max, min};
+use crate::{JournaledState, max, min};
 
 #[inline]
 fn u(x: u64) -> U256 {
@@ -47,7 +49,7 @@ fn ruint_mul_div(a: U256, b: U256, c: U256) -> Option<U256> {
     (q.bit_len() <= 256).then(|| U256::from_limbs_slice(&q.as_limbs()[..4]))
 }
 
-impl State {
+impl JournaledState {
     /// `successWork(deal, taskId)` (§8.1): seize the payer, pay app and dataset, release the
     /// scheduler stake, pay the kitty share.
     pub(crate) fn success_work(&mut self, tid: B256) -> Result<()> {
@@ -64,7 +66,7 @@ impl State {
         );
         let price = deal.task_price()?;
         let s_pool = scheduler_stake(deal.workerpool.price)?;
-        let l = &mut self.ledger;
+        let l = &mut self.ledger_mut();
         l.seize(sponsor, price)?;
         if pa > U256::ZERO {
             l.reward(app_owner, pa)?;
@@ -84,8 +86,9 @@ impl State {
 
     /// `distributeRewards(taskId)` after finalize (§8.2).
     pub(crate) fn distribute_rewards(&mut self, tid: B256) -> Result<()> {
-        let task = &self.tasks[&tid];
-        let deal = &self.deals[&task.dealid];
+        let Self { state, journal, .. } = self;
+        let task = &state.tasks[&tid];
+        let deal = &state.deals[&task.dealid];
         let (s_w, sigma, pool_owner) = (
             deal.worker_stake,
             deal.scheduler_reward_ratio,
@@ -103,7 +106,7 @@ impl State {
         let workers_reward = total_reward.mul_(u(100).sub_(sigma)?)? / u(100);
         let replicated = task.contributors.len() > 1;
         // ledger first, in contributor order
-        let l = &mut self.ledger;
+        let l = &mut LedgerMut::new(&mut state.ledger, journal);
         for (w, c) in task.contributors.iter().zip(&task.contributions) {
             if c.status == ContributionStatus::Proved {
                 let r = mul_div(workers_reward, c.weight, total_log_weight)?;
@@ -116,9 +119,8 @@ impl State {
         }
         l.reward(pool_owner, total_reward)?;
         // then scores (score policy 2/3 and 3/3, k = 3)
-        let task = &self.tasks[&tid];
         for (w, c) in task.contributors.iter().zip(&task.contributions) {
-            let s = self.scores.entry(*w).or_default();
+            let s = score_entry(&mut state.scores, journal, *w);
             if c.status == ContributionStatus::Proved {
                 if replicated {
                     *s += u(1);
@@ -139,8 +141,9 @@ impl State {
             deal.workerpool.owner,
         );
         let worker_reward = pw.mul_(u(100).sub_(sigma)?)? / u(100);
-        self.ledger.reward(worker, worker_reward)?;
-        self.ledger.reward(pool_owner, pw - worker_reward)?;
+        let l = &mut self.ledger_mut();
+        l.reward(worker, worker_reward)?;
+        l.reward(pool_owner, pw - worker_reward)?;
         Ok(())
     }
 
@@ -151,17 +154,20 @@ impl State {
         let (sponsor, pool_owner) = (deal.sponsor, deal.workerpool.owner);
         let price = deal.task_price()?;
         let s_pool = scheduler_stake(deal.workerpool.price)?;
-        self.ledger.unlock(sponsor, price)?;
-        self.ledger.seize(pool_owner, s_pool)?;
-        self.ledger.kitty_relock(s_pool)
+        let l = &mut self.ledger_mut();
+        l.unlock(sponsor, price)?;
+        l.seize(pool_owner, s_pool)?;
+        l.kitty_relock(s_pool)
     }
 
     /// Claim step 3 (§7.10): unlock every contributor's `S_w`, whatever its status.
     pub(crate) fn release_contributor_stakes(&mut self, tid: B256) -> Result<()> {
-        let task = &self.tasks[&tid];
-        let s_w = self.deals[&task.dealid].worker_stake;
+        let Self { state, journal, .. } = self;
+        let task = &state.tasks[&tid];
+        let s_w = state.deals[&task.dealid].worker_stake;
+        let l = &mut LedgerMut::new(&mut state.ledger, journal);
         for w in &task.contributors {
-            self.ledger.unlock(*w, s_w)?;
+            l.unlock(*w, s_w)?;
         }
         Ok(())
     }

@@ -18,6 +18,14 @@ pub enum TaskStatus {
     Failed = 4,
 }
 
+impl TaskStatus {
+    /// COMPLETED or FAILED: no entry point writes the task any more (spec §7.2).
+    #[inline]
+    pub fn is_final(self) -> bool {
+        matches!(self, TaskStatus::Completed | TaskStatus::Failed)
+    }
+}
+
 /// Contribution status enum (spec §7.1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContributionStatus {

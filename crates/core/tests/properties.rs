@@ -27,8 +27,8 @@ use pocolab_core::constants::{KITTY_ADDRESS, RLC};
 use pocolab_core::fixtures::{OrderParams, Orders, World};
 use pocolab_core::orders::{Order, enclave_hash, result_hash, result_seal, task_id};
 use pocolab_core::{
-    Address, B256, Baseline, Bytes, Env, Extension, Operation, Poco, PocoError, Result, Settlement,
-    State, SuccessPath, TaskStatus, U256, keccak256,
+    Address, B256, Baseline, Bytes, Env, Extension, JournaledState, Operation, Poco, PocoError,
+    Result, Settlement, SuccessPath, TaskStatus, U256, keccak256,
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -291,8 +291,8 @@ impl Flaky {
         keccak256([id.as_slice(), who.as_slice()].concat())[0] < 64
     }
 
-    fn bond_then_reject(st: &mut State, who: Address) -> Result<()> {
-        st.ledger.lock(who, u(1))?;
+    fn bond_then_reject(st: &mut JournaledState, who: Address) -> Result<()> {
+        st.ledger_mut().lock(who, u(1))?;
         Err(PocoError::Extension {
             extension: "flaky",
             reason: "coin",
@@ -304,7 +304,7 @@ impl Extension for Flaky {
     fn name(&self) -> &'static str {
         "flaky"
     }
-    fn after_match(&mut self, st: &mut State, env: &Env, deal_id: B256) -> Result<()> {
+    fn after_match(&mut self, st: &mut JournaledState, env: &Env, deal_id: B256) -> Result<()> {
         if Self::coin(deal_id, env.sender) {
             Self::bond_then_reject(st, env.sender)
         } else {
@@ -313,7 +313,7 @@ impl Extension for Flaky {
     }
     fn after_contribute(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         _env: &Env,
         task_id: B256,
         worker: Address,
@@ -326,7 +326,7 @@ impl Extension for Flaky {
     }
     fn settle_success(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         task_id: B256,
         _path: SuccessPath,
@@ -337,7 +337,12 @@ impl Extension for Flaky {
             Ok(Settlement::Baseline)
         }
     }
-    fn settle_failure(&mut self, st: &mut State, env: &Env, task_id: B256) -> Result<Settlement> {
+    fn settle_failure(
+        &mut self,
+        st: &mut JournaledState,
+        env: &Env,
+        task_id: B256,
+    ) -> Result<Settlement> {
         if Self::coin(task_id, env.sender) {
             Self::bond_then_reject(st, env.sender).map(|_| Settlement::Handled)
         } else {

@@ -51,8 +51,8 @@ use pocolab_core::orders::{
 };
 use pocolab_core::signatures::Wallet;
 use pocolab_core::{
-    Address, AssetKind, B256, Bytes, Check, Contract, Env, Extension, Operation, Panic, Poco,
-    PocoError, Result, Settlement, State, SuccessPath, TaskStatus, U256, keccak256,
+    Address, AssetKind, B256, Bytes, Check, Contract, Env, Extension, JournaledState, Operation,
+    Panic, Poco, PocoError, Result, Settlement, State, SuccessPath, TaskStatus, U256, keccak256,
 };
 
 // ------------------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ fn config_import_score_no_v3_hub() {
 fn config_import_score_already_imported() {
     let mut w = world();
     let wk = w.worker(0);
-    w.poco.state.score_imported.insert(wk);
+    w.poco.set_score_imported(wk);
     let env = w.env(w.actors.anyone.address());
     fails(&mut w, revert("score-already-imported"), |w| {
         w.poco.import_score(&env, wk)
@@ -664,26 +664,31 @@ fn erc20_transfer_from_exceeds_balance() {
     });
 }
 
-/// The internal escrow primitives (§3.3) through the public `Ledger` API.
+/// The internal escrow primitives (§3.3) through the public `LedgerMut` API.
 #[test]
 fn escrow_primitives_messages() {
-    let w = world();
-    let mut l = w.poco.state.ledger.clone();
+    let mut w = world();
     let r = w.actors.requester.address();
-    assert_eq!(
-        l.lock(r, u(1_000 * RLC + 1)),
-        Err(revert(ERR_EXCEEDS_BALANCE))
-    );
-    assert_eq!(l.lock(Address::ZERO, u(0)), Err(revert(ERR_FROM_EMPTY)));
-    assert_eq!(l.reward(Address::ZERO, u(0)), Err(revert(ERR_TO_EMPTY)));
-    assert_eq!(l.unlock(r, u(1)), Err(revert(ERR_EXCEEDS_BALANCE)));
-    assert_eq!(l.seize(r, u(1)), Err(PocoError::Panic(Panic::Arithmetic)));
-    l.lock(r, u(5)).unwrap();
-    assert_eq!(l.seize(r, u(6)), Err(PocoError::Panic(Panic::Arithmetic)));
-    // unlock of more than frozen while the proxy has the balance: panic 0x11
     let s = w.actors.sponsor.address();
-    l.lock(s, u(10)).unwrap();
-    assert_eq!(l.unlock(r, u(6)), Err(PocoError::Panic(Panic::Arithmetic)));
+    w.poco
+        .ext_call(|_, st| {
+            let l = &mut st.ledger_mut();
+            assert_eq!(
+                l.lock(r, u(1_000 * RLC + 1)),
+                Err(revert(ERR_EXCEEDS_BALANCE))
+            );
+            assert_eq!(l.lock(Address::ZERO, u(0)), Err(revert(ERR_FROM_EMPTY)));
+            assert_eq!(l.reward(Address::ZERO, u(0)), Err(revert(ERR_TO_EMPTY)));
+            assert_eq!(l.unlock(r, u(1)), Err(revert(ERR_EXCEEDS_BALANCE)));
+            assert_eq!(l.seize(r, u(1)), Err(PocoError::Panic(Panic::Arithmetic)));
+            l.lock(r, u(5)).unwrap();
+            assert_eq!(l.seize(r, u(6)), Err(PocoError::Panic(Panic::Arithmetic)));
+            // unlock of more than frozen while the proxy has the balance: panic 0x11
+            l.lock(s, u(10)).unwrap();
+            assert_eq!(l.unlock(r, u(6)), Err(PocoError::Panic(Panic::Arithmetic)));
+            Ok(())
+        })
+        .unwrap();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -816,10 +821,13 @@ fn manage_app_order_presigned_operation_not_accepted() {
     let o = w.orders(&OrderParams::default());
     let ds = w.poco.domain_separator();
     let oh = o.app.operation_hash(Operation::Close, ds);
+    let provider = w.actors.app_provider.address();
     w.poco
-        .state
-        .presigned
-        .insert(oh, w.actors.app_provider.address());
+        .ext_call(|_, st| {
+            st.presign(oh, provider);
+            Ok(())
+        })
+        .unwrap();
     let env = w.env(w.actors.anyone.address());
     let sig = w.actors.anyone.sign_hash(oh);
     fails(&mut w, revert("invalid-sender-or-signature"), |w| {
@@ -2446,6 +2454,35 @@ fn claim_array_atomic() {
     w.poco.claim_array(&env, &[]).unwrap();
 }
 
+/// Pruning (a simulator memory optimisation, not a PoCo call): only a final task, and a deal
+/// once all of its tasks are pruned.
+#[test]
+fn prune_final_tasks_then_their_deal() {
+    let (mut w, _, d) = matched(&OrderParams {
+        volume: u(2),
+        ..priced()
+    });
+    let t0 = w.initialize(d, 0).unwrap();
+    let t1 = w.initialize(d, 1).unwrap();
+    assert_eq!(w.poco.prune_task(t0), None, "ACTIVE task pruned");
+    w.advance(10 * R);
+    let env = w.env(w.actors.anyone.address());
+    w.poco.claim(&env, t0).unwrap();
+    assert_eq!(w.poco.prune_deal(d), None, "deal pruned before its tasks");
+    let pruned = w.poco.prune_task(t0).expect("FAILED task");
+    assert_eq!(pruned.status, TaskStatus::Failed);
+    assert_eq!(w.poco.view_task(t0).status, TaskStatus::Unset);
+    assert_eq!(
+        w.poco.prune_deal(d),
+        None,
+        "deal pruned with a running task"
+    );
+    w.poco.claim(&env, t1).unwrap();
+    assert!(w.poco.prune_task(t1).is_some());
+    assert_eq!(w.poco.prune_deal(d).map(|x| x.bot_size), Some(u(2)));
+    assert!(!w.poco.state.deals.contains_key(&d));
+}
+
 // ------------------------------------------------------------------------------------------
 // Boost (§9.2–9.4)
 
@@ -3091,8 +3128,8 @@ const REJECTED: PocoError = PocoError::Extension {
 
 impl Reject {
     /// Lock 1 nRLC of the sender (a bond), then reject.
-    fn bond_then_reject(st: &mut State, env: &Env) -> Result<()> {
-        st.ledger.lock(env.sender, u(1))?;
+    fn bond_then_reject(st: &mut JournaledState, env: &Env) -> Result<()> {
+        st.ledger_mut().lock(env.sender, u(1))?;
         Err(REJECTED)
     }
 }
@@ -3101,7 +3138,7 @@ impl Extension for Reject {
     fn name(&self) -> &'static str {
         "reject"
     }
-    fn after_match(&mut self, st: &mut State, env: &Env, _deal_id: B256) -> Result<()> {
+    fn after_match(&mut self, st: &mut JournaledState, env: &Env, _deal_id: B256) -> Result<()> {
         if self.on_match {
             Self::bond_then_reject(st, env)
         } else {
@@ -3110,7 +3147,7 @@ impl Extension for Reject {
     }
     fn after_contribute(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         _task_id: B256,
         _worker: Address,
@@ -3123,7 +3160,7 @@ impl Extension for Reject {
     }
     fn settle_success(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         _task_id: B256,
         _path: SuccessPath,
@@ -3134,7 +3171,12 @@ impl Extension for Reject {
             Ok(Settlement::Baseline)
         }
     }
-    fn settle_failure(&mut self, st: &mut State, env: &Env, _task_id: B256) -> Result<Settlement> {
+    fn settle_failure(
+        &mut self,
+        st: &mut JournaledState,
+        env: &Env,
+        _task_id: B256,
+    ) -> Result<Settlement> {
         if self.on_failure {
             Self::bond_then_reject(st, env).map(|_| Settlement::Handled)
         } else {
@@ -3264,8 +3306,8 @@ fn extension_ext_call_rolls_back_allowances() {
     w.poco.approve(&env, s, u(10)).unwrap();
     fails(&mut w, REJECTED, |w| {
         w.poco.ext_call(|_, st| {
-            st.ledger.approve(r, s, u(99))?;
-            st.ledger.transfer_from(s, r, s, u(4))?;
+            st.ledger_mut().approve(r, s, u(99))?;
+            st.ledger_mut().transfer_from(s, r, s, u(4))?;
             Err::<(), _>(REJECTED)
         })
     });

@@ -16,12 +16,13 @@
 //! `t ≥ 2`, and one pass doubles a worker's odds.
 
 use pocolab_core::constants::RLC;
-use pocolab_core::{Address, B256, Env, Result, State, U256, Weight, log2};
+use pocolab_core::{Address, B256, Env, JournaledState, Result, State, U256, Weight, log2};
 use serde::Deserialize;
 
+use crate::journal::JMap;
 use crate::reputation::independent;
 use crate::util::{
-    DecayedBeta, JMap, ensure, frozen_to_kitty, lock, pct, rand, u, unlock, weighted_draw,
+    DecayedBeta, ensure, frozen_to_kitty, lock, pct, rand, u, unlock, weighted_draw,
 };
 
 const NAME: &str = "committees";
@@ -101,8 +102,6 @@ pub struct Committees {
     pub committees: JMap<B256, Vec<Address>>,
     /// spot-checkers registered by the protocol owner
     pub spot_checkers: JMap<Address, ()>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(Committees; registrations, credibility, committees, spot_checkers);
 
@@ -151,7 +150,7 @@ impl Committees {
 
     pub(crate) fn register(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         pool: Address,
         amount: U256,
@@ -172,7 +171,7 @@ impl Committees {
             NAME,
             "bond below S_min",
         )?;
-        lock(&mut st.ledger, env.sender, amount)?;
+        lock(&mut st.ledger_mut(), env.sender, amount)?;
         r.bond += amount;
         self.registrations.insert((pool, env.sender), r);
         Ok(())
@@ -190,7 +189,12 @@ impl Committees {
         Ok(())
     }
 
-    pub(crate) fn withdraw(&mut self, st: &mut State, env: &Env, pool: Address) -> Result<()> {
+    pub(crate) fn withdraw(
+        &mut self,
+        st: &mut JournaledState,
+        env: &Env,
+        pool: Address,
+    ) -> Result<()> {
         let r = self
             .registrations
             .get(&(pool, env.sender))
@@ -201,7 +205,7 @@ impl Committees {
             NAME,
             "unbonding period not over",
         )?;
-        unlock(&mut st.ledger, env.sender, r.bond)?;
+        unlock(&mut st.ledger_mut(), env.sender, r.bond)?;
         self.registrations.remove(&(pool, env.sender));
         Ok(())
     }
@@ -308,7 +312,7 @@ impl Committees {
     /// `φ_s·S_reg` to the kitty.
     pub(crate) fn spot_check(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         pool: Address,
         w: Address,
@@ -329,7 +333,7 @@ impl Committees {
             ))?;
         if !passed {
             let slash = pct(r.bond, self.params.spot_slash_pct.min(100))?;
-            frozen_to_kitty(&mut st.ledger, w, slash)?;
+            frozen_to_kitty(&mut st.ledger_mut(), w, slash)?;
             r.bond -= slash; // ≤ r.bond
             self.registrations.insert((pool, w), r);
         }

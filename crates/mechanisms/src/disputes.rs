@@ -19,11 +19,12 @@
 //! reputation-sized). Without M4 a provider at fault loses only reputation (M7) and the fees
 //! go unpaid. A frivolous dispute is [`Ruling::Upheld`]: the requester loses.
 
-use pocolab_core::{Address, B256, Env, Result, State, U256};
+use pocolab_core::{Address, B256, Env, JournaledState, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::Party;
-use crate::util::{JMap, ensure, lock, mul, pay_fees_then_rest, pct, unlock};
+use crate::journal::JMap;
+use crate::util::{ensure, lock, mul, pay_fees_then_rest, pct, unlock};
 
 const NAME: &str = "disputes";
 
@@ -129,8 +130,6 @@ pub struct Disputes {
     pub windows: JMap<B256, DisputeWindow>,
     /// (tier, arbiter) registered by the protocol owner
     pub arbiters: JMap<(u8, Address), ()>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(Disputes; deal_dep, windows, arbiters);
 
@@ -161,13 +160,18 @@ impl Disputes {
         Ok(())
     }
 
-    pub(crate) fn on_match(&mut self, st: &mut State, deal_id: B256, volume: U256) -> Result<()> {
+    pub(crate) fn on_match(
+        &mut self,
+        st: &mut JournaledState,
+        deal_id: B256,
+        volume: U256,
+    ) -> Result<()> {
         let deal = &st.deals[&deal_id];
         let dr = pct(deal.task_price()?, self.params.requester_deposit_pct)?;
         let dp = pct(deal.workerpool.price, self.params.pool_deposit_pct)?;
         let (sponsor, owner) = (deal.sponsor, deal.workerpool.owner);
-        lock(&mut st.ledger, sponsor, mul(dr, volume)?)?;
-        lock(&mut st.ledger, owner, mul(dp, volume)?)?;
+        lock(&mut st.ledger_mut(), sponsor, mul(dr, volume)?)?;
+        lock(&mut st.ledger_mut(), owner, mul(dp, volume)?)?;
         self.deal_dep.insert(deal_id, (dr, dp));
         Ok(())
     }
@@ -191,7 +195,7 @@ impl Disputes {
         self.windows.insert(tid, w);
     }
 
-    pub(crate) fn on_failure(&mut self, st: &mut State, tid: B256) -> Result<()> {
+    pub(crate) fn on_failure(&mut self, st: &mut JournaledState, tid: B256) -> Result<()> {
         let deal = &st.deals[&st.tasks[&tid].dealid];
         let (dr, dp) = self
             .deal_dep
@@ -199,8 +203,8 @@ impl Disputes {
             .copied()
             .unwrap_or_default();
         let (sponsor, owner) = (deal.sponsor, deal.workerpool.owner);
-        unlock(&mut st.ledger, sponsor, dr)?;
-        unlock(&mut st.ledger, owner, dp)
+        unlock(&mut st.ledger_mut(), sponsor, dr)?;
+        unlock(&mut st.ledger_mut(), owner, dp)
     }
 
     pub(crate) fn open(&mut self, env: &Env, tid: B256, tier: u8) -> Result<()> {
@@ -239,7 +243,7 @@ impl Disputes {
     /// The tier's arbiter rules (see the module docs for what each ruling does).
     pub(crate) fn resolve(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         tid: B256,
         ruling: Ruling,
@@ -296,8 +300,8 @@ impl Disputes {
                     NAME,
                     "no such provider on the deal",
                 )?;
-                unlock(&mut st.ledger, w.sponsor, dr)?;
-                unlock(&mut st.ledger, w.pool_owner, dp)?;
+                unlock(&mut st.ledger_mut(), w.sponsor, dr)?;
+                unlock(&mut st.ledger_mut(), w.pool_owner, dp)?;
             }
             Ruling::Upheld | Ruling::PoolAtFault => {
                 let (loser, loser_dep, winner, winner_dep) = if ruling == Ruling::PoolAtFault {
@@ -305,7 +309,7 @@ impl Disputes {
                 } else {
                     (w.sponsor, dr, w.pool_owner, dp)
                 };
-                let l = &mut st.ledger;
+                let l = &mut st.ledger_mut();
                 pay_fees_then_rest(l, loser, loser_dep, &std::mem::take(&mut fees), winner)?;
                 unlock(l, winner, winner_dep)?;
             }
@@ -318,7 +322,7 @@ impl Disputes {
         })
     }
 
-    pub(crate) fn release(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
+    pub(crate) fn release(&mut self, st: &mut JournaledState, env: &Env, tid: B256) -> Result<()> {
         let w = self
             .windows
             .get(&tid)
@@ -330,8 +334,8 @@ impl Disputes {
                 ensure(env.timestamp >= rule_by, NAME, "dispute pending")?
             }
         }
-        unlock(&mut st.ledger, w.sponsor, w.deposits.0)?;
-        unlock(&mut st.ledger, w.pool_owner, w.deposits.1)?;
+        unlock(&mut st.ledger_mut(), w.sponsor, w.deposits.0)?;
+        unlock(&mut st.ledger_mut(), w.pool_owner, w.deposits.1)?;
         self.windows.remove(&tid);
         Ok(())
     }

@@ -11,7 +11,7 @@
 use pocolab_core::{Address, B256, U256};
 use serde::Deserialize;
 
-use crate::util::JMap;
+use crate::journal::JMap;
 
 /// Failure causes a worker can report (iexec-common `ReplicateStatusCause` names).
 #[derive(

@@ -10,8 +10,9 @@ use pocolab_core::{Address, B256, Env, Result, State, TaskStatus, keccak256};
 use serde::Deserialize;
 
 use crate::evidence::Attribution;
+use crate::journal::JMap;
 use crate::payout::FailurePlan;
-use crate::util::{JMap, ensure};
+use crate::util::ensure;
 
 const NAME: &str = "fair_exchange";
 
@@ -70,8 +71,6 @@ pub struct FairExchange {
     pub consumed: JMap<B256, (bool, bool)>,
     /// task → key state (absent = sealed)
     pub keys: JMap<B256, KeyState>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(FairExchange; consumed, keys);
 

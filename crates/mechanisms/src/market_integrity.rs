@@ -6,12 +6,13 @@ use pocolab_core::constants::{
     CONTRIBUTION_DEADLINE_RATIO, DEFAULT_SCHEDULER_REWARD_RATIO, DEFAULT_WORKER_STAKE_RATIO,
     FINAL_DEADLINE_RATIO, RLC,
 };
-use pocolab_core::{Address, B256, Env, MatchedOrders, Result, State, U256};
+use pocolab_core::{Address, B256, Env, JournaledState, MatchedOrders, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::Attribution;
+use crate::journal::JMap;
 use crate::payout::SuccessPlan;
-use crate::util::{JMap, Journaled, add, ensure, mul, u};
+use crate::util::{add, ensure, mul, u};
 
 const NAME: &str = "market_integrity";
 
@@ -97,39 +98,9 @@ pub struct MarketIntegrity {
     pub deal_orders: JMap<B256, (B256, Option<B256>)>,
     /// (pool owner, epoch) → kitty paid
     pub kitty_paid: JMap<(Address, u64), U256>,
-    consumed_log: Vec<(B256, Option<U256>)>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 
-impl Journaled for MarketIntegrity {
-    fn marks(&self) -> Vec<usize> {
-        vec![
-            self.policies.mark(),
-            self.deal_orders.mark(),
-            self.kitty_paid.mark(),
-            self.consumed_log.len(),
-        ]
-    }
-    fn undo(&mut self, st: &mut State, m: &[usize]) {
-        self.policies.undo_to(m[0]);
-        self.deal_orders.undo_to(m[1]);
-        self.kitty_paid.undo_to(m[2]);
-        while self.consumed_log.len() > m[3] {
-            let (h, old) = self.consumed_log.pop().expect("len > mark");
-            match old {
-                Some(v) => st.consumed.insert(h, v),
-                None => st.consumed.remove(&h),
-            };
-        }
-    }
-    fn forget(&mut self) {
-        self.policies.forget();
-        self.deal_orders.forget();
-        self.kitty_paid.forget();
-        self.consumed_log.clear();
-    }
-}
+crate::journaled!(MarketIntegrity; policies, deal_orders, kitty_paid);
 
 impl MarketIntegrity {
     /// M8 with `params`.
@@ -172,15 +143,12 @@ impl MarketIntegrity {
 
     pub(crate) fn on_match(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         deal_id: B256,
         orders: &MatchedOrders,
     ) -> Result<()> {
-        let deal = st
-            .deals
-            .get_mut(&deal_id)
-            .expect("deal stored before the hook");
+        let deal = st.deal_mut(deal_id).expect("deal stored before the hook");
         let (rho, sigma) = self.policy(deal.workerpool.pointer, env.timestamp);
         ensure(
             rho <= u(self.params.max_worker_stake_ratio),
@@ -194,12 +162,17 @@ impl MarketIntegrity {
         Ok(())
     }
 
-    pub(crate) fn after_initialize(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
+    pub(crate) fn after_initialize(
+        &mut self,
+        st: &mut JournaledState,
+        env: &Env,
+        tid: B256,
+    ) -> Result<()> {
         if !self.params.per_task_deadlines {
             return Ok(());
         }
-        let task = st.tasks.get_mut(&tid).expect("initialized");
-        let start = st.deals[&task.dealid].start_time;
+        let start = st.deals[&st.tasks[&tid].dealid].start_time;
+        let task = st.task_mut(tid).expect("initialized");
         let t = task.timeref;
         let now = u(env.timestamp);
         if now <= add(start, mul(t, u(self.params.max_init_delay_t))?)? {
@@ -246,19 +219,17 @@ impl MarketIntegrity {
     }
 
     /// Rule 3: give the app and dataset orders their volume back (not on provider faults).
-    pub(crate) fn on_failure(&mut self, st: &mut State, tid: B256, att: &Attribution) {
+    pub(crate) fn on_failure(&mut self, st: &mut JournaledState, tid: B256, att: &Attribution) {
         let deal = st.tasks[&tid].dealid;
         if let Some((app, ds)) = self.deal_orders.get(&deal).copied()
             && self.params.restore_volume
             && !matches!(att, Attribution::Provider { .. })
         {
             for h in [Some(app), ds].into_iter().flatten() {
-                let old = st.consumed.get(&h).copied();
-                if let Some(v) = old
+                if let Some(v) = st.consumed.get(&h).copied()
                     && !v.is_zero()
                 {
-                    self.consumed_log.push((h, old));
-                    st.consumed.insert(h, v - u(1));
+                    st.set_consumed(h, v - u(1));
                 }
             }
         }

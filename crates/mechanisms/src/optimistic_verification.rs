@@ -5,12 +5,13 @@
 //! Evidence is re-execution: the drawn auditor, the challenger and every panel member post the
 //! result digest they computed. Nothing reads the simulator's ground truth.
 
-use pocolab_core::{Address, B256, Env, Result, State, U256};
+use pocolab_core::{Address, B256, Env, JournaledState, Result, State, U256};
 use serde::Deserialize;
 
+use crate::journal::JMap;
 use crate::payout::SuccessPlan;
 use crate::util::{
-    JMap, add, draw_ppm, ensure, err, lock, mul, pay_from_frozen, pct, rand, split_from_frozen, u,
+    add, draw_ppm, ensure, err, lock, mul, pay_from_frozen, pct, rand, split_from_frozen, u,
     unlock, weighted_draw,
 };
 
@@ -124,8 +125,6 @@ pub struct OptimisticVerification {
     pub deal_bond: JMap<B256, U256>,
     /// task → window
     pub windows: JMap<B256, Window>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(OptimisticVerification; verifiers, deal_bond, windows);
 
@@ -140,7 +139,7 @@ impl OptimisticVerification {
 
     pub(crate) fn register_verifier(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         amount: U256,
     ) -> Result<()> {
@@ -150,12 +149,12 @@ impl OptimisticVerification {
             NAME,
             "verifier stake below minimum",
         )?;
-        lock(&mut st.ledger, env.sender, amount)?;
+        lock(&mut st.ledger_mut(), env.sender, amount)?;
         self.verifiers.insert(env.sender, s + amount);
         Ok(())
     }
 
-    pub(crate) fn unregister_verifier(&mut self, st: &mut State, env: &Env) -> Result<()> {
+    pub(crate) fn unregister_verifier(&mut self, st: &mut JournaledState, env: &Env) -> Result<()> {
         let s = self
             .verifiers
             .get(&env.sender)
@@ -169,42 +168,42 @@ impl OptimisticVerification {
             NAME,
             "verifier has pending duties",
         )?;
-        unlock(&mut st.ledger, env.sender, s)?;
+        unlock(&mut st.ledger_mut(), env.sender, s)?;
         self.verifiers.remove(&env.sender);
         Ok(())
     }
 
-    pub(crate) fn on_match(&mut self, st: &mut State, deal_id: B256, volume: U256) -> Result<()> {
+    pub(crate) fn on_match(
+        &mut self,
+        st: &mut JournaledState,
+        deal_id: B256,
+        volume: U256,
+    ) -> Result<()> {
         let deal = &st.deals[&deal_id];
         let b = pct(deal.task_price()?, self.params.beta_pct)?;
         let owner = deal.workerpool.owner;
-        lock(&mut st.ledger, owner, mul(b, volume)?)?;
+        lock(&mut st.ledger_mut(), owner, mul(b, volume)?)?;
         self.deal_bond.insert(deal_id, b);
         Ok(())
     }
 
-    pub(crate) fn on_failure(&mut self, st: &mut State, tid: B256) -> Result<()> {
+    pub(crate) fn on_failure(&mut self, st: &mut JournaledState, tid: B256) -> Result<()> {
         let did = st.tasks[&tid].dealid;
         let b = self.deal_bond.get(&did).copied().unwrap_or_default();
         let owner = st.deals[&did].workerpool.owner;
-        unlock(&mut st.ledger, owner, b)
+        unlock(&mut st.ledger_mut(), owner, b)
     }
 
     /// After the success plan ran: escrow the pool-side pay, draw the auditor.
     pub(crate) fn on_success(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         tid: B256,
         plan: &SuccessPlan,
     ) -> Result<()> {
         let task = &st.tasks[&tid];
         let t: u64 = task.timeref.try_into().unwrap_or(u64::MAX / 64);
-        let mut escrow: Vec<(Address, U256)> = plan.winners.clone();
-        escrow.push((plan.pool_owner, plan.pool_reward));
-        for (a, v) in &escrow {
-            lock(&mut st.ledger, *a, *v)?;
-        }
         let mut excluded = task.contributors.clone();
         excluded.push(plan.pool_owner);
         let digest = if plan.fast {
@@ -212,6 +211,12 @@ impl OptimisticVerification {
         } else {
             task.result_digest
         };
+        let deal_id = task.dealid;
+        let mut escrow: Vec<(Address, U256)> = plan.winners.clone();
+        escrow.push((plan.pool_owner, plan.pool_reward));
+        for (a, v) in &escrow {
+            lock(&mut st.ledger_mut(), *a, *v)?;
+        }
         let mut w = Window {
             end: env
                 .timestamp
@@ -219,11 +224,7 @@ impl OptimisticVerification {
             timeref: t,
             sponsor: plan.sponsor,
             pool_owner: plan.pool_owner,
-            bond: self
-                .deal_bond
-                .get(&task.dealid)
-                .copied()
-                .unwrap_or_default(),
+            bond: self.deal_bond.get(&deal_id).copied().unwrap_or_default(),
             provider_price: plan.app.1 + plan.dataset.1,
             pool_price: plan.pool_price,
             escrow,
@@ -305,7 +306,7 @@ impl OptimisticVerification {
     /// Entry point: anyone challenges the result with the digest they computed.
     pub(crate) fn challenge(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         tid: B256,
         digest: B256,
@@ -319,7 +320,7 @@ impl OptimisticVerification {
         )?;
         ensure(digest != w.digest, NAME, "challenge agrees with the result")?;
         let d = pct(w.pool_price, self.params.challenge_deposit_pct)?;
-        lock(&mut st.ledger, env.sender, d)?;
+        lock(&mut st.ledger_mut(), env.sender, d)?;
         w.challenge = Some(Challenge {
             who: env.sender,
             deposit: d,
@@ -336,7 +337,7 @@ impl OptimisticVerification {
     /// Entry point: a panel member votes the digest of its re-execution; a majority decides.
     pub(crate) fn vote(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         tid: B256,
         digest: B256,
@@ -366,7 +367,7 @@ impl OptimisticVerification {
             .filter(|(_, d)| *d == digest)
             .map(|(a, _)| *a)
             .collect();
-        let l = &mut st.ledger;
+        let l = &mut st.ledger_mut();
         if digest == w.digest {
             // upheld: the challenger's deposit goes half to the pool, half to the majority
             if let Some(c) = w.challenge.take() {
@@ -416,7 +417,7 @@ impl OptimisticVerification {
     }
 
     /// Entry point: after the window (and any escalation deadline), release escrow and bond.
-    pub(crate) fn release(&mut self, st: &mut State, env: &Env, tid: B256) -> Result<()> {
+    pub(crate) fn release(&mut self, st: &mut JournaledState, env: &Env, tid: B256) -> Result<()> {
         let w = self
             .windows
             .get(&tid)
@@ -428,7 +429,7 @@ impl OptimisticVerification {
             NAME,
             "escalation pending",
         )?;
-        let l = &mut st.ledger;
+        let l = &mut st.ledger_mut();
         if let Some(c) = &w.challenge {
             l.unlock(c.who, c.deposit)?;
         }

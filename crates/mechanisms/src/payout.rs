@@ -7,7 +7,9 @@
 
 use pocolab_core::constants::KITTY_ADDRESS;
 use pocolab_core::rewards::{kitty_payout, mul_div, scheduler_stake};
-use pocolab_core::{Address, B256, ContributionStatus, Ledger, Result, State, SuccessPath, U256};
+use pocolab_core::{
+    Address, B256, ContributionStatus, JournaledState, LedgerMut, Result, State, SuccessPath, U256,
+};
 
 use crate::util::{add, mul, u};
 
@@ -123,7 +125,7 @@ impl SuccessPlan {
     }
 
     /// Execute the ledger operations in the contracts' order; returns the kitty share paid.
-    pub fn execute(&self, l: &mut Ledger) -> Result<U256> {
+    pub fn execute(&self, l: &mut LedgerMut<'_>) -> Result<U256> {
         l.seize(self.sponsor, self.price)?;
         if self.app.1 > U256::ZERO {
             l.reward(self.app.0, self.app.1)?;
@@ -164,10 +166,10 @@ impl SuccessPlan {
         Ok(paid)
     }
 
-    /// Write the score updates (after every fallible step).
-    pub fn apply_scores(&self, st: &mut State) {
+    /// Write the score updates.
+    pub fn apply_scores(&self, st: &mut JournaledState) {
         for (w, s) in &self.scores {
-            st.scores.insert(*w, *s);
+            st.set_score(*w, *s);
         }
     }
 }
@@ -228,7 +230,7 @@ impl FailurePlan {
     }
 
     /// Execute (baseline order: refund, seize `S_s`, relock in the kitty, unlock stakes).
-    pub fn execute(&self, l: &mut Ledger) -> Result<()> {
+    pub fn execute(&self, l: &mut LedgerMut<'_>) -> Result<()> {
         let mut refund = self.price;
         for (a, v) in &self.from_price {
             if v.is_zero() {

@@ -11,14 +11,14 @@
 //! garbage) forfeits them: they pay the arbitration fees and the rest goes to the payer (sponsor).
 
 use pocolab_core::constants::RLC;
-use pocolab_core::{Address, B256, Deal, Env, Ledger, Result, State, U256};
+use pocolab_core::{Address, B256, Deal, Env, JournaledState, LedgerMut, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::{Attribution, Cause, FailureReport, Party, agreeing};
+use crate::journal::JMap;
 use crate::payout::FailurePlan;
 use crate::util::{
-    JMap, ensure, lock, mul, pay_fees_then_rest, pay_from_frozen, pct, ppm, split_from_frozen, u,
-    unlock,
+    ensure, lock, mul, pay_fees_then_rest, pay_from_frozen, pct, ppm, split_from_frozen, u, unlock,
 };
 
 const NAME: &str = "provider_bond";
@@ -71,8 +71,6 @@ pub struct ProviderBond {
     pub bonds: JMap<Address, AssetBond>,
     /// deal → per-task reservation (app, dataset)
     pub deal_res: JMap<B256, (U256, U256)>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(ProviderBond; bonds, deal_res);
 
@@ -88,7 +86,7 @@ impl ProviderBond {
     /// Entry point: the owner of `asset` adds `amount` to its bond.
     pub(crate) fn bond(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         asset: Address,
         amount: U256,
@@ -101,7 +99,7 @@ impl ProviderBond {
             NAME,
             "bond held by a previous owner",
         )?;
-        lock(&mut st.ledger, env.sender, amount)?;
+        lock(&mut st.ledger_mut(), env.sender, amount)?;
         b.owner = env.sender;
         b.total += amount;
         self.bonds.insert(asset, b);
@@ -111,7 +109,7 @@ impl ProviderBond {
     /// Entry point: withdraw `amount` of the unreserved bond.
     pub(crate) fn unbond(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         env: &Env,
         asset: Address,
         amount: U256,
@@ -119,7 +117,7 @@ impl ProviderBond {
         let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
         ensure(b.owner == env.sender, NAME, "not the bond owner")?;
         ensure(amount <= b.total - b.reserved, NAME, "bond reserved")?;
-        unlock(&mut st.ledger, env.sender, amount)?;
+        unlock(&mut st.ledger_mut(), env.sender, amount)?;
         b.total -= amount;
         self.bonds.insert(asset, b);
         Ok(())
@@ -145,7 +143,7 @@ impl ProviderBond {
     /// Reserve the deal's bonds; `mult_ppm` = (app, dataset) bond multipliers from M7 (10⁶ = ×1).
     pub(crate) fn on_match(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         deal_id: B256,
         volume: U256,
         mult_ppm: (u64, u64),
@@ -223,10 +221,10 @@ impl ProviderBond {
     /// returns how much it took.
     fn release_charging(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         tid: B256,
         faulty: Option<Party>,
-        mut charge: impl FnMut(&mut Ledger, &Deal, &AssetBond, U256) -> Result<U256>,
+        mut charge: impl FnMut(&mut LedgerMut<'_>, &Deal, &AssetBond, U256) -> Result<U256>,
     ) -> Result<()> {
         let deal_id = st.tasks[&tid].dealid;
         let deal = st.deals[&deal_id].clone();
@@ -241,7 +239,7 @@ impl ProviderBond {
             let mut b = self.bonds.get(&asset).copied().unwrap_or_default();
             b.reserved = b.reserved.saturating_sub(r);
             if faulty == Some(party) {
-                b.total -= charge(&mut st.ledger, &deal, &b, r)?;
+                b.total -= charge(&mut st.ledger_mut(), &deal, &b, r)?;
             }
             self.bonds.insert(asset, b);
         }
@@ -251,7 +249,7 @@ impl ProviderBond {
     /// Release this task's reservations; on a provider fault pay compensations from the bond.
     pub(crate) fn settle(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         tid: B256,
         att: Option<&Attribution>,
     ) -> Result<()> {
@@ -279,7 +277,7 @@ impl ProviderBond {
     /// reservation is released.
     pub(crate) fn forfeit(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         tid: B256,
         party: Party,
         fees: &[(Address, U256)],

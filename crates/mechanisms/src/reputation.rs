@@ -13,7 +13,8 @@ use pocolab_core::constants::RLC;
 use pocolab_core::{Address, B256, Deal, Env, Result, State, TaskStatus, U256};
 use serde::Deserialize;
 
-use crate::util::{DecayedBeta, JMap, ensure};
+use crate::journal::JMap;
+use crate::util::{DecayedBeta, ensure};
 
 const NAME: &str = "reputation";
 
@@ -75,8 +76,6 @@ pub struct Reputation {
     pub rated: JMap<B256, ()>,
     /// account → requirements
     pub requirements: JMap<Address, MinReps>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(Reputation; rep, ratings, rated, requirements);
 

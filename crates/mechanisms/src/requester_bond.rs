@@ -4,12 +4,13 @@
 //! decide at `claim` whether the failure is requester-attributable (compensate workers, forfeit
 //! `B_r`, spare `S_s`), unattributable (split the loss) or the pool's (today's rule).
 
-use pocolab_core::{Address, B256, Result, State, U256};
+use pocolab_core::{Address, B256, JournaledState, Result, State, U256};
 use serde::Deserialize;
 
 use crate::evidence::{Attribution, Cause, FailureReport, agreeing};
+use crate::journal::JMap;
 use crate::payout::FailurePlan;
-use crate::util::{JMap, frozen_to_kitty, lock, mul, pay_from_frozen, pct, ppm, u, unlock};
+use crate::util::{frozen_to_kitty, lock, mul, pay_from_frozen, pct, ppm, u, unlock};
 
 /// Parameters of M3.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -49,8 +50,6 @@ pub struct RequesterBond {
     pub params: RequesterBondParams,
     /// deal → per-task bond `B_r` (locked on the sponsor)
     pub deal_bond: JMap<B256, U256>,
-    #[doc(hidden)]
-    pub cps: Vec<Vec<usize>>,
 }
 crate::journaled!(RequesterBond; deal_bond);
 
@@ -76,14 +75,15 @@ impl RequesterBond {
 
     pub(crate) fn on_match(
         &mut self,
-        st: &mut State,
+        st: &mut JournaledState,
         deal_id: B256,
         volume: U256,
         rep_ppm: u64,
     ) -> Result<()> {
         let deal = &st.deals[&deal_id];
         let b = ppm(deal.workerpool.price, self.gamma_ppm(rep_ppm))?;
-        lock(&mut st.ledger, deal.sponsor, mul(b, volume)?)?;
+        let sponsor = deal.sponsor;
+        lock(&mut st.ledger_mut(), sponsor, mul(b, volume)?)?;
         self.deal_bond.insert(deal_id, b);
         Ok(())
     }
@@ -150,7 +150,12 @@ impl RequesterBond {
         Ok(())
     }
 
-    pub(crate) fn settle_bond(&self, st: &mut State, tid: B256, forfeit: bool) -> Result<()> {
+    pub(crate) fn settle_bond(
+        &self,
+        st: &mut JournaledState,
+        tid: B256,
+        forfeit: bool,
+    ) -> Result<()> {
         let deal = &st.deals[&st.tasks[&tid].dealid];
         let (sponsor, pool_owner) = (deal.sponsor, deal.workerpool.owner);
         let b = self
@@ -158,7 +163,7 @@ impl RequesterBond {
             .get(&st.tasks[&tid].dealid)
             .copied()
             .unwrap_or_default();
-        let l = &mut st.ledger;
+        let l = &mut st.ledger_mut();
         if forfeit {
             let to_pool = pct(b, self.params.forfeit_to_pool_pct.min(100))?;
             pay_from_frozen(l, sponsor, pool_owner, to_pool)?;

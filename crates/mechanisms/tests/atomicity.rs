@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use pocolab_core::{Env, MatchedOrders, PocoError, Result, State, Weight};
+use pocolab_core::{Env, JournaledState, MatchedOrders, PocoError, Result, State, Weight};
 
 #[test]
 fn later_hook_failure_rolls_back_earlier_hooks() {
@@ -88,7 +88,13 @@ struct Reject {
 }
 
 impl Extension for Reject {
-    fn on_match(&mut self, st: &mut State, _: &Env, _: B256, _: &MatchedOrders) -> Result<()> {
+    fn on_match(
+        &mut self,
+        st: &mut JournaledState,
+        _: &Env,
+        _: B256,
+        _: &MatchedOrders,
+    ) -> Result<()> {
         if self.at == "match" {
             let s = st.ledger.proxy();
             let _ = s;
@@ -99,9 +105,9 @@ impl Extension for Reject {
         }
         Ok(())
     }
-    fn after_initialize(&mut self, st: &mut State, _: &Env, t: B256) -> Result<()> {
-        // write first, then fail: the core must restore the task
-        st.tasks.get_mut(&t).unwrap().final_deadline = U256::ZERO;
+    fn after_initialize(&mut self, st: &mut JournaledState, _: &Env, t: B256) -> Result<()> {
+        // write first, then fail: the failed call must leave the task unchanged
+        st.task_mut(t).unwrap().final_deadline = U256::ZERO;
         if self.at == "initialize" {
             Err(PocoError::Extension {
                 extension: "reject",
@@ -127,9 +133,15 @@ impl Extension for Reject {
             Ok(None)
         }
     }
-    fn after_contribute(&mut self, st: &mut State, _: &Env, _: B256, w: Address) -> Result<()> {
+    fn after_contribute(
+        &mut self,
+        st: &mut JournaledState,
+        _: &Env,
+        _: B256,
+        w: Address,
+    ) -> Result<()> {
         if self.at == "contribute" {
-            st.ledger.lock(w, U256::from(1u8))?; // rolled back by the journal
+            st.ledger_mut().lock(w, U256::from(1u8))?; // rolled back by the journal
             return Err(PocoError::Extension {
                 extension: "reject",
                 reason: "contribute",

@@ -349,7 +349,7 @@ impl Backend for Poco {
         })
     }
     fn set_score(&mut self, w: Address, s: U256) {
-        self.state.scores.insert(w, s);
+        Poco::set_score(self, w, s);
     }
     fn allowance(&mut self, owner: Address, spender: Address) -> U256 {
         self.state.ledger.allowance(owner, spender)

@@ -252,8 +252,8 @@ fn farm_scores(m: &mut Market, tasks: u64) -> Result<(), SimError> {
         m.poco
             .finalize(&env, tid, b"farm", &[])
             .map_err(perr("finalize"))?;
-        m.poco.state.tasks.remove(&tid);
-        m.poco.state.deals.remove(&deal);
+        m.poco.prune_task(tid);
+        m.poco.prune_deal(deal);
         m.m.calls += 3;
     }
     m.ring.as_mut().expect("ring").deals += tasks;
@@ -312,8 +312,8 @@ fn drain_kitty(m: &mut Market, deals: u64) -> Result<(), SimError> {
                 &[],
             )
             .map_err(perr("contributeAndFinalize"))?;
-        m.poco.state.tasks.remove(&tid);
-        m.poco.state.deals.remove(&deal);
+        m.poco.prune_task(tid);
+        m.poco.prune_deal(deal);
         m.m.calls += 3;
     }
     m.ring.as_mut().expect("ring").deals += deals;

@@ -72,7 +72,7 @@ impl Market {
             // salt), so the `consumed` counters of matched orders are dead state; dropping
             // them keeps memory flat over 100 M tasks. (M8 restores volume at claim and
             // needs them.)
-            self.poco.state.consumed.clear();
+            self.poco.forget_consumed();
         }
         let censored = adv.censors(k, &mut self.sched_rng);
         for idx in 0..self.cfg.volume {

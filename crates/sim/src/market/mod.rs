@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use crate::attacks::{Adversary, Prices, Ring};
 use crate::config::{MarketConfig, Provider};
 use crate::engine::Queue;
+use crate::invariants::{InvariantViolation, StateChecker};
 use crate::metrics::RunMetrics;
 use crate::rng::SimRng;
 
@@ -45,6 +46,9 @@ pub enum SimError {
         /// the core's error
         err: pocolab_core::PocoError,
     },
+    /// An invariant of the protocol state broke (a bug, never a property of the scenario).
+    #[error(transparent)]
+    Invariant(#[from] InvariantViolation),
 }
 
 #[derive(Debug)]
@@ -203,6 +207,8 @@ pub struct Market {
     next_task: u32,
     pub(crate) m: RunMetrics,
     last_time: u64,
+    /// checks the protocol state after every event (debug and test builds) and at the end
+    checker: StateChecker,
     initial: FxHashMap<Address, i128>,
     pub(crate) on: On,
     /// the mechanisms' agents
@@ -237,6 +243,8 @@ impl Market {
                 - self.poco.state.ledger.frozen_of(KITTY_ADDRESS);
             self.m.capital_time += locked.to::<u128>() * (now - self.last_time) as u128;
             self.last_time = now;
+            #[cfg(debug_assertions)]
+            let touched = self.touched_task(&ev);
             match ev {
                 Ev::Deal(k) => self.on_deal(k)?,
                 Ev::ReportFault { t } => self.on_report_fault(t),
@@ -259,14 +267,29 @@ impl Market {
                 Ev::Finalize { t } => self.on_finalize(t)?,
                 Ev::Claim { t } => self.on_claim(t)?,
             }
+            #[cfg(debug_assertions)]
+            self.checker.check(&self.poco, touched)?;
         }
         Rc::clone(&self.adv).after_market(&mut self)?;
-        self.poco
-            .state
-            .ledger
-            .check_invariants()
-            .map_err(SimError::Config)?;
+        self.checker.check_ledger(&self.poco)?;
         Ok(self.settle())
+    }
+
+    /// The protocol task an event acts on, if any (read before the event: a finished task may
+    /// be pruned by it).
+    #[cfg(debug_assertions)]
+    fn touched_task(&self, ev: &Ev) -> Option<B256> {
+        match ev {
+            Ev::Watch { id, .. } | Ev::Panel { id, .. } | Ev::Release { id } => Some(*id),
+            Ev::Assign { t, .. }
+            | Ev::ReportFault { t }
+            | Ev::Contribute { t, .. }
+            | Ev::Reveal { t, .. }
+            | Ev::RevealDeadline { t, .. }
+            | Ev::Finalize { t }
+            | Ev::Claim { t } => self.tasks.get(t).map(|task| task.id),
+            Ev::Deal(_) => None,
+        }
     }
 
     /// The current time.
@@ -299,7 +322,7 @@ impl Market {
         if *left == 0 {
             self.deal_open.remove(&deal);
             if !(self.on.m1 || self.on.m6) {
-                self.poco.state.deals.remove(&deal);
+                self.poco.prune_deal(deal);
             }
         }
     }

@@ -17,6 +17,7 @@ use super::{
 use crate::attacks::{self, Adversary, Prices, WorkerKind, markup};
 use crate::config::{MarketConfig, Provider};
 use crate::engine::Queue;
+use crate::invariants::StateChecker;
 use crate::metrics::RunMetrics;
 use crate::rng::{SimRng, stream};
 
@@ -103,9 +104,7 @@ impl Funding {
         }
         if cfg.initial_score > 0 {
             for w in workers {
-                poco.state
-                    .scores
-                    .insert(w.addr, U256::from(cfg.initial_score));
+                poco.set_score(w.addr, U256::from(cfg.initial_score));
             }
         }
         Ok(())
@@ -303,6 +302,7 @@ impl Market {
                 ..RunMetrics::default()
             },
             last_time: T0,
+            checker: StateChecker::default(),
             initial,
             worker_stake: funding.worker_stake as u64,
             r,

@@ -330,7 +330,7 @@ impl Market {
         let core = if keep {
             self.poco.state.tasks[&task.id].clone()
         } else {
-            self.poco.state.tasks.remove(&task.id).expect("core task")
+            self.poco.prune_task(task.id).expect("core task")
         };
         self.m.finalized += 1;
         if keep {
@@ -405,7 +405,7 @@ impl Market {
             let after: i128 = victims.iter().map(|a| holdings(&self.poco, *a)).sum();
             let task = self.tasks.remove(&t).expect("live");
             if !(self.on.m1 || self.on.m6) {
-                self.poco.state.tasks.remove(&id);
+                self.poco.prune_task(id);
             }
             self.m.failed += 1;
             self.m.victim_loss +=
