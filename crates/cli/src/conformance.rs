@@ -65,6 +65,28 @@ fn collect(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Run the command.
 pub fn run(args: Args) -> Result<()> {
+    let mut files = args.files.clone();
+    if files.is_empty() && args.random.is_none() {
+        files.push(PathBuf::from("scenarios/conformance"));
+    }
+    let files = collect(&files)?;
+    // every file is read and checked before anything is deployed or played
+    let mut scenarios = Vec::new();
+    for f in &files {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let sc = Scenario::parse(&text).with_context(|| format!("checking {}", f.display()))?;
+        scenarios.push((f, sc));
+    }
+    let random_end = match args.random {
+        Some(n) => Some(args.skip.checked_add(n).with_context(|| {
+            format!(
+                "--skip {} + --random {n} passes the largest index",
+                args.skip
+            )
+        })?),
+        None => None,
+    };
     let art = Artifacts::locate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let t0 = Instant::now();
     let d = Deployment::deploy(&art, &Default::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -77,11 +99,6 @@ pub fn run(args: Args) -> Result<()> {
     let mut runner = Runner::new(&d);
     runner.check_every_call = !args.final_only;
 
-    let mut files = args.files.clone();
-    if files.is_empty() && args.random.is_none() {
-        files.push(PathBuf::from("scenarios/conformance"));
-    }
-    let files = collect(&files)?;
     let mut gas: BTreeMap<&'static str, GasStats> = BTreeMap::new();
     let mut record = |rep: &Report| {
         for c in &rep.calls {
@@ -99,11 +116,8 @@ pub fn run(args: Args) -> Result<()> {
     };
     let mut failed = Vec::new();
     let (mut n_sc, mut n_calls) = (0u64, 0usize);
-    for f in &files {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
-        let sc = Scenario::from_toml(&text).with_context(|| format!("parsing {}", f.display()))?;
-        let rep = runner.run(&sc);
+    for (f, sc) in &scenarios {
+        let rep = runner.run(sc);
         n_sc += 1;
         n_calls += rep.calls.len();
         record(&rep);
@@ -116,9 +130,9 @@ pub fn run(args: Args) -> Result<()> {
             failed.push(f.display().to_string());
         }
     }
-    if let Some(n) = args.random {
+    if let Some(end) = random_end {
         let t = Instant::now();
-        for i in args.skip..args.skip + n {
+        for i in args.skip..end {
             let sc = generate(args.seed, i, GenParams::default());
             let rep = runner.run(&sc);
             n_sc += 1;

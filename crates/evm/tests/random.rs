@@ -31,6 +31,9 @@ fn random_scenarios_conform() {
     let mut classes: std::collections::BTreeMap<String, usize> = Default::default();
     for i in 0..n {
         let sc = generate(seed, i, GenParams::default());
+        // what the generator writes is a valid scenario file
+        sc.check()
+            .unwrap_or_else(|e| panic!("generated scenario {seed}/{i}: {e}"));
         let rep = runner.run(&sc);
         calls += rep.calls.len();
         ok_calls += rep.calls.iter().filter(|c| c.core == "ok").count();

@@ -50,6 +50,23 @@ impl Gen {
         };
         let mut elapsed = 0u64; // since the match (deal.startTime)
         self.step(r, 10, sender, op);
+        // `step` may have played a random call instead of the match: the episode then acts on
+        // no deal, which scenarios spell `none` (the draws stay the same)
+        let matched = matches!(
+            self.calls.last().map(|c| &c.op),
+            Some(Op::Match { deal, .. } | Op::MatchBoost { deal, .. }) if *deal == name
+        );
+        let name = if matched {
+            name
+        } else {
+            if let Some(d) = self.deals.iter_mut().rev().find(|d| d.0 == name) {
+                d.0 = "none".into();
+            }
+            if let Some(c) = self.calls.last_mut() {
+                unbind(&mut c.op, &name);
+            }
+            "none".to_string()
+        };
         let cb = |res: &str| {
             if callback {
                 res.to_string()
@@ -196,5 +213,34 @@ impl Gen {
                 },
             );
         }
+    }
+}
+
+/// Make `op`'s references to the deal `name` (which no match binds) refer to no deal.
+fn unbind(op: &mut Op, name: &str) {
+    match op {
+        Op::Initialize { deal, .. }
+        | Op::Contribute { deal, .. }
+        | Op::Reveal { deal, .. }
+        | Op::Reopen { deal, .. }
+        | Op::Finalize { deal, .. }
+        | Op::ContributeAndFinalize { deal, .. }
+        | Op::Claim { deal, .. }
+        | Op::PushResultBoost { deal, .. }
+        | Op::ClaimBoost { deal, .. }
+            if deal == name =>
+        {
+            *deal = "none".into()
+        }
+        Op::Batch { tasks, .. } => {
+            for t in tasks.iter_mut() {
+                if let Some(idx) = t.strip_prefix(name).and_then(|r| r.strip_prefix('#')) {
+                    *t = format!("none#{idx}");
+                } else if t == name {
+                    *t = "none".into();
+                }
+            }
+        }
+        _ => {}
     }
 }

@@ -122,6 +122,18 @@ pub fn generate(seed: u64, index: u64, p: GenParams) -> Scenario {
     }
     let calls = g.calls;
     orders.extend(extra);
+    // an order may name an asset this scenario did not create (e.g. `teeapp`): the zero
+    // address, which scenarios spell `none`
+    for o in &mut orders {
+        for field in [&mut o.app, &mut o.dataset, &mut o.workerpool] {
+            let known = field.is_empty()
+                || assets.iter().any(|a| a.name == *field)
+                || crate::runner::ROLES.contains(&field.as_str());
+            if !known {
+                *field = "none".into();
+            }
+        }
+    }
 
     Scenario {
         name: format!("random seed={seed} index={index}"),

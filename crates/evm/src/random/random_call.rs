@@ -46,7 +46,7 @@ impl Gen {
                 .filter(|d| boost.is_none_or(|b| b == d.2))
                 .collect();
             if cands.is_empty() || r.random_bool(0.05) {
-                return ("nodeal".into(), 0);
+                return ("none".into(), 0);
             }
             let d = cands[r.random_range(0..cands.len())];
             let idx = if r.random_bool(0.9) {

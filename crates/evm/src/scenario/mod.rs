@@ -3,6 +3,10 @@
 use alloy_primitives::U256;
 use serde::{Deserialize, Serialize};
 
+mod check;
+
+pub use check::ScenarioError;
+
 /// A number: a TOML integer or a decimal / `0x` string (for values above 2⁶³).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -14,7 +18,8 @@ pub enum Num {
 }
 
 impl Num {
-    /// The value (0 when it does not parse).
+    /// The value; 0 when it does not parse, which [`Scenario::check`] rules out before a
+    /// scenario runs (`Num::parse` is the strict form).
     pub fn value(&self) -> U256 {
         match self {
             Num::Int(v) => U256::from(*v),
