@@ -451,6 +451,67 @@ fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> 
     if c.volume > 65_535 {
         return bad("volume must be < 65536");
     }
+    check_limits(c)
+}
+
+/// Upper limits on the sizes and times of a market, so that no input exhausts memory or time
+/// or makes arithmetic wrap (documented in `docs/scenarios.md`).
+pub mod limits {
+    /// deals in one run
+    pub const DEALS: u64 = 10_000_000;
+    /// requesters
+    pub const REQUESTERS: u64 = 1_000_000;
+    /// honest workers
+    pub const HONEST_WORKERS: u64 = 100_000;
+    /// replicas the scheduler assigns to one task
+    pub const MAX_REPLICAS: u64 = 10_000;
+    /// any duration of the configuration, seconds (≈ 31.7 years)
+    pub const SECONDS: u64 = 1_000_000_000;
+    /// the ratios in percent
+    pub const PERCENT: u64 = 100;
+}
+
+fn check_limits(c: &MarketConfig) -> Result<(), SimError> {
+    let over = |name: &str, v: u64, max: u64| {
+        Err(SimError::Config(format!("{name} must be ≤ {max}, got {v}")))
+    };
+    for (name, v, max) in [
+        ("deals", c.deals, limits::DEALS),
+        ("requesters", c.requesters, limits::REQUESTERS),
+        ("honest_workers", c.honest_workers, limits::HONEST_WORKERS),
+        ("max_replicas", c.max_replicas, limits::MAX_REPLICAS),
+        ("reveal_delay_s", c.reveal_delay_s, limits::SECONDS),
+        ("deal_interval_s", c.deal_interval_s, limits::SECONDS),
+        ("worker_stake_ratio", c.worker_stake_ratio, limits::PERCENT),
+    ] {
+        if v > max {
+            return over(name, v, max);
+        }
+    }
+    let mean = c.compute_mean_s;
+    if !(mean.is_finite() && (0.0..=limits::SECONDS as f64).contains(&mean)) {
+        return Err(SimError::Config(format!(
+            "compute_mean_s must be a number of seconds in [0, {}], got {mean}",
+            limits::SECONDS
+        )));
+    }
+    // what one task costs, and what the whole run can lock, must be representable
+    let per_task = c
+        .app_price
+        .checked_add(c.dataset_price)
+        .and_then(|p| p.checked_add(c.workerpool_price));
+    let Some(per_task) = per_task else {
+        return Err(SimError::Config(format!(
+            "app_price + dataset_price + workerpool_price overflows 2⁶⁴ nRLC ({} + {} + {})",
+            c.app_price, c.dataset_price, c.workerpool_price
+        )));
+    };
+    if u128::from(per_task) * u128::from(c.volume) * u128::from(c.deals) > u128::from(u64::MAX) {
+        return Err(SimError::Config(format!(
+            "the run's prices overflow 2⁶⁴ nRLC: {per_task} per task × volume {} × {} deals",
+            c.volume, c.deals
+        )));
+    }
     Ok(())
 }
 

@@ -1,0 +1,66 @@
+//! Bad market configurations get one clear error before anything runs: sizes beyond the
+//! documented limits, durations that are negative, not numbers or too long, and prices whose
+//! sums would not be representable (instead of wrapping, which used to make every deal go
+//! unmatched and the run "succeed").
+
+use pocolab_sim::market::limits;
+use pocolab_sim::{MarketConfig, SimError, run};
+
+fn error_of(c: MarketConfig) -> String {
+    match run(&c, 1, 0) {
+        Err(SimError::Config(m)) => m,
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+}
+
+#[test]
+fn sizes_beyond_the_limits_are_named() {
+    let e = error_of(MarketConfig {
+        deals: limits::DEALS + 1,
+        ..MarketConfig::default()
+    });
+    assert!(e.contains("deals must be ≤ 10000000"), "{e}");
+    let e = error_of(MarketConfig {
+        honest_workers: u64::MAX,
+        ..MarketConfig::default()
+    });
+    assert!(e.contains("honest_workers"), "{e}");
+    let e = error_of(MarketConfig {
+        deal_interval_s: u64::MAX,
+        ..MarketConfig::default()
+    });
+    assert!(e.contains("deal_interval_s"), "{e}");
+}
+
+#[test]
+fn durations_must_be_numbers_of_seconds() {
+    for bad in [-1.0, f64::NAN, f64::INFINITY, 1e12] {
+        let e = error_of(MarketConfig {
+            compute_mean_s: bad,
+            ..MarketConfig::default()
+        });
+        assert!(e.contains("compute_mean_s"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn prices_that_would_wrap_are_refused() {
+    let e = error_of(MarketConfig {
+        app_price: u64::MAX,
+        dataset_price: 1,
+        ..MarketConfig::default()
+    });
+    assert!(e.contains("overflows"), "{e}");
+    let e = error_of(MarketConfig {
+        workerpool_price: u64::MAX / 2,
+        deals: 10,
+        ..MarketConfig::default()
+    });
+    assert!(e.contains("the run's prices overflow"), "{e}");
+}
+
+#[test]
+fn the_default_market_is_within_the_limits() {
+    let m = run(&MarketConfig::default(), 1, 0).expect("default market runs");
+    assert_eq!(m.tasks, 200);
+}
