@@ -10,6 +10,7 @@
 //! (one row per cell and metric: n, mean, sd, 95 % CI), `summary.json` (the same with the
 //! config hash, seed, replicates and every cell's full market configuration).
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -133,11 +134,54 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             if files.is_empty() {
                 bail!("no shard-*.csv files in {}", out.display());
             }
+            missing_shards(&files)?;
             for f in &files {
                 rows.extend(read_runs(f, &plan)?);
             }
             finish(&plan, out, rows)?;
         }
+    }
+    Ok(())
+}
+
+/// The shards `shard-i-of-n.csv` of one split must all be there: name the missing ones.
+fn missing_shards(files: &[PathBuf]) -> Result<()> {
+    let mut split: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    for f in files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let (i, n) = name
+            .strip_prefix("shard-")
+            .and_then(|r| r.strip_suffix(".csv"))
+            .and_then(|r| r.split_once("-of-"))
+            .and_then(|(i, n)| Some((i.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
+            .with_context(|| {
+                format!(
+                    "{}: not a shard file name (shard-<i>-of-<n>.csv)",
+                    f.display()
+                )
+            })?;
+        split.entry(n).or_default().push(i);
+    }
+    if split.len() > 1 {
+        bail!(
+            "shards of different splits side by side ({}): merge one split",
+            split
+                .keys()
+                .map(|n| format!("of-{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let (n, have) = split.into_iter().next().expect("at least one shard");
+    let missing: Vec<String> = (0..n)
+        .filter(|i| !have.contains(i))
+        .map(|i| format!("shard-{i}-of-{n}.csv"))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "missing shards: {} (run them with `sweep run --shard i/{n}`)",
+            missing.join(", ")
+        );
     }
     Ok(())
 }
@@ -203,8 +247,27 @@ fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
     let names = metric_names();
     let first_metric = 5 + plan.params.len();
     let mut rows = Vec::new();
+    let width = first_metric + names.len();
+    let header = rd
+        .headers()
+        .with_context(|| format!("{}: reading the header", path.display()))?;
+    if header.len() != width {
+        bail!(
+            "{}: the header has {} columns, a shard of this plan has {width} (not a shard of this scenario, or truncated)",
+            path.display(),
+            header.len()
+        );
+    }
     for (k, rec) in rd.records().enumerate() {
         let rec = rec.with_context(|| format!("{} row {}", path.display(), k + 2))?;
+        if rec.len() != width {
+            bail!(
+                "{} row {}: {} columns, expected {width} (a truncated or edited shard)",
+                path.display(),
+                k + 2,
+                rec.len()
+            );
+        }
         if &rec[0] != plan.config_hash.as_str() {
             bail!(
                 "{} was produced by another scenario (config hash {} ≠ {})",
@@ -222,9 +285,18 @@ fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
             .map(|j| parse(first_metric + j))
             .collect::<Result<Vec<_>>>()?;
         rows.push(RunRow {
-            cell: rec[1].parse().context("cell")?,
+            cell: rec[1]
+                .parse()
+                .with_context(|| format!("{} row {}: cell `{}`", path.display(), k + 2, &rec[1]))?,
             variant: rec[2].to_string(),
-            replicate: rec[first_metric - 1].parse().context("replicate")?,
+            replicate: rec[first_metric - 1].parse().with_context(|| {
+                format!(
+                    "{} row {}: replicate `{}`",
+                    path.display(),
+                    k + 2,
+                    &rec[first_metric - 1]
+                )
+            })?,
             values,
         });
     }

@@ -148,12 +148,23 @@ impl Plan {
     }
 }
 
+/// Most replicates per cell a scenario may ask for.
+pub const MAX_REPLICATES: u64 = 1_000_000;
+/// Most runs (cells × replicates) one sweep may plan.
+pub const MAX_RUNS: u64 = 1_000_000_000;
+
 impl Scenario {
     /// Parse a TOML scenario.
     pub fn from_toml(text: &str) -> Result<Self, SweepError> {
         let s: Scenario = toml::from_str(text).map_err(|e| SweepError::Scenario(e.to_string()))?;
         if s.replicates == 0 {
             return Err(SweepError::Scenario("replicates must be ≥ 1".into()));
+        }
+        if s.replicates > MAX_REPLICATES {
+            return Err(SweepError::Scenario(format!(
+                "replicates must be ≤ {MAX_REPLICATES}, got {}",
+                s.replicates
+            )));
         }
         Ok(s)
     }
@@ -220,6 +231,14 @@ impl Scenario {
                     config,
                 });
             }
+        }
+        let runs = (cells.len() as u64).checked_mul(self.replicates);
+        if runs.is_none_or(|r| r > MAX_RUNS) {
+            return Err(SweepError::Scenario(format!(
+                "{} cells × {} replicates is more than {MAX_RUNS} runs",
+                cells.len(),
+                self.replicates
+            )));
         }
         Ok(Plan {
             name: self.name.clone(),
