@@ -172,7 +172,8 @@ pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
 }
 
 /// Write one Arrow batch as a Snappy-compressed Parquet file, with `metadata` as the file's
-/// key-value metadata (in this order): every Parquet output of pocolab goes through here.
+/// key-value metadata (in this order), atomically: every Parquet output of pocolab goes
+/// through here.
 pub fn write_parquet(path: &Path, batch: &RecordBatch, metadata: &[(&str, String)]) -> Result<()> {
     let props = WriterProperties::builder()
         .set_compression(parquet::basic::Compression::SNAPPY)
@@ -183,13 +184,15 @@ pub fn write_parquet(path: &Path, batch: &RecordBatch, metadata: &[(&str, String
                 .collect(),
         ))
         .build();
-    let file =
-        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
-        .context("opening the Parquet writer")?;
-    w.write(batch).context("writing Parquet")?;
-    w.close().context("closing Parquet")?;
-    Ok(())
+    crate::write_atomically(path, |tmp| {
+        let file =
+            std::fs::File::create(tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
+            .context("opening the Parquet writer")?;
+        w.write(batch).context("writing Parquet")?;
+        w.close().context("closing Parquet")?;
+        Ok(())
+    })
 }
 
 /// Series figures: `config_hash,figure,series,x,n,mean,sd,ci95,lo,hi`; heatmaps:

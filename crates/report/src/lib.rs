@@ -51,15 +51,18 @@ pub struct Written {
 }
 
 /// Write `report.html`, `summary.md`, `matrix.csv`, `matrix.parquet`, `figures/*.csv` and
-/// `evaluation.json` into `out` (created if needed).
+/// `evaluation.json` into `out` (created if needed). Each file is written atomically
+/// ([`write_atomically`]); figure CSVs of an earlier run that this one does not write are
+/// removed, so the folder holds one run.
 pub fn write_report(ev: &Evaluation, out: &Path, opts: &ReportOptions) -> Result<Written> {
     std::fs::create_dir_all(out.join("figures"))
         .with_context(|| format!("creating {}", out.join("figures").display()))?;
     let command = opts.command.clone().unwrap_or_else(|| rerun_command(ev));
     let mut files = Vec::new();
     let mut put = |name: &str, text: String| -> Result<()> {
-        std::fs::write(out.join(name), text)
-            .with_context(|| format!("writing {}", out.join(name).display()))?;
+        write_atomically(&out.join(name), |tmp| {
+            std::fs::write(tmp, &text).with_context(|| format!("writing {}", tmp.display()))
+        })?;
         files.push(PathBuf::from(name));
         Ok(())
     };
@@ -69,19 +72,56 @@ pub fn write_report(ev: &Evaluation, out: &Path, opts: &ReportOptions) -> Result
         "evaluation.json",
         serde_json::to_string_pretty(ev).context("serialising the evaluation")? + "\n",
     )?;
-    data::write_matrix_csv(&out.join("matrix.csv"), ev)?;
+    write_atomically(&out.join("matrix.csv"), |tmp| {
+        data::write_matrix_csv(tmp, ev)
+    })?;
     files.push("matrix.csv".into());
     data::write_matrix_parquet(&out.join("matrix.parquet"), ev)?;
     files.push("matrix.parquet".into());
     for f in figures(ev) {
         let rel = PathBuf::from("figures").join(format!("{}.csv", svg::slug(&f.id)));
-        data::write_figure_csv(&out.join(&rel), ev, f)?;
+        write_atomically(&out.join(&rel), |tmp| data::write_figure_csv(tmp, ev, f))?;
         files.push(rel);
     }
+    remove_stale_figures(out, &files)?;
     Ok(Written {
         dir: out.to_path_buf(),
         files,
     })
+}
+
+/// Write `path` through `write` into a temporary file beside it, then rename that into place:
+/// a reader, a crash or a full disk leaves the previous file or the whole new one, never part
+/// of one. The temporary file is removed when `write` fails.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{} names no file", path.display()))?;
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    if let Err(e) = write(&tmp) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("moving {} to {}", tmp.display(), path.display()))
+}
+
+/// An output folder belongs to one run: figure CSVs that an earlier run left in `figures/` and
+/// that this run did not write would be read as this run's, so they go.
+fn remove_stale_figures(out: &Path, written: &[PathBuf]) -> Result<()> {
+    let dir = out.join("figures");
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
+        let rel = PathBuf::from("figures").join(path.file_name().unwrap_or_default());
+        if path.extension().is_some_and(|e| e == "csv") && !written.contains(&rel) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("removing the stale {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Every figure of every experiment, in order.

@@ -207,3 +207,40 @@ fn same_evaluation_same_bytes() {
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);
 }
+
+#[test]
+fn an_output_folder_holds_one_run_and_no_temporary_files() {
+    let dir = tmp("stale");
+    std::fs::create_dir_all(dir.join("figures")).unwrap();
+    // what an earlier run with other figures left behind
+    std::fs::write(dir.join("figures/e99-old.csv"), "stale").unwrap();
+    std::fs::write(dir.join("figures/notes.txt"), "the user's").unwrap();
+    let w = write_report(&sample_evaluation(), &dir, &ReportOptions::default()).unwrap();
+    assert!(
+        !dir.join("figures/e99-old.csv").exists(),
+        "a stale figure is removed"
+    );
+    assert!(
+        dir.join("figures/notes.txt").exists(),
+        "files that are not figures stay"
+    );
+    let mut on_disk: Vec<PathBuf> = std::fs::read_dir(dir.join("figures"))
+        .unwrap()
+        .map(|e| PathBuf::from("figures").join(e.unwrap().file_name()))
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    on_disk.sort();
+    let mut written: Vec<PathBuf> = w
+        .files
+        .iter()
+        .filter(|f| f.starts_with("figures"))
+        .cloned()
+        .collect();
+    written.sort();
+    assert_eq!(on_disk, written);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
