@@ -205,11 +205,16 @@ impl Scenario {
                             v.name
                         ))
                     })?;
+                    if !x.is_finite() {
+                        return Err(SweepError::Scenario(format!(
+                            "swept parameter `{path}`: {x} is not a finite number"
+                        )));
+                    }
                     // integer fields are rounded, and the rounded value is what outputs show
                     let (nv, shown) = if cur.is_u64() || cur.is_i64() {
-                        if *x < 0.0 {
+                        if *x < 0.0 || x.round() > u64::MAX as f64 {
                             return Err(SweepError::Scenario(format!(
-                                "`{path}` is a non-negative integer, got {x}"
+                                "`{path}` is a non-negative integer below 2⁶⁴, got {x}"
                             )));
                         }
                         (Value::from(x.round() as u64), x.round())

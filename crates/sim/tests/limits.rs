@@ -64,3 +64,32 @@ fn the_default_market_is_within_the_limits() {
     let m = run(&MarketConfig::default(), 1, 0).expect("default market runs");
     assert_eq!(m.tasks, 200);
 }
+
+#[test]
+fn swept_values_must_be_finite_and_fit_their_field() {
+    use pocolab_sim::sweep::Scenario;
+    for (v, want) in [
+        ("nan", "`trust`: NaN is not a finite number"),
+        ("inf", "`trust`: inf is not a finite number"),
+        ("1e30", "`trust` is a non-negative integer below 2⁶⁴"),
+        ("-2", "`trust` is a non-negative integer below 2⁶⁴"),
+    ] {
+        let text = format!("name = \"x\"\n[sweep.params]\ntrust = [{v}]\n");
+        let e = Scenario::from_toml(&text)
+            .unwrap()
+            .plan()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "{v}: {e}");
+    }
+    let text = "name = \"x\"\n[sweep.params]\ncompute_mean_s = [nan]\n";
+    let e = Scenario::from_toml(text)
+        .unwrap()
+        .plan()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`compute_mean_s`: NaN is not a finite number"),
+        "{e}"
+    );
+}
