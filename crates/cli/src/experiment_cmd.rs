@@ -10,7 +10,8 @@ use pocolab_sim::experiments::e1;
 /// Arguments of `pocolab experiment`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Experiment id (only `e1` here; E2–E10 come with the mechanisms).
+    /// Experiment id: `e1`. E2–E10 compare mechanisms and are part of `pocolab evaluate`
+    /// (its report has their tables and figures; `--only-threats` narrows it).
     #[arg(default_value = "e1")]
     pub id: String,
     /// Replicates for the random rows.
@@ -29,8 +30,19 @@ pub struct Args {
 
 /// Run the command.
 pub fn run(a: &Args) -> Result<()> {
-    if a.id.to_lowercase() != "e1" {
-        bail!("unknown experiment `{}` (available: e1)", a.id);
+    let id = a.id.to_lowercase();
+    if let Some(n) = id.strip_prefix('e').and_then(|n| n.parse::<u8>().ok())
+        && (2..=10).contains(&n)
+    {
+        bail!(
+            "E{n} compares mechanisms against threats: it is part of `pocolab evaluate`, whose report has its table and figures (`pocolab evaluate --only-threats <ids>` runs fewer threats)"
+        );
+    }
+    if id != "e1" {
+        bail!(
+            "unknown experiment `{}` (available: e1 here; e2 … e10 in `pocolab evaluate`)",
+            a.id
+        );
     }
     if a.replicates < 2 {
         bail!("--replicates must be ≥ 2");

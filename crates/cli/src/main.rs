@@ -45,7 +45,14 @@ enum Command {
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Demo) {
+    let Some(command) = cli.command else {
+        // no subcommand: say what there is, run nothing
+        use clap::CommandFactory;
+        Cli::command().print_help()?;
+        println!();
+        return Ok(());
+    };
+    match command {
         Command::Demo => {
             let o = demo::run()?;
             demo::print(&o);

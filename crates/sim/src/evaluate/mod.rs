@@ -230,8 +230,10 @@ pub fn evaluate(
     let all = catalogue();
     for id in &opts.only_threats {
         if !all.iter().any(|t| t.id == id) {
+            let known: Vec<&str> = all.iter().map(|t| t.id).collect();
             return Err(SimError::Config(format!(
-                "evaluate: unknown threat id `{id}`"
+                "evaluate: unknown threat id `{id}` (known: {})",
+                known.join(", ")
             )));
         }
     }
