@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use pocolab_sim::sweep::{
-    CellSummary, Plan, RunRow, Scenario, merge, metric_names, parse_shard, run_shard,
+    CellSummary, Plan, RunRow, Scenario, merge, metric_names, parse_shard, run_units, unit_of,
 };
 
 /// `pocolab sweep` subcommands.
@@ -38,6 +38,10 @@ pub enum Cmd {
         /// run only shard `i/n` (units whose index ≡ i mod n); without it, run all and merge
         #[arg(long)]
         shard: Option<String>,
+        /// continue an interrupted run of this shard: keep the runs its journal
+        /// (`shard-i-of-n.partial.csv`) holds and play only the others
+        #[arg(long)]
+        resume: bool,
     },
     /// Merge the shard files in the output directory.
     Merge {
@@ -90,6 +94,7 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             scenario,
             out,
             shard,
+            resume,
         } => {
             let (_, plan) = load(scenario)?;
             let (i, n) = match shard {
@@ -97,7 +102,26 @@ pub fn run(cmd: &Cmd) -> Result<()> {
                 None => (0, 1),
             };
             std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-            let todo = (0..plan.units()).filter(|u| u % n == i).count() as u64;
+            let journal_path = out.join(format!("shard-{i}-of-{n}.partial.csv"));
+            let kept = if *resume && journal_path.exists() {
+                read_journal(&journal_path, &plan)?
+            } else {
+                Vec::new()
+            };
+            let done: std::collections::BTreeSet<u64> =
+                kept.iter().map(|r| unit_of(&plan, r)).collect();
+            let units: Vec<u64> = (0..plan.units())
+                .filter(|u| u % n == i && !done.contains(u))
+                .collect();
+            if *resume {
+                eprintln!(
+                    "resuming {}: {} runs kept, {} to play",
+                    journal_path.display(),
+                    kept.len(),
+                    units.len()
+                );
+            }
+            let todo = units.len() as u64;
             let bar = if std::io::stderr().is_terminal() {
                 ProgressBar::new(todo)
             } else {
@@ -109,10 +133,26 @@ pub fn run(cmd: &Cmd) -> Result<()> {
                 )
                 .expect("template"),
             );
-            let rows = run_shard(&plan, (i, n), &|| bar.inc(1))?;
+            // every finished run is appended to the journal at once, so an interrupted shard
+            // keeps its runs (`--resume`)
+            let journal = std::sync::Mutex::new(open_journal(&journal_path, &plan, &kept)?);
+            let fresh = run_units(&plan, &units, &|row| {
+                let mut j = journal.lock().expect("journal");
+                // a run that cannot be journaled is still returned; only resuming loses it
+                let _ = j
+                    .write_record(&run_record(&plan, row))
+                    .and_then(|_| Ok(j.flush()?));
+                bar.inc(1);
+            })?;
             bar.finish_and_clear();
+            drop(journal);
+            let mut rows = kept;
+            rows.extend(fresh);
+            rows.sort_by_key(|r| unit_of(&plan, r));
             let path = out.join(format!("shard-{i}-of-{n}.csv"));
-            write_runs(&path, &plan, &rows)?;
+            pocolab_report::write_atomically(&path, |tmp| write_runs(tmp, &plan, &rows))?;
+            std::fs::remove_file(&journal_path)
+                .with_context(|| format!("removing {}", journal_path.display()))?;
             eprintln!("wrote {} runs to {}", rows.len(), path.display());
             if shard.is_none() {
                 finish(&plan, out, rows)?;
@@ -131,6 +171,16 @@ pub fn run(cmd: &Cmd) -> Result<()> {
                 })
                 .collect();
             files.sort();
+            // a journal is a shard that was interrupted: its runs are not all there
+            if let Some(j) = files
+                .iter()
+                .find(|f| f.to_string_lossy().ends_with(".partial.csv"))
+            {
+                bail!(
+                    "{} is the journal of an interrupted shard: finish it with `sweep run --shard i/n --resume`",
+                    j.display()
+                );
+            }
             if files.is_empty() {
                 bail!("no shard-*.csv files in {}", out.display());
             }
@@ -144,7 +194,9 @@ pub fn run(cmd: &Cmd) -> Result<()> {
     Ok(())
 }
 
-/// The shards `shard-i-of-n.csv` of one split must all be there: name the missing ones.
+/// At least one split must have all its shards (`shard-i-of-n.csv`, i = 0 … n − 1; shards of
+/// other splits may lie beside them, their duplicate runs are dropped): otherwise name the
+/// missing ones.
 fn missing_shards(files: &[PathBuf]) -> Result<()> {
     let mut split: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
     for f in files {
@@ -162,28 +214,22 @@ fn missing_shards(files: &[PathBuf]) -> Result<()> {
             })?;
         split.entry(n).or_default().push(i);
     }
-    if split.len() > 1 {
-        bail!(
-            "shards of different splits side by side ({}): merge one split",
-            split
-                .keys()
-                .map(|n| format!("of-{n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let (n, have) = split.into_iter().next().expect("at least one shard");
-    let missing: Vec<String> = (0..n)
-        .filter(|i| !have.contains(i))
-        .map(|i| format!("shard-{i}-of-{n}.csv"))
+    let missing: Vec<Vec<String>> = split
+        .iter()
+        .map(|(n, have)| {
+            (0..*n)
+                .filter(|i| !have.contains(i))
+                .map(|i| format!("shard-{i}-of-{n}.csv"))
+                .collect()
+        })
         .collect();
-    if !missing.is_empty() {
-        bail!(
-            "missing shards: {} (run them with `sweep run --shard i/{n}`)",
-            missing.join(", ")
-        );
+    if missing.iter().any(Vec::is_empty) {
+        return Ok(());
     }
-    Ok(())
+    bail!(
+        "missing shards: {} (run them with `sweep run --shard i/n`)",
+        missing.concat().join(", ")
+    )
 }
 
 fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
@@ -217,28 +263,65 @@ fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
     Ok(())
 }
 
-fn write_runs(path: &Path, plan: &Plan, rows: &[RunRow]) -> Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+/// The header of a run file (shard, journal, `runs.csv`).
+fn runs_header(plan: &Plan) -> Vec<String> {
     let mut header = vec!["config_hash".to_string(), "cell".into(), "variant".into()];
     header.extend(plan.params.iter().cloned());
     header.extend(["seed".into(), "replicate".into()]);
     header.extend(metric_names().into_iter().map(String::from));
-    w.write_record(&header)?;
+    header
+}
+
+/// One run's record in a run file.
+fn run_record(plan: &Plan, r: &RunRow) -> Vec<String> {
+    let cell = &plan.cells[r.cell];
+    let mut rec = vec![
+        plan.config_hash.clone(),
+        r.cell.to_string(),
+        r.variant.clone(),
+    ];
+    rec.extend(cell.point.iter().map(|(_, v)| v.to_string()));
+    rec.extend([plan.seed.to_string(), r.replicate.to_string()]);
+    rec.extend(r.values.iter().map(|v| v.to_string()));
+    rec
+}
+
+fn write_runs(path: &Path, plan: &Plan, rows: &[RunRow]) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    w.write_record(runs_header(plan))?;
     for r in rows {
-        let cell = &plan.cells[r.cell];
-        let mut rec = vec![
-            plan.config_hash.clone(),
-            r.cell.to_string(),
-            r.variant.clone(),
-        ];
-        rec.extend(cell.point.iter().map(|(_, v)| v.to_string()));
-        rec.extend([plan.seed.to_string(), r.replicate.to_string()]);
-        rec.extend(r.values.iter().map(|v| v.to_string()));
-        w.write_record(&rec)?;
+        w.write_record(run_record(plan, r))?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// A fresh journal holding the `kept` runs, ready for appending.
+fn open_journal(path: &Path, plan: &Plan, kept: &[RunRow]) -> Result<csv::Writer<std::fs::File>> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    w.write_record(runs_header(plan))?;
+    for r in kept {
+        w.write_record(run_record(plan, r))?;
+    }
+    w.flush()?;
+    Ok(w)
+}
+
+/// The runs an interrupted shard journaled; a last line cut by the interruption is dropped.
+fn read_journal(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let complete = match text.rfind('\n') {
+        Some(end) => &text[..=end],
+        None => "",
+    };
+    let tmp = path.with_extension("complete.csv");
+    std::fs::write(&tmp, complete).with_context(|| format!("writing {}", tmp.display()))?;
+    let rows = read_runs(&tmp, plan);
+    let _ = std::fs::remove_file(&tmp);
+    rows.with_context(|| format!("{} is not a journal of this scenario", path.display()))
 }
 
 fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {

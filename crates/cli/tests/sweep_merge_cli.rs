@@ -92,3 +92,55 @@ fn a_sweep_beyond_the_run_limit_is_refused_before_it_starts() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_interrupted_shard_resumes_where_it_stopped_with_the_same_bytes() {
+    let dir = std::env::temp_dir().join(format!("pocolab-resume-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let sc = dir.join("s.toml");
+    std::fs::write(
+        &sc,
+        "name = \"tiny\"\nreplicates = 4\n[market]\ndeals = 3\nhonest_workers = 5\n[sweep.params]\ntrust = [1, 3]\n",
+    )
+    .unwrap();
+    let sc = sc.to_str().unwrap();
+    let full = dir.join("full");
+    let o = pocolab(&["sweep", "run", sc, "--out", full.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = std::fs::read_to_string(full.join("shard-0-of-1.csv")).unwrap();
+
+    // what an interruption leaves: the journal with 3 runs and half of a 4th line
+    let res = dir.join("res");
+    std::fs::create_dir_all(&res).unwrap();
+    let lines: Vec<&str> = whole.lines().collect();
+    let journal = format!("{}\n{}", lines[..4].join("\n"), &lines[4][..20]);
+    std::fs::write(res.join("shard-0-of-1.partial.csv"), journal).unwrap();
+    let res = res.to_str().unwrap();
+    let o = pocolab(&["sweep", "merge", sc, "--out", res]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("journal of an interrupted shard"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = pocolab(&["sweep", "run", sc, "--resume", "--out", res]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 runs kept, 5 to play"),
+        "{}",
+        stderr(&o)
+    );
+    let resumed = std::fs::read_to_string(Path::new(res).join("shard-0-of-1.csv")).unwrap();
+    assert_eq!(
+        resumed, whole,
+        "a resumed shard is byte-identical to an uninterrupted one"
+    );
+    assert!(!Path::new(res).join("shard-0-of-1.partial.csv").exists());
+    assert_eq!(
+        std::fs::read(Path::new(res).join("runs.csv")).unwrap(),
+        std::fs::read(full.join("runs.csv")).unwrap()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -20,7 +20,10 @@ fn no_subcommand_prints_help_and_runs_nothing() {
         out.contains("Usage: pocolab") && out.contains("evaluate"),
         "{out}"
     );
-    assert!(!out.contains("matchOrders ->"), "the demo must not run: {out}");
+    assert!(
+        !out.contains("matchOrders ->"),
+        "the demo must not run: {out}"
+    );
 }
 
 #[test]

@@ -383,6 +383,21 @@ pub fn run_shard(
 ) -> Result<Vec<RunRow>, SweepError> {
     let (i, n) = shard;
     let units: Vec<u64> = (0..plan.units()).filter(|u| u % n == i).collect();
+    run_units(plan, &units, &|_| progress())
+}
+
+/// The unit (index in `0..plan.units()`) of a run row.
+pub fn unit_of(plan: &Plan, r: &RunRow) -> u64 {
+    r.cell as u64 * plan.replicates + r.replicate
+}
+
+/// Run `units` in parallel; `done` sees each row as soon as its run finishes (in completion
+/// order: to journal it), and the rows come back in the order of `units`.
+pub fn run_units(
+    plan: &Plan,
+    units: &[u64],
+    done: &(dyn Fn(&RunRow) + Sync),
+) -> Result<Vec<RunRow>, SweepError> {
     units
         .par_iter()
         .map(|&u| {
@@ -393,13 +408,14 @@ pub fn run_shard(
                 replicate,
                 source,
             })?;
-            progress();
-            Ok(RunRow {
+            let row = RunRow {
                 cell: cell.index,
                 variant: cell.variant.clone(),
                 replicate,
                 values: m.scalars().into_iter().map(|(_, v)| v).collect(),
-            })
+            };
+            done(&row);
+            Ok(row)
         })
         .collect()
 }
