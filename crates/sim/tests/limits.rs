@@ -93,3 +93,27 @@ fn swept_values_must_be_finite_and_fit_their_field() {
         "{e}"
     );
 }
+
+#[test]
+fn an_adversarial_worker_share_of_one_is_refused_not_clamped() {
+    use pocolab_sim::Attack;
+    let e = error_of(MarketConfig {
+        attack: Attack::ColludingWorkers {
+            fraction: 1.0,
+            external_gain_nrlc: 0,
+        },
+        ..MarketConfig::default()
+    });
+    assert!(e.contains("fraction must be ≤ 0.99"), "{e}");
+    let e = error_of(MarketConfig {
+        attack: Attack::Vanishing { fraction: 1.3 },
+        ..MarketConfig::default()
+    });
+    assert!(e.contains("fraction must be in [0, 1], got 1.3"), "{e}");
+    let ok = MarketConfig {
+        deals: 5,
+        attack: Attack::Vanishing { fraction: 0.99 },
+        ..MarketConfig::default()
+    };
+    run(&ok, 1, 0).expect("0.99 is allowed");
+}

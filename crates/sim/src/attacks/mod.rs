@@ -478,10 +478,25 @@ pub(crate) fn of(attack: &Attack) -> Box<dyn Adversary> {
 }
 
 /// Adversarial workers making up `fraction` of the population next to `honest` honest ones.
+/// [`worker_share`] keeps `fraction` at most [`MAX_WORKER_SHARE`].
 pub(crate) fn adversaries(honest: u64, fraction: f64) -> u64 {
     if fraction <= 0.0 {
         return 0;
     }
-    let f = fraction.min(0.99);
-    ((honest as f64) * f / (1.0 - f)).round() as u64
+    ((honest as f64) * fraction / (1.0 - fraction)).round() as u64
+}
+
+/// The largest share of adversarial workers an attack may ask for: 99 adversaries per honest
+/// worker (a share of 1 would leave no honest worker; the population grows as `f / (1 − f)`).
+pub(crate) const MAX_WORKER_SHARE: f64 = 0.99;
+
+/// Check a share of adversarial workers (in [0, 1] already: `probabilities`).
+pub(crate) fn worker_share(f: f64) -> Result<(), &'static str> {
+    if f <= MAX_WORKER_SHARE {
+        Ok(())
+    } else {
+        Err(
+            "the adversarial workers' fraction must be ≤ 0.99 (99 adversaries per honest worker; 1 would leave none honest)",
+        )
+    }
 }

@@ -270,6 +270,10 @@ impl Adversary for TrivialisedConsensus {
         vec![(WorkerKind::Lazy, adversaries(honest, self.lazy_fraction))]
     }
 
+    fn check(&self) -> Result<(), &'static str> {
+        super::worker_share(self.lazy_fraction)
+    }
+
     fn controls(&self) -> Controls {
         app_owner()
     }

@@ -59,6 +59,10 @@ impl Adversary for ColludingWorkers {
         vec![(WorkerKind::Colluder, adversaries(honest, self.fraction))]
     }
 
+    fn check(&self) -> Result<(), &'static str> {
+        super::worker_share(self.fraction)
+    }
+
     fn replica(
         &self,
         _kind: WorkerKind,
@@ -91,6 +95,10 @@ pub(crate) struct LazyCopying {
 impl Adversary for LazyCopying {
     fn population(&self, honest: u64) -> Vec<(WorkerKind, u64)> {
         vec![(WorkerKind::Copier, adversaries(honest, self.fraction))]
+    }
+
+    fn check(&self) -> Result<(), &'static str> {
+        super::worker_share(self.fraction)
     }
 
     fn replica(
@@ -135,6 +143,10 @@ impl Adversary for ResultSharing {
         vec![(WorkerKind::Sharer, adversaries(honest, self.fraction))]
     }
 
+    fn check(&self) -> Result<(), &'static str> {
+        super::worker_share(self.fraction)
+    }
+
     fn replica(
         &self,
         _kind: WorkerKind,
@@ -167,6 +179,10 @@ impl Adversary for RevealWithholding {
         vec![(WorkerKind::Withholder, adversaries(honest, self.fraction))]
     }
 
+    fn check(&self) -> Result<(), &'static str> {
+        super::worker_share(self.fraction)
+    }
+
     fn reveals(&self, _kind: WorkerKind) -> bool {
         false
     }
@@ -196,6 +212,10 @@ impl Guessing {
 impl Adversary for Guessing {
     fn population(&self, honest: u64) -> Vec<(WorkerKind, u64)> {
         vec![(WorkerKind::Guesser, adversaries(honest, self.fraction))]
+    }
+
+    fn check(&self) -> Result<(), &'static str> {
+        super::worker_share(self.fraction)
     }
 
     fn replica(
@@ -230,6 +250,10 @@ pub(crate) struct Vanishing {
 impl Adversary for Vanishing {
     fn population(&self, honest: u64) -> Vec<(WorkerKind, u64)> {
         vec![(WorkerKind::Vanisher, adversaries(honest, self.fraction))]
+    }
+
+    fn check(&self) -> Result<(), &'static str> {
+        super::worker_share(self.fraction)
     }
 
     fn replica(

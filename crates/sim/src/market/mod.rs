@@ -439,7 +439,6 @@ fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> 
     if c.max_replicas == 0 {
         return bad("max_replicas must be ≥ 1");
     }
-    adv.check().map_err(|m| SimError::Config(m.to_string()))?;
     let probs = adv.probabilities();
     for (name, p) in std::iter::once(("honest_error_rate", c.honest_error_rate)).chain(probs) {
         if !(0.0..=1.0).contains(&p) {
@@ -448,6 +447,7 @@ fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> 
             )));
         }
     }
+    adv.check().map_err(|m| SimError::Config(m.to_string()))?;
     if c.volume > 65_535 {
         return bad("volume must be < 65536");
     }
