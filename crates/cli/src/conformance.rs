@@ -114,7 +114,16 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     };
-    let mut failed = Vec::new();
+    // divergent: the two sides disagree (a conformance bug); unmet: both sides agree but not
+    // with the scenario's `expect`/`check` (the scenario's expectation is wrong)
+    let (mut divergent, mut unmet) = (Vec::new(), Vec::new());
+    let sort = |rep: &Report, name: String, d: &mut Vec<String>, u: &mut Vec<String>| {
+        if !rep.divergences.is_empty() {
+            d.push(name);
+        } else if !rep.expectation_failures.is_empty() {
+            u.push(name);
+        }
+    };
     let (mut n_sc, mut n_calls) = (0u64, 0usize);
     for (f, sc) in &scenarios {
         let rep = runner.run(sc);
@@ -126,9 +135,7 @@ pub fn run(args: Args) -> Result<()> {
             f.display(),
             rep.render(args.verbose || !rep.passed())
         );
-        if !rep.passed() {
-            failed.push(f.display().to_string());
-        }
+        sort(&rep, f.display().to_string(), &mut divergent, &mut unmet);
     }
     if let Some(end) = random_end {
         let t = Instant::now();
@@ -148,13 +155,19 @@ pub fn run(args: Args) -> Result<()> {
                     .join(format!("random-seed{}-{}.toml", args.seed, i));
                 std::fs::write(&path, sc.to_toml()).ok();
                 println!("  written to {}", path.display());
-                failed.push(format!("random seed={} index={i}", args.seed));
+                sort(
+                    &rep,
+                    format!("random seed={} index={i}", args.seed),
+                    &mut divergent,
+                    &mut unmet,
+                );
             }
             if (i + 1 - args.skip).is_multiple_of(1000) {
                 println!(
-                    "  … {} random scenarios, {} divergent, {:.0?}",
+                    "  … {} random scenarios, {} divergent, {} with unmet expectations, {:.0?}",
                     i + 1 - args.skip,
-                    failed.len(),
+                    divergent.len(),
+                    unmet.len(),
                     t.elapsed()
                 );
             }
@@ -176,16 +189,28 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     println!(
-        "\n{n_sc} scenarios, {n_calls} calls, {} divergent, {:.1?}",
-        failed.len(),
+        "\n{n_sc} scenarios, {n_calls} calls, {} divergent, {} with unmet expectations, {:.1?}",
+        divergent.len(),
+        unmet.len(),
         t0.elapsed()
     );
-    if !failed.is_empty() {
-        bail!(
-            "{} divergent scenario(s): {}",
-            failed.len(),
-            failed.join(", ")
-        );
+    let mut problems = Vec::new();
+    if !divergent.is_empty() {
+        problems.push(format!(
+            "{} divergent scenario(s) (core and EVM disagree): {}",
+            divergent.len(),
+            divergent.join(", ")
+        ));
+    }
+    if !unmet.is_empty() {
+        problems.push(format!(
+            "{} scenario(s) whose expectations the two sides (agreeing) do not meet: {}",
+            unmet.len(),
+            unmet.join(", ")
+        ));
+    }
+    if !problems.is_empty() {
+        bail!("{}", problems.join("; "));
     }
     Ok(())
 }
