@@ -284,4 +284,11 @@ pub enum Attack {
         /// vanishers / all workers
         fraction: f64,
     },
+    /// Several attacks in one run (a coalition, §1.6): each member plays its part, their
+    /// parties' balances all count as the attacker's. In a scenario file:
+    /// `kind = "coalition"` with `[[market.attack.members]]` tables, one per attack.
+    Coalition {
+        /// the attacks, in the order their hooks run (at least two, none a coalition)
+        members: Vec<Attack>,
+    },
 }

@@ -15,16 +15,13 @@ use crate::market::{Market, Orders, SimError};
 use crate::metrics::RunMetrics;
 use crate::rng::SimRng;
 
-/// Several adversaries in one run. (No configuration names a coalition yet: only the tests
-/// build one.)
-#[cfg_attr(not(test), allow(dead_code))]
+/// Several adversaries in one run (`Attack::Coalition`).
 pub(crate) struct Coalition {
     members: Vec<Box<dyn Adversary>>,
     /// the worker kinds each member brings
     kinds: Vec<Vec<WorkerKind>>,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 impl Coalition {
     /// The coalition of `members`, in the order their hooks run.
     pub fn new(members: Vec<Box<dyn Adversary>>) -> Self {

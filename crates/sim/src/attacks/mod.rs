@@ -474,6 +474,9 @@ pub(crate) fn of(attack: &Attack) -> Box<dyn Adversary> {
             p_correct,
         }),
         Vanishing { fraction } => Box::new(workers::Vanishing { fraction }),
+        Coalition { ref members } => {
+            Box::new(coalition::Coalition::new(members.iter().map(of).collect()))
+        }
     }
 }
 

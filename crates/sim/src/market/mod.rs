@@ -418,9 +418,37 @@ pub(crate) fn validate(c: &MarketConfig) -> Result<(), SimError> {
     validate_with(c, &*crate::attacks::of(&c.attack))
 }
 
+/// A coalition names at least two different attacks, none a coalition.
+fn check_coalition(c: &MarketConfig) -> Result<(), SimError> {
+    if let crate::config::Attack::Coalition { members } = &c.attack {
+        let kinds: Vec<String> = members.iter().map(crate::threats::attack_kind).collect();
+        if members.len() < 2 {
+            return Err(SimError::Config(
+                "a coalition needs at least two member attacks".into(),
+            ));
+        }
+        if let Some(k) = kinds.iter().find(|k| *k == "coalition") {
+            return Err(SimError::Config(format!(
+                "a coalition's members are attacks, not a {k}: list them all in one coalition"
+            )));
+        }
+        if let Some((i, k)) = kinds
+            .iter()
+            .enumerate()
+            .find(|(i, k)| kinds[..*i].contains(k))
+        {
+            return Err(SimError::Config(format!(
+                "coalition member {i} repeats the attack `{k}`: give it once, with its parameters"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Check that `c` can be simulated with adversary `adv`.
 fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> {
     let bad = |m: &str| Err(SimError::Config(m.to_string()));
+    check_coalition(c)?;
     if c.deals == 0 || c.volume == 0 {
         return bad("deals and volume must be ≥ 1");
     }
