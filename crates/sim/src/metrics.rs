@@ -36,7 +36,7 @@ impl Histogram {
     }
 
     /// Record `v`.
-    pub fn record(&mut self, v: u64) {
+    pub(crate) fn record(&mut self, v: u64) {
         let i = Self::index(v);
         if self.counts.len() <= i {
             self.counts.resize(i + 1, 0);
@@ -46,12 +46,13 @@ impl Histogram {
     }
 
     /// Number of samples.
-    pub fn count(&self) -> u64 {
+    #[cfg(test)]
+    fn count(&self) -> u64 {
         self.n
     }
 
     /// Merge another histogram.
-    pub fn merge(&mut self, o: &Histogram) {
+    pub(crate) fn merge(&mut self, o: &Histogram) {
         if self.counts.len() < o.counts.len() {
             self.counts.resize(o.counts.len(), 0);
         }
@@ -62,7 +63,7 @@ impl Histogram {
     }
 
     /// The `q`-quantile (lower bound of its bucket); `None` when empty.
-    pub fn quantile(&self, q: f64) -> Option<u64> {
+    pub(crate) fn quantile(&self, q: f64) -> Option<u64> {
         if self.n == 0 {
             return None;
         }
@@ -78,7 +79,7 @@ impl Histogram {
     }
 
     /// Empirical CDF points `(value, fraction ≤ value)` over non-empty buckets.
-    pub fn cdf(&self) -> Vec<(u64, f64)> {
+    pub(crate) fn cdf(&self) -> Vec<(u64, f64)> {
         let mut acc = 0;
         self.counts
             .iter()
@@ -155,7 +156,7 @@ pub struct RunMetrics {
 
 impl RunMetrics {
     /// Wrong-result acceptance rate: wrong finalized / finalized.
-    pub fn wrong_rate(&self) -> f64 {
+    pub(crate) fn wrong_rate(&self) -> f64 {
         ratio(self.wrong_accepted as f64, self.finalized as f64)
     }
     /// Fraction of tasks finalized.
@@ -163,25 +164,25 @@ impl RunMetrics {
         ratio(self.finalized as f64, self.tasks as f64)
     }
     /// Requester cost per correct result, nRLC (overturned or refunded results were not correct).
-    pub fn cost_per_correct(&self) -> f64 {
+    pub(crate) fn cost_per_correct(&self) -> f64 {
         ratio(
             self.requester_outflow as f64,
             (self.finalized - self.wrong_accepted - self.overturned) as f64,
         )
     }
     /// Redundancy factor: replicas executed per finalized task.
-    pub fn redundancy(&self) -> f64 {
+    pub(crate) fn redundancy(&self) -> f64 {
         ratio(self.replicas as f64, self.finalized as f64)
     }
     /// Honest worker income per unit compute (nRLC per replica).
-    pub fn honest_income_per_compute(&self) -> f64 {
+    pub(crate) fn honest_income_per_compute(&self) -> f64 {
         ratio(
             self.honest_worker_income as f64,
             self.honest_replicas as f64,
         )
     }
     /// Variance of honest worker income across honest workers (nRLC²).
-    pub fn honest_income_variance(&self) -> f64 {
+    pub(crate) fn honest_income_variance(&self) -> f64 {
         if self.honest_workers == 0 {
             return f64::NAN;
         }
@@ -190,7 +191,7 @@ impl RunMetrics {
         (self.honest_worker_income_sq / n - mean * mean).max(0.0)
     }
     /// Provider revenue ratio: received / entitled.
-    pub fn provider_revenue_ratio(&self) -> f64 {
+    pub(crate) fn provider_revenue_ratio(&self) -> f64 {
         ratio(self.provider_revenue as f64, self.provider_entitled as f64)
     }
     /// Attacker net profit per requested task, nRLC.
@@ -198,20 +199,20 @@ impl RunMetrics {
         ratio(self.attacker_profit as f64, self.demand_tasks as f64)
     }
     /// Griefing factor: victim loss / attacker cost (attacker cost = −profit when negative).
-    pub fn griefing_factor(&self) -> f64 {
+    pub(crate) fn griefing_factor(&self) -> f64 {
         let cost = (-self.attacker_profit).max(0) as f64;
         ratio(self.victim_loss as f64, cost)
     }
     /// Loss of the attack's victims per task, nRLC.
-    pub fn victim_loss_per_task(&self) -> f64 {
+    pub(crate) fn victim_loss_per_task(&self) -> f64 {
         ratio(self.victim_loss as f64, self.demand_tasks as f64)
     }
     /// Capital locked × time per task, nRLC·s.
-    pub fn capital_time_per_task(&self) -> f64 {
+    pub(crate) fn capital_time_per_task(&self) -> f64 {
         ratio(self.capital_time as f64, self.tasks as f64)
     }
     /// Time to finality quantile, seconds.
-    pub fn ttf(&self, q: f64) -> f64 {
+    pub(crate) fn ttf(&self, q: f64) -> f64 {
         self.time_to_finality
             .quantile(q)
             .map(|v| v as f64)
@@ -251,7 +252,7 @@ impl RunMetrics {
     }
 
     /// Every scalar metric with its name, in [`Metric::ALL`]'s fixed order (tables and CSV).
-    pub fn scalars(&self) -> Vec<(&'static str, f64)> {
+    pub(crate) fn scalars(&self) -> Vec<(&'static str, f64)> {
         Metric::ALL
             .iter()
             .map(|m| (m.name(), self.get(*m)))
@@ -261,7 +262,7 @@ impl RunMetrics {
 
 /// A metric value for averaging where an undefined value (NaN, e.g. a rate with nothing
 /// finalized) must count as 0: today's damage and profit comparisons do so, and say it.
-pub fn undefined_as_zero(v: f64) -> f64 {
+pub(crate) fn undefined_as_zero(v: f64) -> f64 {
     if v.is_finite() { v } else { 0.0 }
 }
 
