@@ -220,7 +220,7 @@ pub(crate) struct Market {
 }
 
 pub(crate) const T0: u64 = 1_700_000_000;
-pub(crate) const RLC: u128 = 1_000_000_000;
+pub(crate) const RLC: u128 = pocolab_core::constants::RLC as u128;
 
 pub(crate) fn synthetic(kind: &str, i: u64) -> Address {
     Address::from_slice(&keccak256(format!("pocolab-sim:{kind}:{i}"))[12..])
