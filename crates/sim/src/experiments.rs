@@ -270,7 +270,7 @@ pub fn e1(replicates: u64, seed: u64) -> Result<Vec<E1Row>, SimError> {
             "kitty drained by zero-price self-deals (nRLC)",
             format!("K0 = {} RLC, n = {drains}", k0 / 1_000_000_000),
             drained_formula,
-            m.attacker_profit as f64,
+            m.attacker_profit.to_f64(),
             "",
         );
         let continuous = k0 as f64 * (1.0 - 0.9f64.powi(drains as i32));

@@ -2,6 +2,7 @@
 //! so that memory does not grow with the number of tasks.
 
 pub use pocolab_results::Metric;
+use pocolab_results::Nrlc;
 use serde::{Deserialize, Serialize};
 
 /// Log-linear histogram of non-negative integers (64 sub-buckets per power of two: relative
@@ -111,24 +112,24 @@ pub struct RunMetrics {
     /// replicas executed by honest workers
     pub honest_replicas: u64,
     /// requester net outflow (prices paid − refunds), nRLC
-    pub requester_outflow: i128,
+    pub requester_outflow: Nrlc,
     /// net income of honest workers, nRLC
-    pub honest_worker_income: i128,
+    pub honest_worker_income: Nrlc,
     /// Σ over honest workers of income², for the variance (nRLC²)
     pub honest_worker_income_sq: f64,
     /// number of honest workers
     pub honest_workers: u64,
     /// net income of the scheduler (pool owner), nRLC
-    pub scheduler_income: i128,
+    pub scheduler_income: Nrlc,
     /// app + dataset providers' received revenue, nRLC
-    pub provider_revenue: i128,
+    pub provider_revenue: Nrlc,
     /// app + dataset providers' revenue had every task succeeded, nRLC
-    pub provider_entitled: i128,
+    pub provider_entitled: Nrlc,
     /// attacker net profit: balance change of attacker-controlled accounts, plus external gain,
     /// minus compute cost, nRLC
-    pub attacker_profit: i128,
+    pub attacker_profit: Nrlc,
     /// loss of the attack's victims (the threat's damage measure), nRLC
-    pub victim_loss: i128,
+    pub victim_loss: Nrlc,
     /// ∫ Σfrozen dt (capital locked × time), nRLC·s
     pub capital_time: u128,
     /// on-chain calls that succeeded
@@ -166,7 +167,7 @@ impl RunMetrics {
     /// Requester cost per correct result, nRLC (overturned or refunded results were not correct).
     pub(crate) fn cost_per_correct(&self) -> f64 {
         ratio(
-            self.requester_outflow as f64,
+            self.requester_outflow.to_f64(),
             (self.finalized - self.wrong_accepted - self.overturned) as f64,
         )
     }
@@ -177,7 +178,7 @@ impl RunMetrics {
     /// Honest worker income per unit compute (nRLC per replica).
     pub(crate) fn honest_income_per_compute(&self) -> f64 {
         ratio(
-            self.honest_worker_income as f64,
+            self.honest_worker_income.to_f64(),
             self.honest_replicas as f64,
         )
     }
@@ -187,25 +188,28 @@ impl RunMetrics {
             return f64::NAN;
         }
         let n = self.honest_workers as f64;
-        let mean = self.honest_worker_income as f64 / n;
+        let mean = self.honest_worker_income.to_f64() / n;
         (self.honest_worker_income_sq / n - mean * mean).max(0.0)
     }
     /// Provider revenue ratio: received / entitled.
     pub(crate) fn provider_revenue_ratio(&self) -> f64 {
-        ratio(self.provider_revenue as f64, self.provider_entitled as f64)
+        ratio(
+            self.provider_revenue.to_f64(),
+            self.provider_entitled.to_f64(),
+        )
     }
     /// Attacker net profit per requested task, nRLC.
     pub fn attacker_profit_per_task(&self) -> f64 {
-        ratio(self.attacker_profit as f64, self.demand_tasks as f64)
+        ratio(self.attacker_profit.to_f64(), self.demand_tasks as f64)
     }
     /// Griefing factor: victim loss / attacker cost (attacker cost = −profit when negative).
     pub(crate) fn griefing_factor(&self) -> f64 {
-        let cost = (-self.attacker_profit).max(0) as f64;
-        ratio(self.victim_loss as f64, cost)
+        let cost = (-self.attacker_profit.get()).max(0) as f64;
+        ratio(self.victim_loss.to_f64(), cost)
     }
     /// Loss of the attack's victims per task, nRLC.
     pub(crate) fn victim_loss_per_task(&self) -> f64 {
-        ratio(self.victim_loss as f64, self.demand_tasks as f64)
+        ratio(self.victim_loss.to_f64(), self.demand_tasks as f64)
     }
     /// Capital locked × time per task, nRLC·s.
     pub(crate) fn capital_time_per_task(&self) -> f64 {
@@ -237,7 +241,7 @@ impl RunMetrics {
             Metric::GriefingFactor => self.griefing_factor(),
             Metric::CapitalTimePerTask => self.capital_time_per_task(),
             Metric::RedundancyFactor => self.redundancy(),
-            Metric::AttackerProfit => self.attacker_profit as f64,
+            Metric::AttackerProfit => self.attacker_profit.to_f64(),
             Metric::RevertedCallShare => ratio(
                 self.reverted_calls as f64,
                 (self.calls + self.reverted_calls) as f64,
