@@ -60,7 +60,7 @@ pub(crate) fn majority_error(p: f64, m: u32) -> f64 {
 }
 
 /// Error of m-first voting (first value with `m` matching results wins), race form:
-/// `Σ_{j=0}^{m−1} C(m−1+j, j) p^m (1−p)^j` — equal to [`majority_error`] for all `p`, `m`.
+/// `Σ_{j=0}^{m−1} C(m−1+j, j) p^m (1−p)^j` — equal to `majority_error` for all `p`, `m`.
 pub fn mfirst_error(p: f64, m: u32) -> f64 {
     let m = m as u64;
     (0..m)

@@ -122,7 +122,7 @@ impl Lite {
 
     /// Simulate one task.
     #[inline]
-    pub(crate) fn step(&mut self) {
+    pub fn step(&mut self) {
         let m = self.p.m;
         for (k, w) in sample(&mut self.rng, self.p.workers, m)
             .into_iter()

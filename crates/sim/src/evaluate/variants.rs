@@ -118,7 +118,7 @@ pub(crate) const COVERAGE: &[CoverageRow] = &[
     (&["R5"], &[(8, false)]),
 ];
 
-/// Mechanism ids (`M1` …, then the [`COMBINATIONS`]) that target a threat, in order.
+/// Mechanism ids (`M1` …, then the `COMBINATIONS`) that target a threat, in order.
 pub fn mechanisms_targeting(threat: &str) -> Vec<Variant> {
     let mut s = BTreeSet::new();
     for (ids, ms) in COVERAGE {
