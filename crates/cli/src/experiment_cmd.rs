@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use pocolab_sim::experiments::e1;
 
+use crate::output::write_csv;
+
 /// Arguments of `pocolab experiment`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -82,9 +84,7 @@ pub fn run(a: &Args) -> Result<()> {
     let bad = rows.iter().filter(|r| !r.agrees).count();
     writeln!(out, "\n{} of {} rows agree.", rows.len() - bad, rows.len())?;
     if let Some(p) = &a.csv {
-        let mut w =
-            csv::Writer::from_path(p).with_context(|| format!("creating {}", p.display()))?;
-        w.write_record([
+        let header = [
             "id",
             "quantity",
             "params",
@@ -95,22 +95,25 @@ pub fn run(a: &Args) -> Result<()> {
             "agrees",
             "note",
             "seed",
-        ])?;
-        for r in &rows {
-            w.write_record([
-                r.id.to_string(),
-                r.quantity.clone(),
-                r.params.clone(),
-                r.formula.to_string(),
-                r.simulated.mean.to_string(),
-                r.simulated.ci95.to_string(),
-                r.simulated.n.to_string(),
-                r.agrees.to_string(),
-                r.note.clone(),
-                a.seed.to_string(),
-            ])?;
-        }
-        w.flush()?;
+        ];
+        write_csv(
+            p,
+            header,
+            rows.iter().map(|r| {
+                [
+                    r.id.to_string(),
+                    r.quantity.clone(),
+                    r.params.clone(),
+                    r.formula.to_string(),
+                    r.simulated.mean.to_string(),
+                    r.simulated.ci95.to_string(),
+                    r.simulated.n.to_string(),
+                    r.agrees.to_string(),
+                    r.note.clone(),
+                    a.seed.to_string(),
+                ]
+            }),
+        )?;
     }
     if let Some(p) = &a.json {
         std::fs::write(p, serde_json::to_string_pretty(&rows)?)

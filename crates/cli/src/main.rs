@@ -4,6 +4,7 @@ mod conformance;
 mod demo;
 mod evaluate_cmd;
 mod experiment_cmd;
+mod output;
 mod sweep_cmd;
 mod threats_cmd;
 mod validate_cmd;

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use pocolab_sim::threats::{Simulation, ThreatResult, Worse, catalogue, run_threat};
 
+use crate::output::write_csv;
+
 /// Arguments of `pocolab threats`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -149,9 +151,7 @@ pub fn run(a: &Args) -> Result<()> {
         }
     }
     if let Some(p) = &a.csv {
-        let mut w =
-            csv::Writer::from_path(p).with_context(|| format!("creating {}", p.display()))?;
-        w.write_record([
+        let header = [
             "id",
             "metric",
             "worse",
@@ -167,9 +167,9 @@ pub fn run(a: &Args) -> Result<()> {
             "attacker_profit_per_task_nrlc",
             "damage",
             "expected_damage",
-        ])?;
-        for r in &results {
-            w.write_record([
+        ];
+        let rows = results.iter().map(|r| {
+            [
                 r.id.to_string(),
                 r.metric.to_string(),
                 format!("{:?}", r.worse).to_lowercase(),
@@ -185,9 +185,9 @@ pub fn run(a: &Args) -> Result<()> {
                 r.attacker_profit.mean.to_string(),
                 r.damage.to_string(),
                 r.expect_damage.to_string(),
-            ])?;
-        }
-        w.flush()?;
+            ]
+        });
+        write_csv(p, header, rows)?;
     }
     if let Some(p) = &a.json {
         std::fs::write(p, serde_json::to_string_pretty(&results)?)

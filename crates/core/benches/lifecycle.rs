@@ -4,12 +4,11 @@
 //! included when enabled.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use pocolab_core::constants::RLC;
 use pocolab_core::fixtures::{OrderParams, Orders, World, digest};
 use pocolab_core::orders::{Order, deal_id, result_hash, result_seal, task_id};
 use pocolab_core::{Address, B256, Bytes, U256};
 use std::hint::black_box;
-
-const RLC: u64 = 1_000_000_000;
 
 struct Prepared {
     orders: Orders,

@@ -5,7 +5,7 @@
 
 use alloy_primitives::{Address, B256, U256, keccak256};
 
-use crate::constants::{CONTRIBUTION_DEADLINE_RATIO, KITTY_ADDRESS};
+use crate::constants::{CONTRIBUTION_DEADLINE_RATIO, KITTY_ADDRESS, u};
 use crate::deal::DealBoost;
 use crate::error::{Checked, PocoError, Result, require_msg};
 use crate::matching::{SigMessages, first_failed_restriction, or};
@@ -13,11 +13,6 @@ use crate::orders::{AppOrder, DatasetOrder, RequestOrder, WorkerpoolOrder, deal_
 use crate::rewards::{kitty_payout, scheduler_stake};
 use crate::task::{Task, TaskStatus};
 use crate::{Env, Extension, Poco};
-
-#[inline]
-fn u(x: u64) -> U256 {
-    U256::from(x)
-}
 
 const BOOST_MSGS: SigMessages = SigMessages {
     registry_before_owner: true,

@@ -3,17 +3,14 @@
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 
-use crate::constants::{CONTRIBUTION_DEADLINE_RATIO, FINAL_DEADLINE_RATIO, REVEAL_DEADLINE_RATIO};
+use crate::constants::{
+    CONTRIBUTION_DEADLINE_RATIO, FINAL_DEADLINE_RATIO, REVEAL_DEADLINE_RATIO, u,
+};
 use crate::error::{Check, Checked, PocoError, Result, require};
 use crate::extension::{Settlement, SuccessPath};
 use crate::orders::{authorization_hash, enclave_hash, result_hash, result_seal, task_id};
 use crate::task::{Contribution, ContributionStatus, Task, TaskStatus};
 use crate::{Deal, Env, Extension, Poco, State, log2, max};
-
-#[inline]
-fn u(x: u64) -> U256 {
-    U256::from(x)
-}
 
 /// Worker weight ω = max(⌊s/3⌋, 3) − 1 (score policy 1/3, §7.4 step 4).
 #[inline]

@@ -5,17 +5,12 @@
 
 use alloy_primitives::{Address, B256, U256};
 
-use crate::constants::{KITTY_ADDRESS, KITTY_MIN, KITTY_RATIO, WORKERPOOL_STAKE_RATIO};
+use crate::constants::{KITTY_ADDRESS, KITTY_MIN, KITTY_RATIO, WORKERPOOL_STAKE_RATIO, u};
 use crate::error::{Checked, Panic, PocoError, Result};
 use crate::escrow::LedgerMut;
 use crate::journaled::score_entry;
 use crate::task::ContributionStatus;
 use crate::{JournaledState, max, min};
-
-#[inline]
-fn u(x: u64) -> U256 {
-    U256::from(x)
-}
 
 /// `S_pool = ⌊P_w·30/100⌋` (§6.5).
 #[inline]

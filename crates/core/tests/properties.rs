@@ -23,7 +23,7 @@
 //!
 //! `PROPTEST_CASES` overrides the default of 256 cases (about 2 s here).
 
-use pocolab_core::constants::{KITTY_ADDRESS, RLC};
+use pocolab_core::constants::{KITTY_ADDRESS, RLC, u};
 use pocolab_core::fixtures::{OrderParams, Orders, World};
 use pocolab_core::orders::{Order, enclave_hash, result_hash, result_seal, task_id};
 use pocolab_core::{
@@ -32,10 +32,6 @@ use pocolab_core::{
 };
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-
-fn u(x: u64) -> U256 {
-    U256::from(x)
-}
 
 /// An amount: small values, RLC-scale values, and one huge value (`u64::MAX` ↦ 2²⁵⁵ − 1).
 fn amt(x: u64) -> U256 {

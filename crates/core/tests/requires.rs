@@ -42,7 +42,7 @@
 
 use std::collections::BTreeSet;
 
-use pocolab_core::constants::{KITTY_ADDRESS, RLC};
+use pocolab_core::constants::{KITTY_ADDRESS, RLC, u};
 use pocolab_core::error::{ERR_EXCEEDS_BALANCE, ERR_FROM_EMPTY, ERR_TO_EMPTY};
 use pocolab_core::fixtures::{OrderParams, Orders, World, digest};
 use pocolab_core::matching::codes;
@@ -57,10 +57,6 @@ use pocolab_core::{
 
 // ------------------------------------------------------------------------------------------
 // harness
-
-fn u(x: u64) -> U256 {
-    U256::from(x)
-}
 
 /// Category 0 (XS): R = 300 s.
 const R: u64 = 300;

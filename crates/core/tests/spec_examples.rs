@@ -1,12 +1,8 @@
 //! The worked examples of spec §8.6, checked to the nRLC.
 
-use pocolab_core::constants::{KITTY_ADDRESS, RLC};
+use pocolab_core::constants::{KITTY_ADDRESS, RLC, u};
 use pocolab_core::fixtures::{OrderParams, World, digest};
 use pocolab_core::{ContributionStatus, TaskStatus, U256};
-
-fn u(x: u64) -> U256 {
-    U256::from(x)
-}
 
 /// Σ balances (proxy included) = totalSupply and balance[proxy] = Σ frozen.
 fn assert_conserved<E: pocolab_core::Extension>(w: &World<E>, supply: U256) {

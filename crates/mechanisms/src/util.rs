@@ -3,11 +3,7 @@
 use pocolab_core::constants::KITTY_ADDRESS;
 use pocolab_core::{Address, B256, LedgerMut, PocoError, Result, U256, keccak256};
 
-/// `U256::from(x)`.
-#[inline]
-pub fn u(x: u64) -> U256 {
-    U256::from(x)
-}
+pub use pocolab_core::constants::u;
 
 /// `⌊x·p/100⌋` (checked).
 pub fn pct(x: U256, p: u64) -> Result<U256> {

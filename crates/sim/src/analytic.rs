@@ -10,7 +10,7 @@
 // combinatorics
 
 /// `ln C(n, k)` (exact summation of logs; fine for the sizes used here).
-pub fn ln_choose(n: u64, k: u64) -> f64 {
+pub(crate) fn ln_choose(n: u64, k: u64) -> f64 {
     if k > n {
         return f64::NEG_INFINITY;
     }
@@ -21,12 +21,12 @@ pub fn ln_choose(n: u64, k: u64) -> f64 {
 }
 
 /// `C(n, k)` as a float.
-pub fn choose(n: u64, k: u64) -> f64 {
+pub(crate) fn choose(n: u64, k: u64) -> f64 {
     ln_choose(n, k).exp()
 }
 
 /// `P(X = k)` for `X ~ Binomial(n, p)`.
-pub fn binomial_pmf(n: u64, k: u64, p: f64) -> f64 {
+pub(crate) fn binomial_pmf(n: u64, k: u64, p: f64) -> f64 {
     if k > n {
         return 0.0;
     }
@@ -40,7 +40,7 @@ pub fn binomial_pmf(n: u64, k: u64, p: f64) -> f64 {
 }
 
 /// `P(X = k)` for `X ~ Hypergeometric(population, successes, draws)`.
-pub fn hypergeometric(population: u64, successes: u64, draws: u64, k: u64) -> f64 {
+pub(crate) fn hypergeometric(population: u64, successes: u64, draws: u64, k: u64) -> f64 {
     if k > successes || k > draws || draws - k > population - successes {
         return 0.0;
     }
@@ -54,13 +54,13 @@ pub fn hypergeometric(population: u64, successes: u64, draws: u64, k: u64) -> f6
 
 /// Error of majority voting over `2m − 1` results with colluding bad values:
 /// `Σ_{j=m}^{2m−1} C(2m−1, j) p^j (1−p)^{2m−1−j}`.
-pub fn majority_error(p: f64, m: u32) -> f64 {
+pub(crate) fn majority_error(p: f64, m: u32) -> f64 {
     let n = 2 * m as u64 - 1;
     (m as u64..=n).map(|j| binomial_pmf(n, j, p)).sum()
 }
 
 /// Error of m-first voting (first value with `m` matching results wins), race form:
-/// `Σ_{j=0}^{m−1} C(m−1+j, j) p^m (1−p)^j` — equal to [`majority_error`] for all `p`, `m`.
+/// `Σ_{j=0}^{m−1} C(m−1+j, j) p^m (1−p)^j` — equal to `majority_error` for all `p`, `m`.
 pub fn mfirst_error(p: f64, m: u32) -> f64 {
     let m = m as u64;
     (0..m)
@@ -85,12 +85,13 @@ pub fn mfirst_redundancy(p: f64, m: u32) -> f64 {
 
 /// Mean results per entry of m-first voting when bad values never agree (negative binomial,
 /// Sarmenta's `m/(1−f)` figure of merit); the error is then 0.
-pub fn mfirst_redundancy_distinct(p: f64, m: u32) -> f64 {
+pub(crate) fn mfirst_redundancy_distinct(p: f64, m: u32) -> f64 {
     m as f64 / (1.0 - p)
 }
 
 /// Smallest `m` with `mfirst_error(p, m) ≤ eps` (`None` above `max_m`).
-pub fn votes_needed(p: f64, eps: f64, max_m: u32) -> Option<u32> {
+#[cfg(test)] // a formula-only check (docs/validation.md)
+fn votes_needed(p: f64, eps: f64, max_m: u32) -> Option<u32> {
     (1..=max_m).find(|&m| mfirst_error(p, m) <= eps)
 }
 
@@ -99,26 +100,30 @@ pub fn votes_needed(p: f64, eps: f64, max_m: u32) -> Option<u32> {
 
 /// Bookkeeping variant of spot-checking (§1.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpotModel {
+pub(crate) enum SpotModel {
     /// n real objects, each preceded by a spotter with probability q (overhead 1 + q)
     B1,
     /// n turns, each a spotter with probability q (exponent n − 1 after conditioning)
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "chosen only by the formula-only checks")
+    )]
     B2,
 }
 
 /// The saboteur's best rate against blacklisting, `s* = min(1, 1/(q(n+1)))`.
-pub fn optimal_sabotage_rate(q: f64, n: u64) -> f64 {
+pub(crate) fn optimal_sabotage_rate(q: f64, n: u64) -> f64 {
     (1.0 / (q * (n as f64 + 1.0))).min(1.0)
 }
 
 /// Probability that a saboteur of rate `s` survives a batch: `(1 − q s)^n`.
-pub fn spot_survival(q: f64, s: f64, n: u64) -> f64 {
+pub(crate) fn spot_survival(q: f64, s: f64, n: u64) -> f64 {
     (1.0 - q * s).powf(n as f64)
 }
 
 /// Error with blacklisting + backtracking:
 /// `s f (1−qs)^n / ((1−f) + f (1−qs)^n)` (B1; B2 replaces n by n − 1).
-pub fn spot_blacklist_error(f: f64, s: f64, q: f64, n: u64, model: SpotModel) -> f64 {
+pub(crate) fn spot_blacklist_error(f: f64, s: f64, q: f64, n: u64, model: SpotModel) -> f64 {
     let n = match model {
         SpotModel::B1 => n,
         SpotModel::B2 => n.saturating_sub(1),
@@ -128,19 +133,20 @@ pub fn spot_blacklist_error(f: f64, s: f64, q: f64, n: u64, model: SpotModel) ->
 }
 
 /// Sarmenta's bound with blacklisting, `f / ((1−f) q n e)`.
-pub fn spot_blacklist_bound(f: f64, q: f64, n: u64) -> f64 {
+#[cfg(test)] // a formula-only check (docs/validation.md)
+fn spot_blacklist_bound(f: f64, q: f64, n: u64) -> f64 {
     f / ((1.0 - f) * q * n as f64 * std::f64::consts::E)
 }
 
 /// Error without blacklisting, discard convention (over accepted results), with
 /// `A = 1 − (1−qs)^n`: `(f A / q) / ((1−f) n + f A / (q s))`.
-pub fn spot_noblacklist_error_discard(f: f64, s: f64, q: f64, n: u64) -> f64 {
+pub(crate) fn spot_noblacklist_error_discard(f: f64, s: f64, q: f64, n: u64) -> f64 {
     let a = 1.0 - spot_survival(q, s, n);
     (f * a / q) / ((1.0 - f) * n as f64 + f * a / (q * s))
 }
 
 /// Error without blacklisting, redo convention (over all entries): `f A / (q n) ≤ f/(q n)`.
-pub fn spot_noblacklist_error_redo(f: f64, s: f64, q: f64, n: u64) -> f64 {
+pub(crate) fn spot_noblacklist_error_redo(f: f64, s: f64, q: f64, n: u64) -> f64 {
     let a = 1.0 - spot_survival(q, s, n);
     f * a / (q * n as f64)
 }
@@ -150,7 +156,7 @@ pub fn spot_noblacklist_error_redo(f: f64, s: f64, q: f64, n: u64) -> f64 {
 
 /// Sarmenta's worker credibility after `k` passed spot-checks: `1 − f` (k = 0), `1 − f/k`
 /// without blacklisting, `1 − f/((1−f) k e)` with blacklisting.
-pub fn worker_credibility(f: f64, k: u64, blacklisting: bool) -> f64 {
+pub(crate) fn worker_credibility(f: f64, k: u64, blacklisting: bool) -> f64 {
     if k == 0 {
         return 1.0 - f;
     }
@@ -164,13 +170,14 @@ pub fn worker_credibility(f: f64, k: u64, blacklisting: bool) -> f64 {
 /// Exact posterior that the next result of a worker that passed `k` checks is bad (pool with
 /// a fraction `f` of saboteurs of rate `s`, caught ones removed):
 /// `s f (1−s)^k / ((1−f) + f (1−s)^k)`.
-pub fn posterior_bad(f: f64, s: f64, k: u64) -> f64 {
+pub(crate) fn posterior_bad(f: f64, s: f64, k: u64) -> f64 {
     let a = (1.0 - s).powf(k as f64);
     s * f * a / ((1.0 - f) + f * a)
 }
 
 /// `max_s posterior_bad ≤ f/(1−f) · k^k/(k+1)^(k+1)` (`< f/((1−f) k e)`).
-pub fn posterior_bad_bound(f: f64, k: u64) -> f64 {
+#[cfg(test)] // a formula-only check (docs/validation.md)
+fn posterior_bad_bound(f: f64, k: u64) -> f64 {
     let k = k as f64;
     f / (1.0 - f) * (k * (k / (k + 1.0)).ln() - (k + 1.0).ln()).exp()
 }
@@ -178,7 +185,7 @@ pub fn posterior_bad_bound(f: f64, k: u64) -> f64 {
 /// Result-group credibilities in odds form: `O(r) = Cr/(1−Cr)`, `O(G) = Π O(r)`,
 /// `CrG(G_a) = O(G_a) / (1 + Σ_c O(G_c))` (computed in the log domain; `Cr = 1` gives 1
 /// for that group).
-pub fn group_credibility(groups: &[&[f64]]) -> Vec<f64> {
+pub(crate) fn group_credibility(groups: &[&[f64]]) -> Vec<f64> {
     let ln_odds: Vec<f64> = groups
         .iter()
         .map(|g| g.iter().map(|&c| c.ln() - (1.0 - c).ln()).sum())
@@ -190,7 +197,8 @@ pub fn group_credibility(groups: &[&[f64]]) -> Vec<f64> {
 
 /// Agreeing results (each of credibility `1 − f`) a lone group needs to reach `θ`:
 /// the smallest `m` with `(1−f)^m / ((1−f)^m + f^m) ≥ θ`.
-pub fn lone_group_votes(f: f64, theta: f64) -> u32 {
+#[cfg(test)] // a formula-only check (docs/validation.md)
+fn lone_group_votes(f: f64, theta: f64) -> u32 {
     (1..10_000)
         .find(|&m| group_credibility(&[&vec![1.0 - f; m as usize]])[0] >= theta)
         .unwrap_or(u32::MAX)
@@ -202,7 +210,7 @@ pub fn lone_group_votes(f: f64, theta: f64) -> u32 {
 /// arrive one at a time (bad with probability `f`) until a group has `CrG ≥ θ`.
 /// Dynamic programme over `(a, b)`; returns `(P(bad accepted), E[results])`. The threshold
 /// principle says the error is at most `1 − θ`.
-pub fn credibility_voting(f: f64, theta: f64) -> (f64, f64) {
+pub(crate) fn credibility_voting(f: f64, theta: f64) -> (f64, f64) {
     const CAP: usize = 400;
     let accepted = |a: usize, b: usize| -> Option<bool> {
         let cr = if b == 0 {
@@ -251,20 +259,20 @@ pub fn credibility_voting(f: f64, theta: f64) -> (f64, f64) {
 // iExec PoCo, §1.5 / §3 and threats §0.3
 
 /// Contract weight of a score: `max(floor(score/3), 3) − 1`.
-pub fn poco_weight(score: u64) -> u64 {
+pub(crate) fn poco_weight(score: u64) -> u64 {
     (score / 3).max(3) - 1
 }
 
 /// Strict consensus test of the contract: `group · trust > total · (trust − 1)`, trust
 /// floored at 1.
-pub fn poco_consensus(group: u128, total: u128, trust: u64) -> bool {
+pub(crate) fn poco_consensus(group: u128, total: u128, trust: u64) -> bool {
     let t = trust.max(1) as u128;
     group.saturating_mul(t) > total.saturating_mul(t - 1)
 }
 
 /// F1: fresh identities (weight 2) that agree and face no dissent reach consensus iff
 /// `2^n ≥ t`, so `n*(t) = ⌈log2 t⌉` (t = 2: 1, 100: 7, 10⁴: 14, 10⁶: 20; at least 1).
-pub fn fresh_workers_needed(trust: u64) -> u32 {
+pub(crate) fn fresh_workers_needed(trust: u64) -> u32 {
     let t = trust.max(1);
     if t <= 2 {
         return 1;
@@ -274,7 +282,7 @@ pub fn fresh_workers_needed(trust: u64) -> u32 {
 
 /// F2: a single worker finalises alone iff `weight(s) ≥ t`, i.e. `s ≥ 3(t + 1)` — for
 /// `t ≥ 3`; at `t ≤ 2` the weight floor of 2 already suffices, so any score (0) does.
-pub fn solo_score_needed(trust: u64) -> u64 {
+pub(crate) fn solo_score_needed(trust: u64) -> u64 {
     if trust <= 2 { 0 } else { 3 * (trust + 1) }
 }
 
@@ -282,7 +290,7 @@ pub fn solo_score_needed(trust: u64) -> u64 {
 /// 20 RLC, dataset 1 RLC, trust 100, worker stake ratio 35 %, scheduler ratio 5 %; scores
 /// 12 → "17", 100 → "42", 300 → "42".
 #[derive(Debug, Clone, PartialEq)]
-pub struct WorkedExample {
+pub(crate) struct WorkedExample {
     /// contract weights of the three workers
     pub weights: [u64; 3],
     /// the winning group's product and the task total
@@ -300,7 +308,7 @@ pub struct WorkedExample {
 }
 
 /// Compute [`WorkedExample`] from the formulas (no state machine).
-pub fn worked_example() -> WorkedExample {
+pub(crate) fn worked_example() -> WorkedExample {
     use pocolab_core::constants::RLC;
     let scores = [12u64, 100, 300];
     let weights = scores.map(poco_weight);

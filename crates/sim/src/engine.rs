@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 
 /// An event queue over payloads `E`.
 #[derive(Debug)]
-pub struct Queue<E> {
+pub(crate) struct Queue<E> {
     heap: BinaryHeap<Reverse<(u64, u64, Slot<E>)>>,
     seq: u64,
     now: u64,
@@ -45,7 +45,7 @@ impl<E> Default for Queue<E> {
 
 impl<E> Queue<E> {
     /// An empty queue starting at time `now`.
-    pub fn starting_at(now: u64) -> Self {
+    pub(crate) fn starting_at(now: u64) -> Self {
         Self {
             now,
             ..Self::default()
@@ -53,37 +53,27 @@ impl<E> Queue<E> {
     }
 
     /// Current virtual time (time of the last popped event).
-    pub fn now(&self) -> u64 {
+    pub(crate) fn now(&self) -> u64 {
         self.now
     }
 
     /// Schedule `e` at `time` (never before now).
-    pub fn at(&mut self, time: u64, e: E) {
+    pub(crate) fn at(&mut self, time: u64, e: E) {
         let t = time.max(self.now);
         self.heap.push(Reverse((t, self.seq, Slot(e))));
         self.seq += 1;
     }
 
     /// Schedule `e` after `delay` seconds.
-    pub fn after(&mut self, delay: u64, e: E) {
+    pub(crate) fn after(&mut self, delay: u64, e: E) {
         self.at(self.now + delay, e);
     }
 
     /// Pop the next event and advance time.
-    pub fn pop(&mut self) -> Option<(u64, E)> {
+    pub(crate) fn pop(&mut self) -> Option<(u64, E)> {
         let Reverse((t, _, Slot(e))) = self.heap.pop()?;
         self.now = t;
         Some((t, e))
-    }
-
-    /// Pending events.
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    /// No pending event.
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
     }
 }
 

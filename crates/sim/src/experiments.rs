@@ -69,7 +69,7 @@ fn status(w: &World, tid: B256) -> TaskStatus {
 
 /// F1: fewest agreeing fresh identities that reach consensus at trust `t`, found by
 /// contributing one by one on the core.
-pub fn fresh_identities_needed(t: u64) -> u64 {
+pub(crate) fn fresh_identities_needed(t: u64) -> u64 {
     let (mut w, tid) = one_task(t, 24);
     for i in 0..24 {
         w.contribute(i, tid, digest("sybil")).expect("contribute");
@@ -81,7 +81,7 @@ pub fn fresh_identities_needed(t: u64) -> u64 {
 }
 
 /// Does one worker of score `s` finalize alone at trust `t` (core)?
-pub fn solo_consensus(s: u64, t: u64) -> bool {
+pub(crate) fn solo_consensus(s: u64, t: u64) -> bool {
     let (mut w, tid) = one_task(t, 1);
     w.set_score(0, s);
     w.contribute(0, tid, digest("solo")).expect("contribute");
@@ -89,7 +89,7 @@ pub fn solo_consensus(s: u64, t: u64) -> bool {
 }
 
 /// F2: the smallest score that finalizes alone at trust `t` (binary search on the core).
-pub fn solo_score_needed(t: u64) -> u64 {
+pub(crate) fn solo_score_needed(t: u64) -> u64 {
     let (mut lo, mut hi) = (0u64, 3 * (t + 1) * 4 + 64);
     while lo < hi {
         let mid = (lo + hi) / 2;
@@ -104,7 +104,7 @@ pub fn solo_score_needed(t: u64) -> u64 {
 
 /// F3: with `honest` fresh honest workers already agreeing, how many fresh attackers must add
 /// up on another value to win at trust `t` (core; `u64::MAX` if honest consensus comes first).
-pub fn attackers_needed(t: u64, honest: usize) -> u64 {
+pub(crate) fn attackers_needed(t: u64, honest: usize) -> u64 {
     let (mut w, tid) = one_task(t, honest + 24);
     for i in 0..honest {
         w.contribute(i, tid, digest("honest")).expect("contribute");
@@ -126,7 +126,7 @@ pub fn attackers_needed(t: u64, honest: usize) -> u64 {
 
 /// F4: the weight of a worker of score `s`, read from the core as the largest trust at which it
 /// finalizes alone (consensus needs `ω > t − 1`).
-pub fn weight_of_score(s: u64) -> u64 {
+pub(crate) fn weight_of_score(s: u64) -> u64 {
     (1..=s / 3 + 4)
         .rev()
         .find(|&t| solo_consensus(s, t))
@@ -270,7 +270,7 @@ pub fn e1(replicates: u64, seed: u64) -> Result<Vec<E1Row>, SimError> {
             "kitty drained by zero-price self-deals (nRLC)",
             format!("K0 = {} RLC, n = {drains}", k0 / 1_000_000_000),
             drained_formula,
-            m.attacker_profit as f64,
+            m.attacker_profit.to_f64(),
             "",
         );
         let continuous = k0 as f64 * (1.0 - 0.9f64.powi(drains as i32));

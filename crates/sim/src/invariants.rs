@@ -39,7 +39,7 @@ pub enum InvariantViolation {
 
 /// Checks the invariants of one run's protocol state; remembers each task's last status.
 #[derive(Debug, Default)]
-pub struct StateChecker {
+pub(crate) struct StateChecker {
     statuses: FxHashMap<B256, TaskStatus>,
 }
 
@@ -57,7 +57,10 @@ fn allowed(from: TaskStatus, to: TaskStatus) -> bool {
 
 impl StateChecker {
     /// The ledger invariants I1–I3.
-    pub fn check_ledger<E: Extension>(&self, poco: &Poco<E>) -> Result<(), InvariantViolation> {
+    pub(crate) fn check_ledger<E: Extension>(
+        &self,
+        poco: &Poco<E>,
+    ) -> Result<(), InvariantViolation> {
         poco.state
             .ledger
             .check_invariants()
@@ -65,7 +68,7 @@ impl StateChecker {
     }
 
     /// The status of `task` now, against the status it had at the previous check.
-    pub fn check_task<E: Extension>(
+    pub(crate) fn check_task<E: Extension>(
         &mut self,
         poco: &Poco<E>,
         task: B256,
@@ -90,7 +93,7 @@ impl StateChecker {
     }
 
     /// Everything: the ledger, then each of `tasks`.
-    pub fn check<E: Extension>(
+    pub(crate) fn check<E: Extension>(
         &mut self,
         poco: &Poco<E>,
         tasks: impl IntoIterator<Item = B256>,

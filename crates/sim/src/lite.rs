@@ -58,7 +58,7 @@ impl Default for LiteParams {
 
 impl LiteParams {
     /// Number of saboteurs, `round(f·N)`.
-    pub fn saboteurs(&self) -> usize {
+    pub(crate) fn saboteurs(&self) -> usize {
         ((self.f * self.workers as f64).round() as usize).min(self.workers)
     }
 }
@@ -182,7 +182,7 @@ impl Lite {
     }
 
     /// Does `Σ balances + requester + scheduler == N·B0` hold?
-    pub fn conserved(&self) -> bool {
+    pub(crate) fn conserved(&self) -> bool {
         let sum: i64 = self.balances.iter().sum();
         sum + self.out.requester + self.out.scheduler
             == self.p.workers as i64 * self.p.initial_balance

@@ -2,6 +2,7 @@
 //! so that memory does not grow with the number of tasks.
 
 pub use pocolab_results::Metric;
+use pocolab_results::Nrlc;
 use serde::{Deserialize, Serialize};
 
 /// Log-linear histogram of non-negative integers (64 sub-buckets per power of two: relative
@@ -36,7 +37,7 @@ impl Histogram {
     }
 
     /// Record `v`.
-    pub fn record(&mut self, v: u64) {
+    pub(crate) fn record(&mut self, v: u64) {
         let i = Self::index(v);
         if self.counts.len() <= i {
             self.counts.resize(i + 1, 0);
@@ -46,12 +47,13 @@ impl Histogram {
     }
 
     /// Number of samples.
-    pub fn count(&self) -> u64 {
+    #[cfg(test)]
+    fn count(&self) -> u64 {
         self.n
     }
 
     /// Merge another histogram.
-    pub fn merge(&mut self, o: &Histogram) {
+    pub(crate) fn merge(&mut self, o: &Histogram) {
         if self.counts.len() < o.counts.len() {
             self.counts.resize(o.counts.len(), 0);
         }
@@ -62,7 +64,7 @@ impl Histogram {
     }
 
     /// The `q`-quantile (lower bound of its bucket); `None` when empty.
-    pub fn quantile(&self, q: f64) -> Option<u64> {
+    pub(crate) fn quantile(&self, q: f64) -> Option<u64> {
         if self.n == 0 {
             return None;
         }
@@ -78,7 +80,7 @@ impl Histogram {
     }
 
     /// Empirical CDF points `(value, fraction ≤ value)` over non-empty buckets.
-    pub fn cdf(&self) -> Vec<(u64, f64)> {
+    pub(crate) fn cdf(&self) -> Vec<(u64, f64)> {
         let mut acc = 0;
         self.counts
             .iter()
@@ -110,24 +112,24 @@ pub struct RunMetrics {
     /// replicas executed by honest workers
     pub honest_replicas: u64,
     /// requester net outflow (prices paid − refunds), nRLC
-    pub requester_outflow: i128,
+    pub requester_outflow: Nrlc,
     /// net income of honest workers, nRLC
-    pub honest_worker_income: i128,
+    pub honest_worker_income: Nrlc,
     /// Σ over honest workers of income², for the variance (nRLC²)
     pub honest_worker_income_sq: f64,
     /// number of honest workers
     pub honest_workers: u64,
     /// net income of the scheduler (pool owner), nRLC
-    pub scheduler_income: i128,
+    pub scheduler_income: Nrlc,
     /// app + dataset providers' received revenue, nRLC
-    pub provider_revenue: i128,
+    pub provider_revenue: Nrlc,
     /// app + dataset providers' revenue had every task succeeded, nRLC
-    pub provider_entitled: i128,
+    pub provider_entitled: Nrlc,
     /// attacker net profit: balance change of attacker-controlled accounts, plus external gain,
     /// minus compute cost, nRLC
-    pub attacker_profit: i128,
+    pub attacker_profit: Nrlc,
     /// loss of the attack's victims (the threat's damage measure), nRLC
-    pub victim_loss: i128,
+    pub victim_loss: Nrlc,
     /// ∫ Σfrozen dt (capital locked × time), nRLC·s
     pub capital_time: u128,
     /// on-chain calls that succeeded
@@ -155,7 +157,7 @@ pub struct RunMetrics {
 
 impl RunMetrics {
     /// Wrong-result acceptance rate: wrong finalized / finalized.
-    pub fn wrong_rate(&self) -> f64 {
+    pub(crate) fn wrong_rate(&self) -> f64 {
         ratio(self.wrong_accepted as f64, self.finalized as f64)
     }
     /// Fraction of tasks finalized.
@@ -163,55 +165,58 @@ impl RunMetrics {
         ratio(self.finalized as f64, self.tasks as f64)
     }
     /// Requester cost per correct result, nRLC (overturned or refunded results were not correct).
-    pub fn cost_per_correct(&self) -> f64 {
+    pub(crate) fn cost_per_correct(&self) -> f64 {
         ratio(
-            self.requester_outflow as f64,
+            self.requester_outflow.to_f64(),
             (self.finalized - self.wrong_accepted - self.overturned) as f64,
         )
     }
     /// Redundancy factor: replicas executed per finalized task.
-    pub fn redundancy(&self) -> f64 {
+    pub(crate) fn redundancy(&self) -> f64 {
         ratio(self.replicas as f64, self.finalized as f64)
     }
     /// Honest worker income per unit compute (nRLC per replica).
-    pub fn honest_income_per_compute(&self) -> f64 {
+    pub(crate) fn honest_income_per_compute(&self) -> f64 {
         ratio(
-            self.honest_worker_income as f64,
+            self.honest_worker_income.to_f64(),
             self.honest_replicas as f64,
         )
     }
     /// Variance of honest worker income across honest workers (nRLC²).
-    pub fn honest_income_variance(&self) -> f64 {
+    pub(crate) fn honest_income_variance(&self) -> f64 {
         if self.honest_workers == 0 {
             return f64::NAN;
         }
         let n = self.honest_workers as f64;
-        let mean = self.honest_worker_income as f64 / n;
+        let mean = self.honest_worker_income.to_f64() / n;
         (self.honest_worker_income_sq / n - mean * mean).max(0.0)
     }
     /// Provider revenue ratio: received / entitled.
-    pub fn provider_revenue_ratio(&self) -> f64 {
-        ratio(self.provider_revenue as f64, self.provider_entitled as f64)
+    pub(crate) fn provider_revenue_ratio(&self) -> f64 {
+        ratio(
+            self.provider_revenue.to_f64(),
+            self.provider_entitled.to_f64(),
+        )
     }
     /// Attacker net profit per requested task, nRLC.
     pub fn attacker_profit_per_task(&self) -> f64 {
-        ratio(self.attacker_profit as f64, self.demand_tasks as f64)
+        ratio(self.attacker_profit.to_f64(), self.demand_tasks as f64)
     }
     /// Griefing factor: victim loss / attacker cost (attacker cost = −profit when negative).
-    pub fn griefing_factor(&self) -> f64 {
-        let cost = (-self.attacker_profit).max(0) as f64;
-        ratio(self.victim_loss as f64, cost)
+    pub(crate) fn griefing_factor(&self) -> f64 {
+        let cost = (-self.attacker_profit.get()).max(0) as f64;
+        ratio(self.victim_loss.to_f64(), cost)
     }
     /// Loss of the attack's victims per task, nRLC.
-    pub fn victim_loss_per_task(&self) -> f64 {
-        ratio(self.victim_loss as f64, self.demand_tasks as f64)
+    pub(crate) fn victim_loss_per_task(&self) -> f64 {
+        ratio(self.victim_loss.to_f64(), self.demand_tasks as f64)
     }
     /// Capital locked × time per task, nRLC·s.
-    pub fn capital_time_per_task(&self) -> f64 {
+    pub(crate) fn capital_time_per_task(&self) -> f64 {
         ratio(self.capital_time as f64, self.tasks as f64)
     }
     /// Time to finality quantile, seconds.
-    pub fn ttf(&self, q: f64) -> f64 {
+    pub(crate) fn ttf(&self, q: f64) -> f64 {
         self.time_to_finality
             .quantile(q)
             .map(|v| v as f64)
@@ -236,7 +241,7 @@ impl RunMetrics {
             Metric::GriefingFactor => self.griefing_factor(),
             Metric::CapitalTimePerTask => self.capital_time_per_task(),
             Metric::RedundancyFactor => self.redundancy(),
-            Metric::AttackerProfit => self.attacker_profit as f64,
+            Metric::AttackerProfit => self.attacker_profit.to_f64(),
             Metric::RevertedCallShare => ratio(
                 self.reverted_calls as f64,
                 (self.calls + self.reverted_calls) as f64,
@@ -251,7 +256,7 @@ impl RunMetrics {
     }
 
     /// Every scalar metric with its name, in [`Metric::ALL`]'s fixed order (tables and CSV).
-    pub fn scalars(&self) -> Vec<(&'static str, f64)> {
+    pub(crate) fn scalars(&self) -> Vec<(&'static str, f64)> {
         Metric::ALL
             .iter()
             .map(|m| (m.name(), self.get(*m)))
@@ -261,7 +266,7 @@ impl RunMetrics {
 
 /// A metric value for averaging where an undefined value (NaN, e.g. a rate with nothing
 /// finalized) must count as 0: today's damage and profit comparisons do so, and say it.
-pub fn undefined_as_zero(v: f64) -> f64 {
+pub(crate) fn undefined_as_zero(v: f64) -> f64 {
     if v.is_finite() { v } else { 0.0 }
 }
 

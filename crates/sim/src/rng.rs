@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
 /// The random generator used everywhere in the simulator (named, not `StdRng`).
-pub type SimRng = ChaCha8Rng;
+pub(crate) type SimRng = ChaCha8Rng;
 
 /// Derive the stream `(master, run, domain, index)`.
 pub fn stream(master: u64, run: u64, domain: &str, index: u64) -> SimRng {
@@ -23,7 +23,7 @@ pub fn stream(master: u64, run: u64, domain: &str, index: u64) -> SimRng {
 }
 
 /// Exponential variate with the given mean (inverse transform; `mean = 0` gives 0).
-pub fn exponential(rng: &mut SimRng, mean: f64) -> f64 {
+pub(crate) fn exponential(rng: &mut SimRng, mean: f64) -> f64 {
     use rand::RngExt;
     if mean <= 0.0 {
         return 0.0;

@@ -170,7 +170,7 @@ impl Scenario {
     }
 
     /// The canonical hash of the scenario (after parsing, so formatting does not matter).
-    pub fn config_hash(&self) -> String {
+    pub(crate) fn config_hash(&self) -> String {
         let canon = serde_json::to_string(self).expect("serializable");
         format!("{}", keccak256(canon.as_bytes()))
     }

@@ -202,7 +202,7 @@ pub fn mc_mfirst(rng: &mut SimRng, p: f64, m: u32, colluding: bool, entries: u64
 }
 
 /// Fixed-size majority voting over `2m − 1` results (colluding bad values): error rate.
-pub fn mc_majority(rng: &mut SimRng, p: f64, m: u32, entries: u64) -> f64 {
+pub(crate) fn mc_majority(rng: &mut SimRng, p: f64, m: u32, entries: u64) -> f64 {
     let mut wrong = 0u64;
     for _ in 0..entries {
         let bad = (0..2 * m - 1).filter(|_| rng.random_bool(p)).count() as u32;
@@ -216,7 +216,7 @@ pub fn mc_majority(rng: &mut SimRng, p: f64, m: u32, entries: u64) -> f64 {
 /// Spot-checking with blacklisting and backtracking, model B1: `workers` workers of which
 /// `round(f·workers)` saboteurs of rate `s`; each processes `n` real objects, each preceded by
 /// a spotter with probability `q`. Returns `(error over accepted results, saboteur survival)`.
-pub fn mc_spot_blacklist(
+pub(crate) fn mc_spot_blacklist(
     rng: &mut SimRng,
     f: f64,
     s: f64,
@@ -253,7 +253,7 @@ pub fn mc_spot_blacklist(
 /// Spot-checking without blacklisting (B1): a caught saboteur's identity is backtracked and it
 /// re-enters at once under a fresh one for its remaining objects. Returns
 /// `(error over accepted results [discard], error over all entries [redo])`.
-pub fn mc_spot_noblacklist(
+pub(crate) fn mc_spot_noblacklist(
     rng: &mut SimRng,
     f: f64,
     s: f64,
@@ -286,7 +286,7 @@ pub fn mc_spot_noblacklist(
 
 /// Posterior that the next result of a worker that passed `k` spot-checks is bad: `workers`
 /// workers, each a saboteur (rate `s`) with probability `f`; a failed check removes the worker.
-pub fn mc_posterior(rng: &mut SimRng, f: f64, s: f64, k: u64, workers: u64) -> f64 {
+pub(crate) fn mc_posterior(rng: &mut SimRng, f: f64, s: f64, k: u64, workers: u64) -> f64 {
     let (mut survivors, mut bad) = (0u64, 0u64);
     for _ in 0..workers {
         if !rng.random_bool(f) {
@@ -306,7 +306,12 @@ pub fn mc_posterior(rng: &mut SimRng, f: f64, s: f64, k: u64, workers: u64) -> f
 /// Credibility-based voting without spot-checking (every `CrR = 1 − f`, colluding saboteurs
 /// of rate 1): results arrive until a result group reaches `CrG ≥ θ` (group credibility by
 /// [`analytic::group_credibility`]). Returns `(error rate, mean results per entry)`.
-pub fn mc_credibility_voting(rng: &mut SimRng, f: f64, theta: f64, entries: u64) -> (f64, f64) {
+pub(crate) fn mc_credibility_voting(
+    rng: &mut SimRng,
+    f: f64,
+    theta: f64,
+    entries: u64,
+) -> (f64, f64) {
     let cr = vec![1.0 - f; 1024];
     let (mut wrong, mut results) = (0u64, 0u64);
     for _ in 0..entries {
@@ -347,7 +352,7 @@ pub fn mc_credibility_voting(rng: &mut SimRng, f: f64, theta: f64, entries: u64)
 /// F1 through the market: the scheduler authorises only its fresh Sybils (500 of them, so
 /// scores stay ≤ 11 and weights 2), which agree on a wrong value. Returns per replicate
 /// `(contributions per finalised task, wrong-acceptance rate)`.
-pub fn market_fresh_sybils(
+pub(crate) fn market_fresh_sybils(
     trust: u64,
     deals: u64,
     seed: u64,
@@ -376,7 +381,7 @@ pub fn market_fresh_sybils(
 
 /// F2 through the market: one deal, honest workers all starting at `score`; returns the
 /// contributions the task needed, per replicate.
-pub fn market_solo(trust: u64, score: u64, seed: u64, replicates: usize) -> Vec<f64> {
+pub(crate) fn market_solo(trust: u64, score: u64, seed: u64, replicates: usize) -> Vec<f64> {
     let cfg = MarketConfig {
         deals: 1,
         trust,
@@ -393,7 +398,7 @@ pub fn market_solo(trust: u64, score: u64, seed: u64, replicates: usize) -> Vec<
 }
 
 /// Does one contribution by a worker of score `score` reach consensus at `trust` in the core?
-pub fn core_solo_consensus(trust: u64, score: u64) -> bool {
+pub(crate) fn core_solo_consensus(trust: u64, score: u64) -> bool {
     let mut w = World::new(1, false);
     let o = w.orders(&OrderParams {
         trust: U256::from(trust),
@@ -408,7 +413,7 @@ pub fn core_solo_consensus(trust: u64, score: u64) -> bool {
 
 /// F2 in the core: the smallest score whose lone contribution reaches consensus (binary search
 /// on the core's verdict).
-pub fn core_solo_threshold(trust: u64) -> u64 {
+pub(crate) fn core_solo_threshold(trust: u64) -> u64 {
     let (mut lo, mut hi) = (0u64, 4 * (trust + 1) + 16);
     assert!(core_solo_consensus(trust, hi));
     if core_solo_consensus(trust, 0) {
@@ -428,7 +433,7 @@ pub fn core_solo_threshold(trust: u64) -> u64 {
 /// The documentation's worked example played on the core (signatures off). Returns
 /// `(credibility of "42" after the 3rd contribution, consensus reached [1/0], rewards of the
 /// three workers in nRLC, the scheduler's reward in nRLC)`.
-pub fn core_worked_example() -> (f64, f64, [u64; 3], u64) {
+pub(crate) fn core_worked_example() -> (f64, f64, [u64; 3], u64) {
     let u = U256::from;
     let mut w = World::new(3, false);
     let sched = w.actors.scheduler.address();

@@ -2,11 +2,10 @@
 //! mechanisms turn the attacker's profit negative on the threats they target (issue D), and
 //! the honest actors' cost of each mechanism is measurable.
 
+use pocolab_core::constants::RLC;
 use pocolab_mechanisms::MechanismsConfig;
 use pocolab_sim::config::Provider;
 use pocolab_sim::{Attack, MarketConfig, RunMetrics, run};
-
-const RLC: u64 = 1_000_000_000;
 
 fn market(attack: Attack, mechanisms: MechanismsConfig) -> MarketConfig {
     MarketConfig {

@@ -2,14 +2,10 @@
 //! S_s = 3, S_w = 3 with ρ = 30, σ = 1), everybody funded.
 #![allow(dead_code, unused_imports)]
 
-pub use pocolab_core::constants::{KITTY_ADDRESS, RLC};
+pub use pocolab_core::constants::{KITTY_ADDRESS, RLC, u};
 pub use pocolab_core::fixtures::{OrderParams, World, digest};
 pub use pocolab_core::{Account, Address, B256, Extension, TaskStatus, U256};
 pub use pocolab_mechanisms::*;
-
-pub fn u(x: u64) -> U256 {
-    U256::from(x)
-}
 
 /// `x` thousandths of an RLC, in nRLC.
 pub fn mrlc(x: u64) -> U256 {

@@ -24,7 +24,7 @@ pub(crate) struct Coalition {
 
 impl Coalition {
     /// The coalition of `members`, in the order their hooks run.
-    pub fn new(members: Vec<Box<dyn Adversary>>) -> Self {
+    pub(crate) fn new(members: Vec<Box<dyn Adversary>>) -> Self {
         let kinds = members
             .iter()
             .map(|m| m.population(1).into_iter().map(|(k, _)| k).collect())

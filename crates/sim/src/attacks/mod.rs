@@ -50,7 +50,7 @@ pub(crate) mod scheduler;
 pub(crate) mod workers;
 
 pub(crate) use ring::Ring;
-pub use workers::WorkerKind;
+pub(crate) use workers::WorkerKind;
 
 /// Which parties an attack controls (their balance changes count as the attacker's).
 #[derive(Debug, Clone, Copy, Default)]
@@ -63,7 +63,7 @@ pub(crate) struct Controls {
 
 impl Controls {
     /// The owner of `source`'s asset.
-    pub fn provider(source: Provider) -> Self {
+    pub(crate) fn provider(source: Provider) -> Self {
         match source {
             Provider::App => Controls {
                 app_owner: true,
@@ -78,7 +78,7 @@ impl Controls {
 
     /// Both coalitions' parties.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub fn union(self, o: Controls) -> Self {
+    pub(crate) fn union(self, o: Controls) -> Self {
         Controls {
             requester: self.requester || o.requester,
             scheduler: self.scheduler || o.scheduler,
@@ -102,7 +102,7 @@ pub(crate) struct Prices {
 
 impl Prices {
     /// The configured prices, which requesters pay exactly.
-    pub fn listed(c: &MarketConfig) -> Self {
+    pub(crate) fn listed(c: &MarketConfig) -> Self {
         let (a, d, w) = (
             c.app_price as u128,
             c.dataset_price as u128,

@@ -12,7 +12,7 @@ use crate::rng::SimRng;
 
 /// What a worker agent does with a replica.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkerKind {
+pub(crate) enum WorkerKind {
     /// computes (with honest error noise) and reveals
     Honest,
     /// colludes on the attacker's wrong value (W2/W3, or scheduler Sybil for S2)
@@ -33,7 +33,7 @@ pub enum WorkerKind {
 
 impl WorkerKind {
     /// Is this worker controlled by the attacker?
-    pub fn adversarial(self) -> bool {
+    pub(crate) fn adversarial(self) -> bool {
         self != WorkerKind::Honest
     }
 }

@@ -382,7 +382,7 @@ pub(super) fn figures_for(
                 &v,
                 &xs,
                 &set,
-                &|m| m.attacker_profit as f64,
+                &|m| m.attacker_profit.to_f64(),
                 &format!("{sf} failed honest deals fill the kitty first"),
             )?);
         }

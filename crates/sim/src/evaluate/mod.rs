@@ -6,10 +6,10 @@
 //! # Protocol variants
 //!
 //! `baseline` (PoCo 6.1.0, all mechanisms off), `M1` … `M8` alone with their default
-//! parameters, the combinations of [`COMBINATIONS`] (`M4+M6`, and `M4+M6+M7`: provider
+//! parameters, the combinations of `COMBINATIONS` (`M4+M6`, and `M4+M6+M7`: provider
 //! accountability), and
 //! the full stack [`FULL_STACK`] (`M1–M8`). A threat's matrix cells are: `baseline`, every
-//! mechanism that targets it ([`COVERAGE`], from §3.9 plus the few documented extensions), the
+//! mechanism that targets it (`COVERAGE`, from §3.9 plus the few documented extensions), the
 //! combinations that list it, and the full stack.
 //!
 //! # Adaptive attackers
@@ -99,10 +99,7 @@ use text::{cell_table, finding};
 use variants::*;
 
 pub use search::{strategy_space, successive_halving};
-pub use variants::{
-    BASELINE, COMBINATIONS, COVERAGE, Combination, CoverageRow, FULL_STACK, experiment_of,
-    mechanisms_targeting,
-};
+pub use variants::{BASELINE, FULL_STACK, experiment_of, mechanisms_targeting};
 
 /// Size preset of an evaluation: how large the simulated markets are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,7 +163,7 @@ impl Default for EvaluateOptions {
 
 impl EvaluateOptions {
     /// keccak256 of the canonical JSON of the options.
-    pub fn config_hash(&self) -> String {
+    pub(crate) fn config_hash(&self) -> String {
         let canon = serde_json::to_string(self).expect("serializable");
         format!("{}", keccak256(canon.as_bytes()))
     }
@@ -174,7 +171,7 @@ impl EvaluateOptions {
 
 /// Prefix of `best_response` in a cell whose variant could not be played (a run failed, e.g.
 /// a mechanism whose bonds no agent posts yet); its summaries are empty (n = 0).
-pub const NOT_RUN: &str = "not run: ";
+pub(crate) const NOT_RUN: &str = "not run: ";
 
 struct Ctx<'a> {
     opts: &'a EvaluateOptions,

@@ -17,7 +17,7 @@ pub(super) fn only(n: u8) -> Variant {
 
 /// A combined variant: mechanisms that act together, and the threats it is played against.
 #[derive(Debug, Clone, Copy)]
-pub struct Combination {
+pub(crate) struct Combination {
     /// the mechanisms switched on
     pub mechanisms: &'static [MechanismId],
     /// what it is
@@ -28,7 +28,7 @@ pub struct Combination {
 
 impl Combination {
     /// Its variant id (e.g. `M4+M6`).
-    pub fn variant(&self) -> Variant {
+    pub(crate) fn variant(&self) -> Variant {
         Variant::of(self.mechanisms.iter().copied())
     }
 }
@@ -40,7 +40,7 @@ impl Combination {
 /// reservation is forfeited (M7 alone only starves a provider; it has nothing to take).
 /// `M4+M6` is the same without M7, played against deterministic garbage to show what M7's bond
 /// sizing and ratings add.
-pub const COMBINATIONS: [Combination; 2] = [
+pub(crate) const COMBINATIONS: [Combination; 2] = [
     Combination {
         mechanisms: &[MechanismId::M4, MechanismId::M6],
         name: "provider bonds (M4) forfeited in lost disputes (M6), without reputation",
@@ -78,7 +78,7 @@ pub(super) fn variant_name(v: Variant) -> String {
 }
 
 /// A coverage row: threat ids, and (mechanism number, main defence) pairs.
-pub type CoverageRow = (&'static [&'static str], &'static [(u8, bool)]);
+pub(crate) type CoverageRow = (&'static [&'static str], &'static [(u8, bool)]);
 
 /// Threat × mechanism coverage (§3.9; `true` = main defence ●, `false` = partial ○), one row
 /// per group of threats. Extensions beyond §3.9's rows, from the "Threats:" lines of
@@ -88,7 +88,7 @@ pub type CoverageRow = (&'static [&'static str], &'static [(u8, bool)]);
 /// (the catalogue plays C5 as a kitty drain; M7 lists C5), G2 → M3 ○ (M3 lists G2 partly),
 /// R5 → M8 ○ (M8 lists R5). Threats in no row (R2, R7, S4, W1, W6, W9) get baseline and the
 /// full stack only.
-pub const COVERAGE: &[CoverageRow] = &[
+pub(crate) const COVERAGE: &[CoverageRow] = &[
     (&["S1", "W7", "C4"], &[(1, true), (6, false), (7, false)]),
     (&["S2", "C3"], &[(1, true), (2, true), (7, false)]),
     (&["W5", "S9", "W4"], &[(2, true), (7, true), (8, false)]),
@@ -118,7 +118,7 @@ pub const COVERAGE: &[CoverageRow] = &[
     (&["R5"], &[(8, false)]),
 ];
 
-/// Mechanism ids (`M1` …, then the [`COMBINATIONS`]) that target a threat, in order.
+/// Mechanism ids (`M1` …, then the `COMBINATIONS`) that target a threat, in order.
 pub fn mechanisms_targeting(threat: &str) -> Vec<Variant> {
     let mut s = BTreeSet::new();
     for (ids, ms) in COVERAGE {

@@ -29,7 +29,7 @@ mod setup;
 mod task;
 mod watchers;
 
-pub use crate::attacks::WorkerKind;
+pub(crate) use crate::attacks::WorkerKind;
 pub(crate) use deal::Orders;
 
 /// Errors of a simulation run.
@@ -186,7 +186,7 @@ struct Agents {
 
 /// One PoCo-exact market run. The market plays the honest flow; its adversary (see
 /// `crate::attacks`) deviates where its attack does.
-pub struct Market {
+pub(crate) struct Market {
     pub(crate) cfg: MarketConfig,
     /// the attack, phase by phase
     pub(crate) adv: Rc<dyn Adversary>,
@@ -220,7 +220,7 @@ pub struct Market {
 }
 
 pub(crate) const T0: u64 = 1_700_000_000;
-pub(crate) const RLC: u128 = 1_000_000_000;
+pub(crate) const RLC: u128 = pocolab_core::constants::RLC as u128;
 
 pub(crate) fn synthetic(kind: &str, i: u64) -> Address {
     Address::from_slice(&keccak256(format!("pocolab-sim:{kind}:{i}"))[12..])
@@ -233,7 +233,7 @@ fn holdings(p: &Poco<Mechanisms>, a: Address) -> i128 {
 
 impl Market {
     /// Play every event, then settle the metrics.
-    pub fn run(mut self) -> Result<RunMetrics, SimError> {
+    pub(crate) fn run(mut self) -> Result<RunMetrics, SimError> {
         while let Some((now, ev)) = self.q.pop() {
             let locked = self
                 .poco

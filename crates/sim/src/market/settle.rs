@@ -19,19 +19,21 @@ impl Market {
         };
         let c = &self.cfg;
         let p = &self.poco;
-        self.m.requester_outflow = -self
+        self.m.requester_outflow = (-self
             .parties
             .requesters
             .iter()
             .map(|r| delta(p, &self.initial, *r))
-            .sum::<i128>();
-        self.m.scheduler_income = delta(p, &self.initial, self.parties.scheduler);
+            .sum::<i128>())
+        .into();
+        self.m.scheduler_income = delta(p, &self.initial, self.parties.scheduler).into();
         let app_rev = delta(p, &self.initial, self.parties.app_owner);
         let ds_rev = delta(p, &self.initial, self.parties.dataset_owner);
-        self.m.provider_revenue = app_rev + ds_rev;
-        self.m.provider_entitled = ((c.app_price
+        self.m.provider_revenue = (app_rev + ds_rev).into();
+        self.m.provider_entitled = (((c.app_price
             + if c.with_dataset { c.dataset_price } else { 0 })
-            * self.m.tasks) as i128;
+            * self.m.tasks) as i128)
+            .into();
         let mut attacker = 0i128;
         let mut attacker_replicas = 0u64;
         for w in &self.workers {
@@ -72,7 +74,7 @@ impl Market {
         attacker += self.adv.gain_off_chain(c, &self.m);
         attacker += (self.m.wrong_accepted * self.adv.gain_per_wrong()) as i128;
         attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
-        self.m.attacker_profit = if self.adv.is_honest() { 0 } else { attacker };
+        self.m.attacker_profit = if self.adv.is_honest() { 0 } else { attacker }.into();
         self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
         self.m.ring_tasks = self.ring.as_ref().map_or(0, |r| r.deals);
         self.m.top_attacker_score = self

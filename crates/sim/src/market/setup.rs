@@ -229,7 +229,7 @@ fn hire(cfg: &MarketConfig, adv: &dyn Adversary, master_seed: u64, run: u64) -> 
 impl Market {
     /// Set up a run of `cfg`'s attack: deploy PoCo (signatures off), create assets, fund
     /// actors, build agents.
-    pub fn new(cfg: &MarketConfig, master_seed: u64, run: u64) -> Result<Self, SimError> {
+    pub(crate) fn new(cfg: &MarketConfig, master_seed: u64, run: u64) -> Result<Self, SimError> {
         Self::with_adversary(cfg, master_seed, run, attacks::of(&cfg.attack))
     }
 

@@ -116,7 +116,7 @@ impl Threat {
 }
 
 /// The serde tag of an attack (its `kind` in scenario files).
-pub fn attack_kind(a: &Attack) -> String {
+pub(crate) fn attack_kind(a: &Attack) -> String {
     let v = serde_json::to_value(a).unwrap_or_default();
     v.get("kind")
         .and_then(|k| k.as_str())
@@ -126,7 +126,7 @@ pub fn attack_kind(a: &Attack) -> String {
 
 /// The market every threat is run on, unless its entry says otherwise: 60 single-task deals,
 /// 20 honest workers, trust 5, prices 1 / 1 / 10 RLC, category XS.
-pub fn base_market() -> MarketConfig {
+pub(crate) fn base_market() -> MarketConfig {
     MarketConfig {
         deals: 60,
         honest_workers: 20,
