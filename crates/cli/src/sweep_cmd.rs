@@ -135,17 +135,27 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             );
             // every finished run is appended to the journal at once, so an interrupted shard
             // keeps its runs (`--resume`)
-            let journal = std::sync::Mutex::new(open_journal(&journal_path, &plan, &kept)?);
+            let journal = std::sync::Mutex::new((open_journal(&journal_path, &plan, &kept)?, None));
             let fresh = run_units(&plan, &units, &|row| {
-                let mut j = journal.lock().expect("journal");
-                // a run that cannot be journaled is still returned; only resuming loses it
-                let _ = j
-                    .write_record(&run_record(&plan, row))
-                    .and_then(|_| Ok(j.flush()?));
+                let mut guard = journal.lock().expect("journal");
+                let (j, failed) = &mut *guard;
+                // a run that cannot be journaled is still returned (only resuming would miss
+                // it); the first such error is reported at the end
+                if let Err(e) = j
+                    .write_record(run_record(&plan, row))
+                    .and_then(|_| Ok(j.flush()?))
+                {
+                    failed.get_or_insert(e.to_string());
+                }
                 bar.inc(1);
             })?;
             bar.finish_and_clear();
-            drop(journal);
+            if let (_, Some(e)) = journal.into_inner().expect("journal") {
+                eprintln!(
+                    "warning: {} could not be written ({e}); the shard is complete, but an interruption could not have been resumed",
+                    journal_path.display()
+                );
+            }
             let mut rows = kept;
             rows.extend(fresh);
             rows.sort_by_key(|r| unit_of(&plan, r));
