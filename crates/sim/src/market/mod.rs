@@ -199,7 +199,7 @@ pub struct Market {
     q: Queue<Ev>,
     pub(crate) workers: Vec<Worker>,
     /// indices of workers the scheduler may select
-    candidates: Vec<u32>,
+    candidates: std::ops::Range<u32>,
     /// the scheduler's stream: worker selection (and its attacks' draws)
     pub(crate) sched_rng: SimRng,
     tasks: FxHashMap<u32, SimTask>,

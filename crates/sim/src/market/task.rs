@@ -31,16 +31,9 @@ impl Market {
             {
                 return;
             }
-            let pool: Vec<u32> = self.eligible(t);
-            let free: Vec<u32> = pool
-                .iter()
-                .copied()
-                .filter(|w| !task.assigned.iter().any(|(x, _)| x == w))
-                .collect();
-            if free.is_empty() {
+            let Some(w) = self.draw_free_worker(t) else {
                 return;
-            }
-            let w = free[self.sched_rng.random_range(0..free.len())];
+            };
             let worker = &mut self.workers[w as usize];
             let dt = exponential(&mut worker.rng, self.cfg.compute_mean_s)
                 .ceil()
