@@ -177,7 +177,12 @@ impl Market {
                     }
                     return Ok(());
                 }
-                (result_hash(id, d), result_seal(addr, id, d))
+                let rh = if d == task.truth {
+                    *task.truth_hash.get_or_insert_with(|| result_hash(id, d))
+                } else {
+                    result_hash(id, d)
+                };
+                (rh, result_seal(addr, id, d))
             }
         };
         let r = self
@@ -310,11 +315,13 @@ impl Market {
     /// price, honest stakes lost).
     pub(super) fn record_success(&mut self, t: u32) {
         let task = self.tasks.remove(&t).expect("live");
+        let truth_hash = task
+            .truth_hash
+            .unwrap_or_else(|| result_hash(task.id, task.truth));
         if self.on.m7 {
             // M7: the requester rates what it received (it can tell a useful result from a
             // useless one once it uses it); needs the completed task, so before pruning
-            let right =
-                self.poco.state.tasks[&task.id].consensus_value == result_hash(task.id, task.truth);
+            let right = self.poco.state.tasks[&task.id].consensus_value == truth_hash;
             let env = self.env(task.requester);
             let r = self.poco.rate(&env, task.id, if right { 5 } else { 1 });
             self.call(r);
@@ -332,7 +339,7 @@ impl Market {
         let c = &self.cfg;
         let deal = self.poco.state.deals.get(&task.deal).expect("open deal");
         let paid = (deal.app.price + deal.dataset.price + deal.workerpool.price).to::<u64>();
-        if core.consensus_value != result_hash(task.id, task.truth) {
+        if core.consensus_value != truth_hash {
             self.m.wrong_accepted += 1;
             self.m.victim_loss += (paid + self.adv.loss_per_wrong()) as i128;
         }

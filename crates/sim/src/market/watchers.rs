@@ -7,7 +7,7 @@ use pocolab_core::{Address, B256, TaskStatus, U256, keccak256};
 use pocolab_mechanisms::{Cause, DisputeOutcome, MechanismCalls, ReportInput, Ruling, Verdict};
 use rand::RngExt;
 
-use super::{Ev, Market, SimTask, holdings, paid_of};
+use super::{Ev, Market, SimTask, Watch, holdings, paid_of};
 use crate::attacks::WorkerKind;
 
 impl Market {
@@ -27,12 +27,12 @@ impl Market {
             .collect();
         self.q.after(
             60,
-            Ev::Watch {
+            Ev::Watch(Box::new(Watch {
                 id: task.id,
                 accepted,
                 honest,
                 challengers,
-            },
+            })),
         );
         // after every window and escalation of the enabled mechanisms' parameters
         let mc = &self.cfg.mechanisms;
@@ -45,7 +45,7 @@ impl Market {
             .as_ref()
             .map_or(0, |p| p.window_t + p.resolve_timeout_t);
         self.q
-            .after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
+            .after(m1.max(m6) * self.r + 120, Ev::Release(Box::new(task.id)));
         self.agents.watched.insert(
             task.id,
             (task.truth, paid_of(&self.poco, task.deal), task.requester),
@@ -248,7 +248,7 @@ impl Market {
                 let r = self.poco.challenge(&env, id, honest);
                 self.call(r);
             }
-            self.q.after(60, Ev::Panel { id, honest });
+            self.q.after(60, Ev::Panel(Box::new((id, honest))));
         }
         if self.on.m6 {
             let (truth, _, requester) = self.agents.watched[&id];
