@@ -240,14 +240,18 @@ impl Market {
     /// Play every event, then settle the metrics.
     pub fn run(mut self) -> Result<RunMetrics, SimError> {
         while let Some((now, ev)) = self.q.pop() {
-            let locked = self
-                .poco
-                .state
-                .ledger
-                .balance_of(self.poco.state.ledger.proxy())
-                - self.poco.state.ledger.frozen_of(KITTY_ADDRESS);
-            self.m.capital_time += locked.to::<u128>() * (now - self.last_time) as u128;
-            self.last_time = now;
+            if now != self.last_time {
+                // capital locked since the previous event (nothing accrues between events
+                // at the same time, most of them)
+                let locked = self
+                    .poco
+                    .state
+                    .ledger
+                    .balance_of(self.poco.state.ledger.proxy())
+                    - self.poco.state.ledger.frozen_of(KITTY_ADDRESS);
+                self.m.capital_time += locked.to::<u128>() * (now - self.last_time) as u128;
+                self.last_time = now;
+            }
             #[cfg(debug_assertions)]
             let touched = self.touched_task(&ev);
             match ev {
