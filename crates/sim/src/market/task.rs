@@ -222,16 +222,24 @@ impl Market {
         let core = &self.poco.state.tasks[&id];
         let cv = core.consensus_value;
         let deadline = core.reveal_deadline.to::<u64>();
+        let assigned = &self.tasks[&t].assigned;
         let revealers: Vec<u32> = core
             .contributors
             .iter()
             .zip(&core.contributions)
             .filter(|(_, c)| c.status == ContributionStatus::Contributed && c.result_hash == cv)
             .filter_map(|(a, _)| {
-                self.workers
+                // contributors are normally the task's assigned workers: look there first
+                assigned
                     .iter()
-                    .position(|x| x.addr == *a)
-                    .map(|i| i as u32)
+                    .map(|(w, _)| *w)
+                    .find(|w| self.workers[*w as usize].addr == *a)
+                    .or_else(|| {
+                        self.workers
+                            .iter()
+                            .position(|x| x.addr == *a)
+                            .map(|i| i as u32)
+                    })
             })
             .collect();
         for w in revealers {
