@@ -9,11 +9,12 @@
 
 use std::ops::Deref;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, B256, Bytes, U256};
 use rustc_hash::FxHashMap;
 
 use crate::escrow::{LedgerChange, LedgerMut};
 use crate::journal::{Checkpoint, Journal};
+use crate::task::{Contribution, TaskStatus};
 use crate::{Deal, DealBoost, State, Task};
 
 /// A value anyone can read (through `Deref`) and only the core can write.
@@ -59,8 +60,27 @@ pub(crate) enum Change {
     Deal(B256, Option<Box<Deal>>),
     DealBoost(B256, Option<Box<DealBoost>>),
     Task(B256, Option<Box<Task>>),
+    /// a contribution appended to the task (the undo pops it) and what came with it
+    Contributed(B256, Box<Contributed>),
+    /// the task completed: its previous status, `results` and `results_callback`
+    Completed(B256, Box<(TaskStatus, Bytes, Bytes)>),
     Score(Address, Option<U256>),
     CallbacksDelivered(u64),
+}
+
+/// What a contribution overwrote besides appending itself: the scalar fields it may set
+/// (consensus reached or not) and its group's previous weight (`None`: it created the group,
+/// which was appended). Journaling these instead of a copy of the task keeps the task's
+/// lists out of the undo log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Contributed {
+    status: TaskStatus,
+    consensus_value: B256,
+    reveal_deadline: U256,
+    reveal_counter: U256,
+    winner_counter: U256,
+    total: U256,
+    group: Option<(usize, U256)>,
 }
 
 /// The protocol state and its journal. Reads go through `Deref<Target = State>`; every
@@ -130,6 +150,30 @@ impl State {
             Change::Deal(id, old) => restore(&mut self.deals, id, old.map(|d| *d)),
             Change::DealBoost(id, old) => restore(&mut self.deals_boost, id, old.map(|d| *d)),
             Change::Task(id, old) => restore(&mut self.tasks, id, old.map(|t| *t)),
+            Change::Contributed(id, old) => {
+                let t = self.tasks.get_mut(&id).expect("contributed task");
+                t.contributors.pop();
+                t.contributions.pop();
+                match old.group {
+                    Some((i, g)) => t.groups[i].1 = g,
+                    None => {
+                        t.groups.pop();
+                    }
+                }
+                t.status = old.status;
+                t.consensus_value = old.consensus_value;
+                t.reveal_deadline = old.reveal_deadline;
+                t.reveal_counter = old.reveal_counter;
+                t.winner_counter = old.winner_counter;
+                t.total = old.total;
+            }
+            Change::Completed(id, old) => {
+                let t = self.tasks.get_mut(&id).expect("completed task");
+                let (status, results, results_callback) = *old;
+                t.status = status;
+                t.results = results;
+                t.results_callback = results_callback;
+            }
             Change::Score(w, old) => restore(&mut self.scores, w, old),
             Change::CallbacksDelivered(n) => self.callbacks_delivered = n,
         }
@@ -192,6 +236,60 @@ impl JournaledState {
             self.journal.record(Change::Task(id, Some(Box::new(old))));
         }
         self.state.tasks.get_mut(&id)
+    }
+
+    /// Task `id` receives `worker`'s contribution `c`, which brings its group to `group` and
+    /// the task's total to `total`; returns the task for the consensus fields (status,
+    /// consensus value, reveal deadline, counters), which the same journal entry restores.
+    /// `None` if the task does not exist.
+    pub(crate) fn contribute_to_task(
+        &mut self,
+        id: B256,
+        worker: Address,
+        c: Contribution,
+        group: U256,
+        total: U256,
+    ) -> Option<&mut Task> {
+        let task = self.state.tasks.get_mut(&id)?;
+        if self.journal.is_recording() {
+            let group = task
+                .groups
+                .iter()
+                .position(|(k, _)| *k == c.result_hash)
+                .map(|i| (i, task.groups[i].1));
+            self.journal.record(Change::Contributed(
+                id,
+                Box::new(Contributed {
+                    status: task.status,
+                    consensus_value: task.consensus_value,
+                    reveal_deadline: task.reveal_deadline,
+                    reveal_counter: task.reveal_counter,
+                    winner_counter: task.winner_counter,
+                    total: task.total,
+                    group,
+                }),
+            ));
+        }
+        task.contributors.push(worker);
+        task.contributions.push(c);
+        task.set_group(c.result_hash, group);
+        task.total = total;
+        Some(task)
+    }
+
+    /// Task `id` becomes COMPLETED with `results` and `results_callback` (no-op if it does
+    /// not exist).
+    pub(crate) fn complete_task(&mut self, id: B256, results: Bytes, results_callback: Bytes) {
+        let Some(task) = self.state.tasks.get_mut(&id) else {
+            return;
+        };
+        let status = std::mem::replace(&mut task.status, TaskStatus::Completed);
+        let results = std::mem::replace(&mut task.results, results);
+        let results_callback = std::mem::replace(&mut task.results_callback, results_callback);
+        self.journal.record(Change::Completed(
+            id,
+            Box::new((status, results, results_callback)),
+        ));
     }
 
     /// The classic deal `id`, for writing (`None` if it does not exist).

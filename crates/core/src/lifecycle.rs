@@ -204,17 +204,16 @@ impl<E: Extension> Poco<E> {
 
         let st = self.st();
         st.ledger_mut().lock(w, stake)?;
-        let task = st.task_mut(tid).expect("checked above");
-        task.contributors.push(w);
-        task.contributions.push(Contribution {
+        let contribution = Contribution {
             status: ContributionStatus::Contributed,
             result_hash: rh,
             result_seal: rs,
             enclave_challenge: enclave,
             weight: log_weight,
-        });
-        task.set_group(rh, new_group);
-        task.total = new_total;
+        };
+        let task = st
+            .contribute_to_task(tid, w, contribution, new_group, new_total)
+            .expect("checked above");
         if consensus {
             let winners = task
                 .contributions
@@ -356,10 +355,11 @@ impl<E: Extension> Poco<E> {
             st.success_work(tid)?;
             st.distribute_rewards(tid)?;
         }
-        let task = st.task_mut(tid).expect("status REVEALING");
-        task.status = TaskStatus::Completed;
-        task.results = Bytes::copy_from_slice(results);
-        task.results_callback = Bytes::copy_from_slice(results_callback);
+        st.complete_task(
+            tid,
+            Bytes::copy_from_slice(results),
+            Bytes::copy_from_slice(results_callback),
+        );
         if has_callback {
             st.deliver_callback();
         }

@@ -219,6 +219,7 @@ impl Market {
             start: now,
             contribution_deadline: now + 7 * self.r,
             truth: self.adv.truth(id),
+            truth_hash: None,
             assigned: Vec::new(),
             outstanding: 0,
             honest_computed: 0,

@@ -73,21 +73,11 @@ enum Ev {
         t: u32,
     },
     /// M1/M6: watchers act on a finalised task (audit, challenge, dispute)
-    Watch {
-        id: B256,
-        accepted: B256,
-        honest: B256,
-        challengers: Vec<Address>,
-    },
-    /// M1: the escalation panel votes
-    Panel {
-        id: B256,
-        honest: B256,
-    },
-    /// M1/M6: windows close, escrow and deposits are released
-    Release {
-        id: B256,
-    },
+    Watch(Box<Watch>),
+    /// M1: the escalation panel votes on task `.0` (honest digest `.1`)
+    Panel(Box<(B256, B256)>),
+    /// M1/M6: windows close, escrow and deposits are released (task id)
+    Release(Box<B256>),
     Contribute {
         t: u32,
         w: u32,
@@ -108,6 +98,18 @@ enum Ev {
     },
 }
 
+const _: () = assert!(std::mem::size_of::<Ev>() <= 16);
+
+/// What watchers act on (boxed in [`Ev`]: the mechanisms' events are rare, and keeping the
+/// common flow's events 16 bytes makes every push and pop of the queue cheaper).
+#[derive(Debug)]
+struct Watch {
+    id: B256,
+    accepted: B256,
+    honest: B256,
+    challengers: Vec<Address>,
+}
+
 #[derive(Debug)]
 struct SimTask {
     id: B256,
@@ -115,6 +117,9 @@ struct SimTask {
     start: u64,
     contribution_deadline: u64,
     truth: B256,
+    /// `resultHash(id, truth)` once a replica committed the true digest (its worker computed
+    /// it then), read again by later such replicas and by the accounting at finalization
+    truth_hash: Option<B256>,
     /// (worker, digest it contributed), in assignment order
     assigned: Vec<(u32, B256)>,
     outstanding: u32,
@@ -199,7 +204,7 @@ pub(crate) struct Market {
     q: Queue<Ev>,
     pub(crate) workers: Vec<Worker>,
     /// indices of workers the scheduler may select
-    candidates: Vec<u32>,
+    candidates: std::ops::Range<u32>,
     /// the scheduler's stream: worker selection (and its attacks' draws)
     pub(crate) sched_rng: SimRng,
     tasks: FxHashMap<u32, SimTask>,
@@ -235,27 +240,26 @@ impl Market {
     /// Play every event, then settle the metrics.
     pub(crate) fn run(mut self) -> Result<RunMetrics, SimError> {
         while let Some((now, ev)) = self.q.pop() {
-            let locked = self
-                .poco
-                .state
-                .ledger
-                .balance_of(self.poco.state.ledger.proxy())
-                - self.poco.state.ledger.frozen_of(KITTY_ADDRESS);
-            self.m.capital_time += locked.to::<u128>() * (now - self.last_time) as u128;
-            self.last_time = now;
+            if now != self.last_time {
+                // capital locked since the previous event (nothing accrues between events
+                // at the same time, most of them)
+                let locked = self
+                    .poco
+                    .state
+                    .ledger
+                    .balance_of(self.poco.state.ledger.proxy())
+                    - self.poco.state.ledger.frozen_of(KITTY_ADDRESS);
+                self.m.capital_time += locked.to::<u128>() * (now - self.last_time) as u128;
+                self.last_time = now;
+            }
             #[cfg(debug_assertions)]
             let touched = self.touched_task(&ev);
             match ev {
                 Ev::Deal(k) => self.on_deal(k)?,
                 Ev::ReportFault { t } => self.on_report_fault(t),
-                Ev::Watch {
-                    id,
-                    accepted,
-                    honest,
-                    challengers,
-                } => self.on_watch(id, accepted, honest, &challengers),
-                Ev::Panel { id, honest } => self.on_panel(id, honest),
-                Ev::Release { id } => self.on_release(id),
+                Ev::Watch(w) => self.on_watch(w.id, w.accepted, w.honest, &w.challengers),
+                Ev::Panel(p) => self.on_panel(p.0, p.1),
+                Ev::Release(id) => self.on_release(*id),
                 Ev::Assign { t, n } => {
                     if self.tasks.contains_key(&t) {
                         self.assign(t, n)
@@ -280,7 +284,9 @@ impl Market {
     #[cfg(debug_assertions)]
     fn touched_task(&self, ev: &Ev) -> Option<B256> {
         match ev {
-            Ev::Watch { id, .. } | Ev::Panel { id, .. } | Ev::Release { id } => Some(*id),
+            Ev::Watch(w) => Some(w.id),
+            Ev::Panel(p) => Some(p.0),
+            Ev::Release(id) => Some(**id),
             Ev::Assign { t, .. }
             | Ev::ReportFault { t }
             | Ev::Contribute { t, .. }

@@ -257,7 +257,7 @@ impl Market {
             .to::<u64>();
         let workers = hire(cfg, &*adv, master_seed, run);
         let (honest, all) = (cfg.honest_workers as u32, workers.len() as u32);
-        let candidates: Vec<u32> = adv.candidates(honest, all).collect();
+        let candidates = adv.candidates(honest, all);
         if candidates.is_empty() {
             return Err(SimError::Config("no worker can be selected".into()));
         }

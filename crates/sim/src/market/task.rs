@@ -31,16 +31,9 @@ impl Market {
             {
                 return;
             }
-            let pool: Vec<u32> = self.eligible(t);
-            let free: Vec<u32> = pool
-                .iter()
-                .copied()
-                .filter(|w| !task.assigned.iter().any(|(x, _)| x == w))
-                .collect();
-            if free.is_empty() {
+            let Some(w) = self.draw_free_worker(t) else {
                 return;
-            }
-            let w = free[self.sched_rng.random_range(0..free.len())];
+            };
             let worker = &mut self.workers[w as usize];
             let dt = exponential(&mut worker.rng, self.cfg.compute_mean_s)
                 .ceil()
@@ -184,7 +177,12 @@ impl Market {
                     }
                     return Ok(());
                 }
-                (result_hash(id, d), result_seal(addr, id, d))
+                let rh = if d == task.truth {
+                    *task.truth_hash.get_or_insert_with(|| result_hash(id, d))
+                } else {
+                    result_hash(id, d)
+                };
+                (rh, result_seal(addr, id, d))
             }
         };
         let r = self
@@ -224,16 +222,24 @@ impl Market {
         let core = &self.poco.state.tasks[&id];
         let cv = core.consensus_value;
         let deadline = core.reveal_deadline.to::<u64>();
+        let assigned = &self.tasks[&t].assigned;
         let revealers: Vec<u32> = core
             .contributors
             .iter()
             .zip(&core.contributions)
             .filter(|(_, c)| c.status == ContributionStatus::Contributed && c.result_hash == cv)
             .filter_map(|(a, _)| {
-                self.workers
+                // contributors are normally the task's assigned workers: look there first
+                assigned
                     .iter()
-                    .position(|x| x.addr == *a)
-                    .map(|i| i as u32)
+                    .map(|(w, _)| *w)
+                    .find(|w| self.workers[*w as usize].addr == *a)
+                    .or_else(|| {
+                        self.workers
+                            .iter()
+                            .position(|x| x.addr == *a)
+                            .map(|i| i as u32)
+                    })
             })
             .collect();
         for w in revealers {
@@ -317,11 +323,13 @@ impl Market {
     /// price, honest stakes lost).
     pub(super) fn record_success(&mut self, t: u32) {
         let task = self.tasks.remove(&t).expect("live");
+        let truth_hash = task
+            .truth_hash
+            .unwrap_or_else(|| result_hash(task.id, task.truth));
         if self.on.m7 {
             // M7: the requester rates what it received (it can tell a useful result from a
             // useless one once it uses it); needs the completed task, so before pruning
-            let right =
-                self.poco.state.tasks[&task.id].consensus_value == result_hash(task.id, task.truth);
+            let right = self.poco.state.tasks[&task.id].consensus_value == truth_hash;
             let env = self.env(task.requester);
             let r = self.poco.rate(&env, task.id, if right { 5 } else { 1 });
             self.call(r);
@@ -339,7 +347,7 @@ impl Market {
         let c = &self.cfg;
         let deal = self.poco.state.deals.get(&task.deal).expect("open deal");
         let paid = (deal.app.price + deal.dataset.price + deal.workerpool.price).to::<u64>();
-        if core.consensus_value != result_hash(task.id, task.truth) {
+        if core.consensus_value != truth_hash {
             self.m.wrong_accepted += 1;
             self.m.victim_loss += (paid + self.adv.loss_per_wrong()) as i128;
         }

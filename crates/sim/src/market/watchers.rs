@@ -7,7 +7,7 @@ use pocolab_core::{Address, B256, TaskStatus, U256, keccak256};
 use pocolab_mechanisms::{Cause, DisputeOutcome, MechanismCalls, ReportInput, Ruling, Verdict};
 use rand::RngExt;
 
-use super::{Ev, Market, SimTask, holdings, paid_of};
+use super::{Ev, Market, SimTask, Watch, holdings, paid_of};
 use crate::attacks::WorkerKind;
 
 impl Market {
@@ -27,12 +27,12 @@ impl Market {
             .collect();
         self.q.after(
             60,
-            Ev::Watch {
+            Ev::Watch(Box::new(Watch {
                 id: task.id,
                 accepted,
                 honest,
                 challengers,
-            },
+            })),
         );
         // after every window and escalation of the enabled mechanisms' parameters
         let mc = &self.cfg.mechanisms;
@@ -45,7 +45,7 @@ impl Market {
             .as_ref()
             .map_or(0, |p| p.window_t + p.resolve_timeout_t);
         self.q
-            .after(m1.max(m6) * self.r + 120, Ev::Release { id: task.id });
+            .after(m1.max(m6) * self.r + 120, Ev::Release(Box::new(task.id)));
         self.agents.watched.insert(
             task.id,
             (task.truth, paid_of(&self.poco, task.deal), task.requester),
@@ -103,16 +103,19 @@ impl Market {
         !(noise > 0.0 && self.agents.spot_rng.random_bool(noise))
     }
 
-    /// Workers the scheduler may assign to task `t`: M2 restricts to the task's committee;
-    /// under M8 honest workers refuse a pool that announced σ above 20 %.
-    pub(super) fn eligible(&self, t: u32) -> Vec<u32> {
-        let id = self.tasks[&t].id;
+    /// The scheduler's draw of a worker for one more replica of task `t`: uniform over the
+    /// workers it may assign that do not hold a replica of `t` yet (`None` if there is none).
+    /// Eligible: M2 restricts to the task's committee; under M8 honest workers refuse a pool
+    /// that announced σ above 20 %. The candidates are counted, then the drawn one is found
+    /// by a second pass, so no list is built per replica.
+    pub(super) fn draw_free_worker(&mut self, t: u32) -> Option<u32> {
+        let task = &self.tasks[&t];
         let committee = self
             .poco
             .ext
             .committees
             .as_ref()
-            .and_then(|c| c.committees.get(&id).cloned());
+            .and_then(|c| c.committees.get(&task.id));
         let refuse = self.on.m8
             && self.poco.ext.market_integrity.as_ref().is_some_and(|m| {
                 let p = m
@@ -123,16 +126,44 @@ impl Market {
                 let announced = p.pending.map_or(p.current.1, |x| x.1);
                 announced > U256::from(20u8)
             });
-        self.candidates
-            .iter()
-            .copied()
-            .filter(|w| {
-                committee
-                    .as_ref()
-                    .is_none_or(|c| c.contains(&self.workers[*w as usize].addr))
-            })
-            .filter(|w| !(refuse && self.workers[*w as usize].kind == WorkerKind::Honest))
-            .collect()
+        let lo = self.candidates.start;
+        if committee.is_none() && !refuse {
+            // every candidate is eligible: the free ones are the range minus the task's
+            // replicas, so the k-th free index is the smallest x with
+            // x = lo + k + #{assigned ≤ x}, reached by iterating from lo + k
+            let taken = |x: u32| {
+                task.assigned
+                    .iter()
+                    .filter(|(a, _)| self.candidates.contains(a) && *a <= x)
+                    .count() as u32
+            };
+            let n = self.candidates.len() - taken(u32::MAX) as usize;
+            if n == 0 {
+                return None;
+            }
+            let k = self.sched_rng.random_range(0..n) as u32;
+            let mut x = lo + k;
+            loop {
+                let next = lo + k + taken(x);
+                if next == x {
+                    return Some(x);
+                }
+                x = next;
+            }
+        }
+        let workers = &self.workers;
+        let free = |w: &u32| {
+            let worker = &workers[*w as usize];
+            committee.is_none_or(|c| c.contains(&worker.addr))
+                && !(refuse && worker.kind == WorkerKind::Honest)
+                && !task.assigned.iter().any(|(x, _)| x == w)
+        };
+        let n = self.candidates.clone().filter(free).count();
+        if n == 0 {
+            return None;
+        }
+        let k = self.sched_rng.random_range(0..n);
+        self.candidates.clone().filter(free).nth(k)
     }
 
     /// M4: the provider fault an honest worker `w` observes on task `t`, if any (checksum or
@@ -217,7 +248,7 @@ impl Market {
                 let r = self.poco.challenge(&env, id, honest);
                 self.call(r);
             }
-            self.q.after(60, Ev::Panel { id, honest });
+            self.q.after(60, Ev::Panel(Box::new((id, honest))));
         }
         if self.on.m6 {
             let (truth, _, requester) = self.agents.watched[&id];
