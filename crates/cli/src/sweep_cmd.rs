@@ -104,8 +104,23 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
             let journal_path = out.join(format!("shard-{i}-of-{n}.partial.csv"));
             let kept = if *resume && journal_path.exists() {
-                read_journal(&journal_path, &plan)?
+                let kept = read_journal(&journal_path, &plan)?;
+                if let Some(r) = kept.iter().find(|r| unit_of(&plan, r) % n != i) {
+                    bail!(
+                        "{}: run (cell {}, replicate {}) is not in shard {i}/{n}",
+                        journal_path.display(),
+                        r.cell,
+                        r.replicate
+                    );
+                }
+                kept
             } else {
+                if journal_path.exists() {
+                    eprintln!(
+                        "warning: starting {} afresh (its runs are discarded; `--resume` keeps them)",
+                        journal_path.display()
+                    );
+                }
                 Vec::new()
             };
             let done: std::collections::BTreeSet<u64> =
@@ -194,9 +209,14 @@ pub fn run(cmd: &Cmd) -> Result<()> {
             if files.is_empty() {
                 bail!("no shard-*.csv files in {}", out.display());
             }
-            missing_shards(&files)?;
             for f in &files {
                 rows.extend(read_runs(f, &plan)?);
+            }
+            if let Err(e) = merge(&plan, rows.clone()) {
+                return Err(match missing_shards(&files, plan.units()) {
+                    Some(m) => anyhow::anyhow!("{e}; {m}"),
+                    None => anyhow::Error::new(e),
+                });
             }
             finish(&plan, out, rows)?;
         }
@@ -204,25 +224,20 @@ pub fn run(cmd: &Cmd) -> Result<()> {
     Ok(())
 }
 
-/// At least one split must have all its shards (`shard-i-of-n.csv`, i = 0 … n − 1; shards of
-/// other splits may lie beside them, their duplicate runs are dropped): otherwise name the
-/// missing ones.
-fn missing_shards(files: &[PathBuf]) -> Result<()> {
+/// Which shards `shard-i-of-n.csv` are missing from the splits present (for a merge that
+/// failed), unless one split is complete; splits of more shards than runs are ignored.
+fn missing_shards(files: &[PathBuf], units: u64) -> Option<String> {
     let mut split: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
     for f in files {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let (i, n) = name
+        let parsed = name
             .strip_prefix("shard-")
             .and_then(|r| r.strip_suffix(".csv"))
             .and_then(|r| r.split_once("-of-"))
-            .and_then(|(i, n)| Some((i.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
-            .with_context(|| {
-                format!(
-                    "{}: not a shard file name (shard-<i>-of-<n>.csv)",
-                    f.display()
-                )
-            })?;
-        split.entry(n).or_default().push(i);
+            .and_then(|(i, n)| Some((i.parse::<u64>().ok()?, n.parse::<u64>().ok()?)));
+        if let Some((i, n)) = parsed.filter(|(i, n)| i < n && *n <= units.max(1)) {
+            split.entry(n).or_default().push(i);
+        }
     }
     let missing: Vec<Vec<String>> = split
         .iter()
@@ -233,13 +248,13 @@ fn missing_shards(files: &[PathBuf]) -> Result<()> {
                 .collect()
         })
         .collect();
-    if missing.iter().any(Vec::is_empty) {
-        return Ok(());
+    if missing.is_empty() || missing.iter().any(Vec::is_empty) {
+        return None;
     }
-    bail!(
+    Some(format!(
         "missing shards: {} (run them with `sweep run --shard i/n`)",
         missing.concat().join(", ")
-    )
+    ))
 }
 
 fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
@@ -319,24 +334,33 @@ fn open_journal(path: &Path, plan: &Plan, kept: &[RunRow]) -> Result<csv::Writer
     Ok(w)
 }
 
-/// The runs an interrupted shard journaled; a last line cut by the interruption is dropped.
+/// The runs an interrupted shard journaled; a last line cut by the interruption is dropped
+/// (a journal without one complete line holds no run).
 fn read_journal(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let complete = match text.rfind('\n') {
         Some(end) => &text[..=end],
-        None => "",
+        None => return Ok(Vec::new()),
     };
-    let tmp = path.with_extension("complete.csv");
-    std::fs::write(&tmp, complete).with_context(|| format!("writing {}", tmp.display()))?;
-    let rows = read_runs(&tmp, plan);
-    let _ = std::fs::remove_file(&tmp);
-    rows.with_context(|| format!("{} is not a journal of this scenario", path.display()))
+    if complete.lines().count() <= 1 {
+        return Ok(Vec::new());
+    }
+    read_runs_from(csv::Reader::from_reader(complete.as_bytes()), path, plan)
+        .with_context(|| format!("{} is not a journal of this scenario", path.display()))
 }
 
 fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
-    let mut rd =
-        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let rd = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    read_runs_from(rd, path, plan)
+}
+
+/// The runs of a run file (`path` names it in errors); every row must be a run of `plan`.
+fn read_runs_from<R: std::io::Read>(
+    mut rd: csv::Reader<R>,
+    path: &Path,
+    plan: &Plan,
+) -> Result<Vec<RunRow>> {
     let names = metric_names();
     let first_metric = 5 + plan.params.len();
     let mut rows = Vec::new();
@@ -377,19 +401,36 @@ fn read_runs(path: &Path, plan: &Plan) -> Result<Vec<RunRow>> {
         let values = (0..names.len())
             .map(|j| parse(first_metric + j))
             .collect::<Result<Vec<_>>>()?;
-        rows.push(RunRow {
-            cell: rec[1]
-                .parse()
-                .with_context(|| format!("{} row {}: cell `{}`", path.display(), k + 2, &rec[1]))?,
-            variant: rec[2].to_string(),
-            replicate: rec[first_metric - 1].parse().with_context(|| {
+        let cell: usize = rec[1]
+            .parse()
+            .ok()
+            .filter(|c| *c < plan.cells.len())
+            .with_context(|| {
                 format!(
-                    "{} row {}: replicate `{}`",
+                    "{} row {}: cell `{}` is not one of the plan's {} cells",
                     path.display(),
                     k + 2,
-                    &rec[first_metric - 1]
+                    &rec[1],
+                    plan.cells.len()
                 )
-            })?,
+            })?;
+        let replicate: u64 = rec[first_metric - 1]
+            .parse()
+            .ok()
+            .filter(|r| *r < plan.replicates)
+            .with_context(|| {
+                format!(
+                    "{} row {}: replicate `{}` is not one of the plan's {} replicates",
+                    path.display(),
+                    k + 2,
+                    &rec[first_metric - 1],
+                    plan.replicates
+                )
+            })?;
+        rows.push(RunRow {
+            cell,
+            variant: rec[2].to_string(),
+            replicate,
             values,
         });
     }

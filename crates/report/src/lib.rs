@@ -99,7 +99,13 @@ pub fn write_atomically(path: &Path, write: impl FnOnce(&Path) -> Result<()>) ->
         .and_then(|n| n.to_str())
         .with_context(|| format!("{} names no file", path.display()))?;
     let tmp = path.with_file_name(format!(".{name}.tmp"));
-    if let Err(e) = write(&tmp) {
+    let synced = write(&tmp).and_then(|()| {
+        // on disk before it takes the name: after a power loss too, the name holds all of it
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("syncing {}", tmp.display()))
+    });
+    if let Err(e) = synced {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }

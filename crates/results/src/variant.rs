@@ -1,7 +1,7 @@
 //! Protocol-variant ids: baseline PoCo 6.1.0, or a set of the mechanisms M1–M8 of
-//! threats-and-mechanisms.md §3 switched on at their defaults. One type for what used to be
-//! spelled as strings (`"baseline"`, `"M4+M6"`, `"M1–M8"`); it is written and read as those
-//! same strings, so outputs and command lines keep their spelling.
+//! threats-and-mechanisms.md §3 switched on at their defaults, as one type rather than strings;
+//! it is written and read as `baseline`, `M4+M6`, `M1–M8`, the spelling of outputs and command
+//! lines.
 
 use std::fmt;
 use std::str::FromStr;

@@ -265,7 +265,8 @@ impl RunMetrics {
 }
 
 /// A metric value for averaging where an undefined value (NaN, e.g. a rate with nothing
-/// finalized) must count as 0: today's damage and profit comparisons do so, and say it.
+/// finalized) counts as 0, as the damage and profit comparisons of `threats` and `evaluate`
+/// do (their docs say so).
 pub(crate) fn undefined_as_zero(v: f64) -> f64 {
     if v.is_finite() { v } else { 0.0 }
 }

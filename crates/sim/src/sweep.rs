@@ -212,7 +212,7 @@ impl Scenario {
                     }
                     // integer fields are rounded, and the rounded value is what outputs show
                     let (nv, shown) = if cur.is_u64() || cur.is_i64() {
-                        if *x < 0.0 || x.round() > u64::MAX as f64 {
+                        if *x < 0.0 || x.round() >= u64::MAX as f64 {
                             return Err(SweepError::Scenario(format!(
                                 "`{path}` is a non-negative integer below 2⁶⁴, got {x}"
                             )));

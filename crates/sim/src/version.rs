@@ -5,8 +5,10 @@
 //! It is read from git when first asked, at run time, and not stamped by a build script: a
 //! build input that follows git's index or refs would make every `git status` or `git commit`
 //! cost the next `cargo run` a rebuild. `cargo run` rebuilds whenever a source file changed,
-//! so the checkout's state when the program runs is the state it was built from. A binary run
-//! outside its checkout (copied elsewhere, built from a tarball, no git) names the version in
+//! so the checkout's state when the program runs is the state it was built from; a binary
+//! started straight from `target/` after a checkout that changed sources, without a rebuild,
+//! names the checked-out commit instead. A binary whose source folder is not the top of a git
+//! checkout (copied elsewhere, built from a tarball, no git) names the version in
 //! `POCOLAB_CODE_VERSION` at build time if that was set, else `unknown`.
 
 use std::path::Path;
@@ -34,6 +36,10 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
         .arg("-C")
         .arg(dir)
         .args(args)
+        // a git hook's environment must not point at another repository
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
         .output()
         .ok()?;
     o.status
@@ -43,6 +49,12 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 
 /// The commit of the checkout at `dir`, `+dirty` if a tracked file differs from it.
 fn from_git(dir: &Path) -> Option<String> {
+    // the checkout must be this workspace's own, not a repository a source tarball lies in
+    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
+    let root = dir.join("../..");
+    if std::fs::canonicalize(&top).ok()? != std::fs::canonicalize(&root).ok()? {
+        return None;
+    }
     let commit = git(dir, &["rev-parse", "--short=12", "HEAD"])?;
     let status = git(dir, &["status", "--porcelain", "--untracked-files=no"])?;
     Some(if status.is_empty() {
@@ -69,8 +81,8 @@ mod tests {
         }
     }
 
-    /// No crate may make git's files build inputs again (`cargo:rerun-if-changed=.git/...`):
-    /// every `git status` would then cost a rebuild (`scripts/check-no-rebuild.sh` shows it
+    /// No crate may make git's files build inputs (`cargo:rerun-if-changed=.git/...`): every
+    /// `git status` would then cost a rebuild (`scripts/check-no-rebuild.sh` shows it
     /// end to end).
     #[test]
     fn no_build_script_watches_git() {
@@ -85,9 +97,11 @@ mod tests {
 
     #[test]
     fn outside_a_checkout_there_is_no_commit() {
-        assert_eq!(
-            from_git(&std::env::temp_dir().join("pocolab-no-such-dir")),
-            None
-        );
+        let top = std::env::temp_dir().join(format!("pocolab-version-{}", std::process::id()));
+        let dir = top.join("crates/sim");
+        std::fs::create_dir_all(&dir).unwrap();
+        // a folder laid out like the workspace, but no checkout's top level
+        assert_eq!(from_git(&dir), None);
+        std::fs::remove_dir_all(&top).unwrap();
     }
 }

@@ -1,7 +1,7 @@
 //! Bad market configurations get one clear error before anything runs: sizes beyond the
 //! documented limits, durations that are negative, not numbers or too long, and prices whose
-//! sums would not be representable (instead of wrapping, which used to make every deal go
-//! unmatched and the run "succeed").
+//! sums would not be representable (a wrapped sum would make every deal go unmatched while the
+//! run "succeeds").
 
 use pocolab_sim::market::limits;
 use pocolab_sim::{MarketConfig, SimError, run};

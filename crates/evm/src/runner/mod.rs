@@ -253,8 +253,10 @@ fn compare(
 
 /// The time of `call`: `dt` after `now`, or its absolute `at` when that is later than `now`.
 fn advance(now: u64, call: &Call) -> u64 {
-    let next = now + call.dt;
-    call.at.map_or(next, |at| at.max(now))
+    match call.at {
+        Some(at) => at.max(now),
+        None => now.saturating_add(call.dt),
+    }
 }
 
 /// Add the tasks and Boost deals that `call` names to those the comparison observes.

@@ -20,6 +20,9 @@ pub struct ScenarioError {
     pub what: String,
 }
 
+/// Most workers a scenario may declare (`worker1` … `workerN`).
+pub const MAX_WORKERS: usize = 1_000;
+
 /// The restriction keys an order set may set.
 const RESTRICT: [&str; 9] = [
     "app.datasetrestrict",
@@ -202,6 +205,12 @@ impl Scenario {
 
     /// Check everything that can be checked before the scenario runs (module docs).
     pub fn check(&self) -> Result<(), ScenarioError> {
+        if self.workers > MAX_WORKERS {
+            return Err(err(
+                "scenario",
+                format!("workers: at most {MAX_WORKERS}, got {}", self.workers),
+            ));
+        }
         let mut names = Names {
             actors: ROLES.iter().map(|r| r.to_string()).collect(),
             assets: self.assets.iter().map(|a| a.name.clone()).collect(),
@@ -238,7 +247,7 @@ impl Scenario {
             let place = format!("calls[{i}] ({})", op_name(&c.op));
             now = check_time(&place, now, c)?;
             if let Some(s) = &c.sender {
-                names.actor(&place, "sender", s)?;
+                names.address(&place, "sender", s)?;
             }
             check_op(&names, &place, &c.op)?;
         }
@@ -275,7 +284,7 @@ fn check_orders(names: &Names, place: &str, o: &OrderSpec) -> Result<(), Scenari
     }
     for (field, who) in [("requester", &o.requester), ("beneficiary", &o.beneficiary)] {
         if let Some(w) = who {
-            names.actor(place, field, w)?;
+            names.address(place, field, w)?;
         }
     }
     if let Some(c) = &o.callback {
@@ -396,7 +405,8 @@ fn check_op(names: &Names, place: &str, op: &Op) -> Result<(), ScenarioError> {
             ..
         } => {
             names.deal(place, deal)?;
-            if let Some(a) = authorizer {
+            // `none`: no one signs the authorization (an empty signature)
+            if let Some(a) = authorizer.as_deref().filter(|a| *a != "none") {
                 names.actor(place, "authorizer", a)?;
             }
             if let Some(e) = enclave {
