@@ -488,7 +488,7 @@ fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> 
     check_limits(c)
 }
 
-/// Upper limits on the sizes and times of a market, so that no input exhausts memory or time
+/// Upper limits on the sizes and times of a market, so that no market size or duration exhausts memory or time
 /// or makes arithmetic wrap (documented in `docs/scenarios.md`).
 pub mod limits {
     /// deals in one run
