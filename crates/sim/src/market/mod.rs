@@ -488,8 +488,9 @@ fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> 
     check_limits(c)
 }
 
-/// Upper limits on the sizes and times of a market, so that no market size or duration exhausts memory or time
-/// or makes arithmetic wrap (documented in `docs/scenarios.md`).
+/// Upper limits on the sizes and durations of a market, so that none of them exhausts memory
+/// or time or makes arithmetic wrap (documented in `docs/scenarios.md`; attack budgets such as
+/// `sybils` or `farm_tasks` are not bounded here).
 pub mod limits {
     /// deals in one run
     pub const DEALS: u64 = 10_000_000;
