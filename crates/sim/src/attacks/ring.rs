@@ -192,36 +192,7 @@ fn farm_scores(m: &mut Market, tasks: u64) -> Result<(), SimError> {
         let s = m.poco.view_score(m.workers[w0 as usize].addr).to::<u64>();
         let trust = U256::from((s / 3).max(3) - 1 + 1);
         let salt = keccak256(format!("farm:{k}"));
-        let ao = AppOrder {
-            app,
-            volume: U256::ONE,
-            salt,
-            ..Default::default()
-        };
-        let wo = WorkerpoolOrder {
-            workerpool: pool,
-            volume: U256::ONE,
-            trust,
-            salt,
-            ..Default::default()
-        };
-        let ro = RequestOrder {
-            app,
-            workerpool: pool,
-            requester: owner,
-            volume: U256::ONE,
-            trust,
-            salt,
-            ..Default::default()
-        };
-        let deal = m
-            .poco
-            .match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro)
-            .map_err(perr("matchOrders"))?;
-        let tid = m
-            .poco
-            .initialize(&env, deal, U256::ZERO)
-            .map_err(perr("initialize"))?;
+        let (deal, tid) = self_deal(m, &env, (app, pool), trust, salt)?;
         let d = keccak256([tid.as_slice(), b"farm"].concat());
         for w in [w0, w1] {
             let a = m.workers[w as usize].addr;
@@ -260,6 +231,49 @@ fn farm_scores(m: &mut Market, tasks: u64) -> Result<(), SimError> {
     Ok(())
 }
 
+/// One self-dealt task of the ring: its owner (`env`'s sender) requests its own zero-price `app`
+/// on its own `pool` at `trust` (0: any), one task, and initializes it. Returns (deal, task).
+fn self_deal(
+    m: &mut Market,
+    env: &Env,
+    (app, pool): (Address, Address),
+    trust: U256,
+    salt: B256,
+) -> Result<(B256, B256), SimError> {
+    let perr = |call| move |err| SimError::Protocol { call, err };
+    let ao = AppOrder {
+        app,
+        volume: U256::ONE,
+        salt,
+        ..Default::default()
+    };
+    let wo = WorkerpoolOrder {
+        workerpool: pool,
+        volume: U256::ONE,
+        trust,
+        salt,
+        ..Default::default()
+    };
+    let ro = RequestOrder {
+        app,
+        workerpool: pool,
+        requester: env.sender,
+        volume: U256::ONE,
+        trust,
+        salt,
+        ..Default::default()
+    };
+    let deal = m
+        .poco
+        .match_orders(env, &ao, &DatasetOrder::default(), &wo, &ro)
+        .map_err(perr("matchOrders"))?;
+    let tid = m
+        .poco
+        .initialize(env, deal, U256::ZERO)
+        .map_err(perr("initialize"))?;
+    Ok((deal, tid))
+}
+
 /// S7 (F6): after the market has run, the ring self-deals zero-price trust-1 tasks and
 /// collects the kitty share of each success (`min(max(K/10, 1 RLC), K)`, spec §7.8).
 fn drain_kitty(m: &mut Market, deals: u64) -> Result<(), SimError> {
@@ -271,34 +285,7 @@ fn drain_kitty(m: &mut Market, deals: u64) -> Result<(), SimError> {
     for k in 0..deals {
         let env = Env::at(owner, now);
         let salt = keccak256(format!("drain:{k}"));
-        let ao = AppOrder {
-            app,
-            volume: U256::ONE,
-            salt,
-            ..Default::default()
-        };
-        let wo = WorkerpoolOrder {
-            workerpool: pool,
-            volume: U256::ONE,
-            salt,
-            ..Default::default()
-        };
-        let ro = RequestOrder {
-            app,
-            workerpool: pool,
-            requester: owner,
-            volume: U256::ONE,
-            salt,
-            ..Default::default()
-        };
-        let deal = m
-            .poco
-            .match_orders(&env, &ao, &DatasetOrder::default(), &wo, &ro)
-            .map_err(perr("matchOrders"))?;
-        let tid = m
-            .poco
-            .initialize(&env, deal, U256::ZERO)
-            .map_err(perr("initialize"))?;
+        let (deal, tid) = self_deal(m, &env, (app, pool), U256::ZERO, salt)?;
         let d = keccak256([tid.as_slice(), b"drain"].concat());
         m.poco
             .contribute_and_finalize(
