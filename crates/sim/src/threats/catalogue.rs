@@ -58,6 +58,28 @@ fn trust1(c: &mut MarketConfig) {
     c.fast_path = true;
 }
 
+/// What a griefer spends at most per requested task: 2 RLC, a sixth of the default task price
+/// (1 + 1 + 10 RLC).
+pub(crate) const GRIEF_BUDGET_NRLC: u64 = 2 * RLC;
+
+/// What the attacker of threat `id` maximises. Griefing threats (the attacker gains nothing
+/// on or off the chain, §1 calls them griefing or DoS) maximise damage within
+/// [`GRIEF_BUDGET_NRLC`]; threats that can be played for gain or for harm (an external gain
+/// `G` or a loss `L` to the victim) are searched both ways; the rest are played for profit.
+fn objective_of(id: &str) -> Objective {
+    let budget_nrlc_per_task = GRIEF_BUDGET_NRLC;
+    match id {
+        "R2" | "R5" | "R7" | "A1" | "A2" | "A7" | "D2" | "D3" | "S3" | "W6" | "W9" | "G1"
+        | "G2" => Objective::Damage {
+            budget_nrlc_per_task,
+        },
+        "R1" | "A4" | "A6" | "D1" | "C6" | "S6" | "W2" | "W5" | "S9" => Objective::Both {
+            budget_nrlc_per_task,
+        },
+        _ => Objective::Profit,
+    }
+}
+
 /// The full catalogue, in the spec's order.
 pub fn catalogue() -> Vec<Threat> {
     use Protection as P;
@@ -73,6 +95,7 @@ pub fn catalogue() -> Vec<Threat> {
         victims,
         protection,
         sim,
+        objective: objective_of(id),
     };
     vec![
         // 1.1 requester

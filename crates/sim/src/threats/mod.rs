@@ -83,6 +83,56 @@ pub enum Simulation {
     NotSimulated(&'static str),
 }
 
+/// What a threat's attacker maximises when it picks its parameters (its best response to a
+/// protocol variant, `pocolab evaluate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Objective {
+    /// a rational attacker: its mean net profit per requested task
+    Profit,
+    /// a griefer: the threat's damage metric (in its worse direction), among the strategies
+    /// whose mean cost to the attacker (its negative profit) stays within
+    /// `budget_nrlc_per_task` per requested task
+    Damage {
+        /// the most the griefer spends per requested task, nRLC
+        budget_nrlc_per_task: u64,
+    },
+    /// both attackers are searched separately and both best responses reported
+    Both {
+        /// the griefer's budget per requested task, nRLC
+        budget_nrlc_per_task: u64,
+    },
+}
+
+impl Objective {
+    /// Does a profit-maximising attacker play this threat?
+    pub fn rational(self) -> bool {
+        matches!(self, Objective::Profit | Objective::Both { .. })
+    }
+
+    /// The griefer's budget per requested task, when a griefer plays this threat.
+    pub fn griefing_budget(self) -> Option<u64> {
+        match self {
+            Objective::Profit => None,
+            Objective::Damage {
+                budget_nrlc_per_task,
+            }
+            | Objective::Both {
+                budget_nrlc_per_task,
+            } => Some(budget_nrlc_per_task),
+        }
+    }
+
+    /// Short name (`profit`, `damage`, `profit+damage`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Profit => "profit",
+            Objective::Damage { .. } => "damage",
+            Objective::Both { .. } => "profit+damage",
+        }
+    }
+}
+
 /// One threat of §1.
 #[derive(Debug, Clone)]
 pub struct Threat {
@@ -98,6 +148,8 @@ pub struct Threat {
     pub protection: Protection,
     /// simulation
     pub sim: Simulation,
+    /// what its attacker maximises (see [`Objective`])
+    pub objective: Objective,
 }
 
 impl Threat {
