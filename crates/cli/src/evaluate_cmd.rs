@@ -35,6 +35,14 @@ pub struct Args {
     /// Only these mechanism ids (comma-separated, e.g. baseline,M1,M2).
     #[arg(long, value_delimiter = ',')]
     pub only_mechanisms: Vec<String>,
+    /// Trust of every threat market that uses the base market's trust (5); threats that set
+    /// their own (trust-1 threats, R7) keep it. ≥ 1.
+    #[arg(long)]
+    pub trust: Option<u64>,
+    /// Honest workers' error rate in every threat market that uses the base market's (0);
+    /// W1' keeps its own. In [0, 1).
+    #[arg(long)]
+    pub honest_error_rate: Option<f64>,
     /// Render the built-in sample evaluation (fixture numbers, nothing simulated) to preview
     /// the report.
     #[arg(long)]
@@ -62,6 +70,12 @@ pub fn command_line(a: &Args) -> String {
             shell_quote(&a.only_mechanisms.join(","))
         ));
     }
+    if let Some(t) = a.trust {
+        c.push_str(&format!(" --trust {t}"));
+    }
+    if let Some(e) = a.honest_error_rate {
+        c.push_str(&format!(" --honest-error-rate {e}"));
+    }
     if a.sample {
         c.push_str(" --sample");
     }
@@ -83,6 +97,8 @@ fn run_evaluation(a: &Args) -> Result<Evaluation> {
         size: if a.large { Size::Large } else { Size::Default },
         only_threats: a.only_threats.clone(),
         only_mechanisms: a.only_mechanisms.clone(),
+        trust: a.trust,
+        honest_error_rate: a.honest_error_rate,
     };
     let tty = std::io::stderr().is_terminal();
     let progress = |msg: &str| {

@@ -73,6 +73,7 @@ fn tiny() -> EvaluateOptions {
         size: Size::Small,
         only_threats: vec!["S1".into(), "R3".into()],
         only_mechanisms: vec!["M1".into()],
+        ..Default::default()
     }
 }
 
@@ -136,7 +137,7 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
             .collect::<Vec<_>>(),
         vec!["baseline", "M1"]
     );
-    assert_eq!(a.experiments.len(), 10);
+    assert_eq!(a.experiments.len(), 11, "E1–E10 and B1");
     let e2 = a.experiments.iter().find(|e| e.id == "E2").unwrap();
     assert_eq!(e2.table.len(), 3, "header + two cells");
     assert!(
@@ -228,4 +229,38 @@ fn bad_options_are_refused() {
         )
         .is_err()
     );
+    // market overrides: trust ≥ 1, 0 ≤ honest error rate < 1; the error names the option
+    for (o, field) in [
+        (
+            EvaluateOptions {
+                trust: Some(0),
+                ..tiny()
+            },
+            "trust",
+        ),
+        (
+            EvaluateOptions {
+                honest_error_rate: Some(1.0),
+                ..tiny()
+            },
+            "honest_error_rate",
+        ),
+        (
+            EvaluateOptions {
+                honest_error_rate: Some(-0.1),
+                ..tiny()
+            },
+            "honest_error_rate",
+        ),
+        (
+            EvaluateOptions {
+                honest_error_rate: Some(f64::NAN),
+                ..tiny()
+            },
+            "honest_error_rate",
+        ),
+    ] {
+        let e = evaluate(&o, &|_| {}).unwrap_err().to_string();
+        assert!(e.contains(field), "{e}");
+    }
 }

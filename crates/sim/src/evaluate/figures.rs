@@ -230,7 +230,7 @@ pub(super) fn figures_for(
     honest: &BTreeMap<String, Vec<RunMetrics>>,
 ) -> Result<Vec<Figure>, SimError> {
     let size = ctx.opts.size;
-    let base = scale_market(&base_market(), size);
+    let base = super::presets::with_overrides(&scale_market(&base_market(), size), ctx.opts);
     let gain = 50 * RLC;
     let mut figs = Vec::new();
     match id {

@@ -88,6 +88,7 @@ use crate::stats::Summary;
 use crate::threats::{Simulation, Threat, Worse, base_market, catalogue};
 
 mod figures;
+mod presets;
 mod runs;
 mod search;
 mod text;
@@ -147,6 +148,15 @@ pub struct EvaluateOptions {
     pub only_threats: Vec<String>,
     /// only these protocol variants besides `baseline` (`M1` … `M8`, `M1–M8`; empty = all)
     pub only_mechanisms: Vec<String>,
+    /// trust of every catalogue market that uses the base market's (5), ≥ 1; threats that set
+    /// their own trust keep it (see `presets::with_overrides`). Not written when unset, so
+    /// the config hash of an evaluation without it is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust: Option<u64>,
+    /// honest error rate of every catalogue market that uses the base market's (0), in
+    /// [0, 1); W1' keeps its own. Not written when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub honest_error_rate: Option<f64>,
 }
 
 impl Default for EvaluateOptions {
@@ -157,6 +167,8 @@ impl Default for EvaluateOptions {
             size: Size::Default,
             only_threats: Vec::new(),
             only_mechanisms: Vec::new(),
+            trust: None,
+            honest_error_rate: None,
         }
     }
 }
@@ -224,6 +236,7 @@ pub fn evaluate(
             "evaluate: replicates must be ≥ 2 for confidence intervals".into(),
         ));
     }
+    presets::check_overrides(opts)?;
     let all = catalogue();
     for id in &opts.only_threats {
         if !all.iter().any(|t| t.id == id) {
@@ -280,7 +293,7 @@ pub fn evaluate(
         else {
             continue;
         };
-        let cfg = scale_market(cfg, opts.size);
+        let cfg = presets::with_overrides(&scale_market(cfg, opts.size), opts);
         let targeting = mechanisms_targeting(t.id);
         let cell_variants = std::iter::once(BASELINE)
             .chain(targeting.into_iter().filter(|m| variants.contains(m)))
@@ -559,6 +572,24 @@ pub fn evaluate(
             finding: finding(&cells),
         });
     }
+
+    // ---- B1: the honest market at trust 1, 5, 100, 10⁴ and with erring honest workers
+    progress("B1: baseline presets");
+    let b1_variants: Vec<Variant> = std::iter::once(BASELINE)
+        .chain(
+            variants
+                .iter()
+                .filter(|v| v.single().is_some() || **v == FULL_STACK)
+                .copied(),
+        )
+        .collect();
+    experiments_out.push(presets::presets_experiment(
+        &b1_variants,
+        opts.size,
+        reps,
+        seed,
+        progress,
+    )?);
 
     // ---- descriptions
     let mechanisms = std::iter::once(BASELINE)
