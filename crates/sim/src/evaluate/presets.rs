@@ -423,61 +423,143 @@ fn cost_figure(
     }
 }
 
-/// The finding, from the numbers: per erring preset, which variants deliver significantly
-/// fewer correct results than baseline, or cost the requester significantly more per correct
-/// result (paired by run id); and the same at the exact presets, for contrast.
+/// How a variant compares with baseline at one preset, paired by run id (95 %).
+#[derive(Debug, Default)]
+struct Gap {
+    /// significantly fewer correct results per task
+    fewer: bool,
+    /// significantly dearer per correct result
+    dearer: bool,
+    /// no correct result in any run
+    vacuous: bool,
+    /// a run failed
+    not_run: bool,
+}
+
+fn gap(cells: &[Vec<Cell>], pi: usize, vi: usize) -> Gap {
+    let base = cells[pi][0].as_ref().expect("baseline checked");
+    let Ok(runs) = &cells[pi][vi] else {
+        return Gap {
+            not_run: true,
+            ..Gap::default()
+        };
+    };
+    let dc = paired(runs, base, &correct_per_task);
+    let dk = paired(runs, base, &|m| m.get(Metric::RequesterCostPerCorrect));
+    Gap {
+        fewer: dc.n >= 2 && dc.hi() < 0.0,
+        dearer: dk.n >= 2 && dk.lo() > 0.0,
+        vacuous: runs.iter().all(|m| !(correct_per_task(m) > 0.0)),
+        not_run: false,
+    }
+}
+
+/// The finding, from the numbers: what honest errors cost baseline (wrong results at trust 1,
+/// the erring workers' income at trust ≥ 2), which variants deliver significantly fewer
+/// correct results or cost more per correct result than baseline (paired by run id), which of
+/// those appear only when honest workers err (the false-positive cost: the variant is no worse
+/// than baseline at the same trust with exact workers), and where a variant delivers nothing.
 fn finding(variants: &[Variant], cells: &[Vec<Cell>]) -> String {
-    let mut parts = Vec::new();
-    let mut not_run = Vec::new();
+    let mean = |pi: usize, vi: usize, f: &dyn Fn(&RunMetrics) -> f64| -> f64 {
+        match &cells[pi][vi] {
+            Ok(runs) => finite_summary(&runs.iter().map(f).collect::<Vec<_>>()).mean,
+            Err(_) => f64::NAN,
+        }
+    };
+    let income = |m: &RunMetrics| m.get(Metric::HonestIncomePerCompute) / RLC as f64;
+    let mut out = Vec::new();
+    // baseline: what an honest error costs
+    let mut base_parts = Vec::new();
     for (pi, p) in PRESETS.iter().enumerate() {
-        let base = cells[pi][0].as_ref().expect("baseline checked");
-        let mut fewer = Vec::new();
-        let mut dearer = Vec::new();
-        for (vi, v) in variants.iter().enumerate().skip(1) {
-            let runs = match &cells[pi][vi] {
-                Ok(r) => r,
-                Err(_) => {
-                    not_run.push(format!("{v} at {}", p.name));
-                    continue;
-                }
-            };
-            let dc = paired(runs, base, &correct_per_task);
-            if dc.n >= 2 && dc.hi() < 0.0 {
-                fewer.push(format!("{v} ({:+.3})", dc.mean));
+        let twin = PRESETS
+            .iter()
+            .position(|q| q.trust == p.trust && q.honest_error_rate == 0.0);
+        match twin {
+            Some(ti) if ti != pi => base_parts.push(format!(
+                "at trust {} it delivers {:.3} correct results per task ({:.3} with exact workers) and pays honest workers {:.2} RLC per replica ({:.2})",
+                p.trust,
+                mean(pi, 0, &correct_per_task),
+                mean(ti, 0, &correct_per_task),
+                mean(pi, 0, &income),
+                mean(ti, 0, &income),
+            )),
+            _ => {}
+        }
+    }
+    let t_max = PRESETS
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, p)| p.trust)
+        .expect("presets");
+    out.push(format!(
+        "Baseline PoCo finalizes {:.0} % of the tasks at trust {} (max {} replicas); with {} % honest errors {}.",
+        100.0 * mean(t_max.0, 0, &|m| m.finalized_fraction()),
+        t_max.1.trust,
+        t_max.1.max_replicas,
+        ERROR_RATE * 100.0,
+        base_parts.join("; ")
+    ));
+    // variants against baseline
+    let mut fewer = Vec::new();
+    let mut dearer = Vec::new();
+    let mut false_pos = Vec::new();
+    let mut vacuous = Vec::new();
+    let mut not_run = Vec::new();
+    for (vi, v) in variants.iter().enumerate().skip(1) {
+        for (pi, p) in PRESETS.iter().enumerate() {
+            let g = gap(cells, pi, vi);
+            let at = format!("{v} at {}", p.name);
+            if g.not_run {
+                not_run.push(at);
+                continue;
             }
-            let dk = paired(runs, base, &|m| m.get(Metric::RequesterCostPerCorrect));
-            if dk.n >= 2 && dk.lo() > 0.0 {
-                dearer.push(format!("{v} (+{:.2} RLC)", dk.mean / RLC as f64));
+            if g.vacuous {
+                vacuous.push(at);
+                continue;
+            }
+            if g.fewer {
+                fewer.push(at.clone());
+            }
+            if g.dearer {
+                dearer.push(at.clone());
+            }
+            let twin = PRESETS
+                .iter()
+                .position(|q| q.trust == p.trust && q.honest_error_rate == 0.0);
+            if let Some(ti) = twin.filter(|&ti| ti != pi) {
+                let t = gap(cells, ti, vi);
+                if (g.fewer && !t.fewer) || (g.dearer && !t.dearer) {
+                    false_pos.push(at);
+                }
             }
         }
-        let b = finite_summary(&base.iter().map(correct_per_task).collect::<Vec<_>>());
-        let show = |v: &[String]| {
-            if v.is_empty() {
-                "none".to_string()
-            } else {
-                v.join(", ")
-            }
-        };
-        parts.push(format!(
-            "at {} baseline delivers {:.3} correct results per task; fewer: {}; dearer per correct result: {}",
-            p.name,
-            b.mean,
-            show(&fewer),
-            show(&dearer)
+    }
+    let show = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    out.push(format!(
+        "Against baseline at the same preset (paired by run id, 95 %), fewer correct results per task: {}; dearer per correct result: {}. Only when honest workers err (the false-positive cost): {}.",
+        show(&fewer),
+        show(&dearer),
+        show(&false_pos)
+    ));
+    if !vacuous.is_empty() {
+        out.push(format!(
+            "No correct result at all (nothing finalizes): {}.",
+            vacuous.join(", ")
         ));
     }
-    let tail = if not_run.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " Not run (a run of the variant failed): {}.",
+    if !not_run.is_empty() {
+        out.push(format!(
+            "Not run (a run of the variant failed): {}.",
             not_run.join(", ")
-        )
-    };
-    format!(
-        "Honest markets, paired with baseline by run id (significant at 95 %): {}. Differences that appear only at the erring presets (err5%) are the mechanisms' false-positive cost.{tail}",
-        parts.join("; ")
-    )
+        ));
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]
@@ -536,14 +618,14 @@ mod tests {
         let variants = [BASELINE, only(2)];
         let e = presets_experiment(&variants, Size::Small, 3, 7, &|_| {}).unwrap();
         assert_eq!(e.id, "B1");
-        for r in &e.table {
-            eprintln!("{}", r.join(" | "));
-        }
-        eprintln!("{}", e.finding);
         assert_eq!(e.table.len(), 1 + PRESETS.len() * variants.len());
         assert!(e.table.iter().all(|r| r.len() == e.table[0].len()));
         assert_eq!(e.figures.len(), 2);
-        assert!(e.finding.contains("t5-err5%"), "{}", e.finding);
+        assert!(
+            e.finding.contains("at trust 5 it delivers"),
+            "{}",
+            e.finding
+        );
         let again = presets_experiment(&variants, Size::Small, 3, 7, &|_| {}).unwrap();
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
