@@ -31,9 +31,6 @@ pub(crate) struct Preset {
     /// group weight above `t − 1`, and a worker with no score weighs 2, so trust 10⁴ needs 14
     /// agreeing newcomers (the base market's 12 would never finalize a task)
     pub(crate) max_replicas: u64,
-    /// at most this many replicates (run ids `0..n`) whatever the evaluation's count, to keep
-    /// the slowest market's runtime bounded; `None`: all of them
-    pub(crate) max_replicates: Option<u64>,
 }
 
 /// The honest error rate of the presets that have one: one replica in twenty is wrong.
@@ -51,7 +48,6 @@ pub(crate) const PRESETS: [Preset; 7] = [
         fast_path: true,
         honest_error_rate: 0.0,
         max_replicas: 12,
-        max_replicates: None,
     },
     Preset {
         name: "t5",
@@ -59,7 +55,6 @@ pub(crate) const PRESETS: [Preset; 7] = [
         fast_path: false,
         honest_error_rate: 0.0,
         max_replicas: 12,
-        max_replicates: None,
     },
     Preset {
         name: "t100",
@@ -67,7 +62,6 @@ pub(crate) const PRESETS: [Preset; 7] = [
         fast_path: false,
         honest_error_rate: 0.0,
         max_replicas: 12,
-        max_replicates: None,
     },
     Preset {
         name: "t10000",
@@ -75,7 +69,6 @@ pub(crate) const PRESETS: [Preset; 7] = [
         fast_path: false,
         honest_error_rate: 0.0,
         max_replicas: 16,
-        max_replicates: None,
     },
     Preset {
         name: "t1-err5%",
@@ -83,7 +76,6 @@ pub(crate) const PRESETS: [Preset; 7] = [
         fast_path: true,
         honest_error_rate: ERROR_RATE,
         max_replicas: 12,
-        max_replicates: None,
     },
     Preset {
         name: "t5-err5%",
@@ -91,7 +83,6 @@ pub(crate) const PRESETS: [Preset; 7] = [
         fast_path: false,
         honest_error_rate: ERROR_RATE,
         max_replicas: 12,
-        max_replicates: None,
     },
     Preset {
         name: "t100-err5%",
@@ -99,7 +90,6 @@ pub(crate) const PRESETS: [Preset; 7] = [
         fast_path: false,
         honest_error_rate: ERROR_RATE,
         max_replicas: 12,
-        max_replicates: None,
     },
 ];
 
@@ -117,13 +107,6 @@ impl Preset {
             },
             size,
         )
-    }
-
-    /// Replicates run for it out of the evaluation's `replicates`.
-    pub(crate) fn replicates(&self, replicates: u64) -> u64 {
-        self.max_replicates
-            .map_or(replicates, |m| m.min(replicates))
-            .max(2)
     }
 }
 
@@ -212,9 +195,9 @@ pub(crate) fn presets_experiment(
         .collect();
     // every (preset, variant, run id), run in parallel; results regrouped in plan order
     let mut jobs: Vec<(usize, usize, u64)> = Vec::new();
-    for (pi, p) in PRESETS.iter().enumerate() {
+    for pi in 0..PRESETS.len() {
         for vi in 0..variants.len() {
-            jobs.extend((0..p.replicates(replicates)).map(|r| (pi, vi, r)));
+            jobs.extend((0..replicates).map(|r| (pi, vi, r)));
         }
     }
     progress(&format!(
@@ -306,11 +289,7 @@ fn table(variants: &[Variant], cells: &[Vec<Cell>], replicates: u64) -> Vec<Vec<
     for (pi, p) in PRESETS.iter().enumerate() {
         let base = cells[pi][0].as_ref().expect("baseline checked");
         for (vi, v) in variants.iter().enumerate() {
-            let mut row = vec![
-                preset_label(p),
-                v.to_string(),
-                format!("0..{}", p.replicates(replicates)),
-            ];
+            let mut row = vec![preset_label(p), v.to_string(), format!("0..{}", replicates)];
             match &cells[pi][vi] {
                 Err(e) => {
                     row.push(format!("{NOT_RUN}{e}"));
@@ -387,7 +366,7 @@ fn cost_figure(
         .iter()
         .map(|&pi| {
             let p = &PRESETS[pi];
-            format!("{} ({} runs)", p.trust, p.replicates(replicates))
+            format!("{} ({} runs)", p.trust, replicates)
         })
         .collect();
     let base = PRESETS[presets[0]].market(size);
@@ -430,6 +409,10 @@ struct Gap {
     fewer: bool,
     /// significantly dearer per correct result
     dearer: bool,
+    /// significantly more wrong results accepted per task
+    more_wrong: bool,
+    /// significantly fewer wrong results accepted per task (errors caught)
+    less_wrong: bool,
     /// no correct result in any run
     vacuous: bool,
     /// a run failed
@@ -446,10 +429,15 @@ fn gap(cells: &[Vec<Cell>], pi: usize, vi: usize) -> Gap {
     };
     let dc = paired(runs, base, &correct_per_task);
     let dk = paired(runs, base, &|m| m.get(Metric::RequesterCostPerCorrect));
+    let dw = paired(runs, base, &wrong_per_task);
     Gap {
+        more_wrong: dw.n >= 2 && dw.lo() > 0.0,
+        less_wrong: dw.n >= 2 && dw.hi() < 0.0,
         fewer: dc.n >= 2 && dc.hi() < 0.0,
         dearer: dk.n >= 2 && dk.lo() > 0.0,
-        vacuous: runs.iter().all(|m| !(correct_per_task(m) > 0.0)),
+        vacuous: runs
+            .iter()
+            .all(|m| m.finalized == m.wrong_accepted + m.overturned),
         not_run: false,
     }
 }
@@ -503,6 +491,8 @@ fn finding(variants: &[Variant], cells: &[Vec<Cell>]) -> String {
     let mut fewer = Vec::new();
     let mut dearer = Vec::new();
     let mut false_pos = Vec::new();
+    let mut more_wrong = Vec::new();
+    let mut less_wrong = Vec::new();
     let mut vacuous = Vec::new();
     let mut not_run = Vec::new();
     for (vi, v) in variants.iter().enumerate().skip(1) {
@@ -523,12 +513,21 @@ fn finding(variants: &[Variant], cells: &[Vec<Cell>]) -> String {
             if g.dearer {
                 dearer.push(at.clone());
             }
+            if g.more_wrong {
+                more_wrong.push(at.clone());
+            }
+            if g.less_wrong {
+                less_wrong.push(at.clone());
+            }
             let twin = PRESETS
                 .iter()
                 .position(|q| q.trust == p.trust && q.honest_error_rate == 0.0);
             if let Some(ti) = twin.filter(|&ti| ti != pi) {
                 let t = gap(cells, ti, vi);
-                if (g.fewer && !t.fewer) || (g.dearer && !t.dearer) {
+                if (g.fewer && !t.fewer)
+                    || (g.dearer && !t.dearer)
+                    || (g.more_wrong && !t.more_wrong)
+                {
                     false_pos.push(at);
                 }
             }
@@ -542,10 +541,12 @@ fn finding(variants: &[Variant], cells: &[Vec<Cell>]) -> String {
         }
     };
     out.push(format!(
-        "Against baseline at the same preset (paired by run id, 95 %), fewer correct results per task: {}; dearer per correct result: {}. Only when honest workers err (the false-positive cost): {}.",
+        "Against baseline at the same preset (paired by run id, 95 %), fewer correct results per task: {}; dearer per correct result: {}; more wrong results accepted: {}. Worse only when honest workers err (the false-positive cost): {}. Fewer wrong results (honest errors caught): {}.",
         show(&fewer),
         show(&dearer),
-        show(&false_pos)
+        show(&more_wrong),
+        show(&false_pos),
+        show(&less_wrong)
     ));
     if !vacuous.is_empty() {
         out.push(format!(
@@ -577,7 +578,6 @@ mod tests {
             let m = p.market(Size::Small);
             assert_eq!((m.trust, m.fast_path), (p.trust, p.trust == 1));
             assert_eq!(m.attack, Attack::None);
-            assert!(p.replicates(3) >= 2 && p.replicates(3) <= 3);
             if p.trust < 10_000 {
                 assert_eq!(m.max_replicas, base_market().max_replicas);
             }
