@@ -57,3 +57,29 @@ fn evaluate_rejects_one_replicate() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("replicates"));
 }
+
+#[test]
+fn evaluate_rejects_bad_market_overrides_naming_the_option() {
+    for (flag, value, name) in [
+        ("--trust", "0", "trust"),
+        ("--honest-error-rate", "1", "honest_error_rate"),
+        ("--honest-error-rate", "-0.5", "honest_error_rate"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_pocolab"))
+            .args([
+                "evaluate",
+                "--only-threats",
+                "W1",
+                "--replicates",
+                "2",
+                &format!("{flag}={value}"),
+                "--out",
+                "/nonexistent/never",
+            ])
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{flag} {value} accepted");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(name), "{flag} {value}: {err}");
+    }
+}
