@@ -285,7 +285,10 @@ pub(super) fn figures_for(
                 &xs,
                 &set,
                 &|m| m.wrong_rate(),
-                "Colluding workers on one wrong result, trust 5, G = 50 RLC",
+                &format!(
+                    "Colluding workers on one wrong result, trust {}, G = 50 RLC",
+                    base.trust
+                ),
             )?);
         }
         "E4" => {
@@ -301,7 +304,10 @@ pub(super) fn figures_for(
                 &b,
                 &v,
                 honest,
-                "Reveal withholding by 30 % of workers, trust 5",
+                &format!(
+                    "Reveal withholding by 30 % of workers, trust {}",
+                    base.trust
+                ),
             )?);
         }
         "E6" => {
@@ -325,7 +331,10 @@ pub(super) fn figures_for(
                 &xs,
                 &ys,
                 &set,
-                "Requester–scheduler coalition withholding finalize, trust 5",
+                &format!(
+                    "Requester–scheduler coalition withholding finalize, trust {}",
+                    base.trust
+                ),
             )?);
         }
         "E8" => {
@@ -396,7 +405,7 @@ pub(super) fn figures_for(
                 &base,
                 &v,
                 honest,
-                "No attack, trust 5",
+                &format!("No attack, trust {}", base.trust),
             )?);
             // capital-vs-security frontier: honest capital·time against colluders' success (φ = 0.5,
             // baseline's best response to W2)
@@ -475,7 +484,7 @@ pub(super) fn figures_for(
                     y_label: ylab.into(),
                     series,
                     heatmap: None,
-                    caption: ctx.caption(&format!("x: honest market; y: 50 % colluding workers, G = 50 RLC, trust 5{failed}"), &base, &shown, reps),
+                    caption: ctx.caption(&format!("x: honest market; y: 50 % colluding workers, G = 50 RLC, trust {}{failed}", base.trust), &base, &shown, reps),
                 });
             }
         }

@@ -194,12 +194,17 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn caption(&self, what: &str, base: &MarketConfig, variants: &[Variant], runs: u64) -> String {
         format!(
-            "{what}. Evaluation config {}; market config {} ({} deals, {} honest workers, trust {}); seed {}, runs 0..{runs}; mechanisms: {}.",
+            "{what}. Evaluation config {}; market config {} ({} deals, {} honest workers, trust {}{}); seed {}, runs 0..{runs}; mechanisms: {}.",
             self.hash,
             cfg_hash(base),
             base.deals,
             base.honest_workers,
             base.trust,
+            if base.honest_error_rate > 0.0 {
+                format!(", honest error rate {}", base.honest_error_rate)
+            } else {
+                String::new()
+            },
             self.opts.seed,
             variants
                 .iter()
