@@ -67,6 +67,13 @@
 //! finalize; E8 reputation trajectories (attacker score vs. deals played) under score
 //! farming; E9 kitty-drain profit vs. drain budget; E10 time-to-finality CDFs of the honest
 //! market and the capital-vs-security frontier.
+//!
+//! # Baselines (B1) and market overrides
+//!
+//! After E1–E10, experiment B1 (`presets`, §5.2 item 5) runs the honest market at trust 1, 2,
+//! 5, 100 and 10⁴ and with erring honest workers under baseline, each mechanism alone and the
+//! full stack. `trust` / `honest_error_rate` in [`EvaluateOptions`] move every catalogue market
+//! that uses the base market's value (trust 5, error 0) to another one; B1 ignores them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -578,7 +585,7 @@ pub fn evaluate(
         });
     }
 
-    // ---- B1: the honest market at trust 1, 5, 100, 10⁴ and with erring honest workers
+    // ---- B1: the honest market at trust 1, 2, 5, 100, 10⁴ and with erring honest workers
     progress("B1: baseline presets");
     let b1_variants: Vec<Variant> = std::iter::once(BASELINE)
         .chain(

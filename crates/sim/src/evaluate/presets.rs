@@ -1,8 +1,10 @@
-//! Experiment **B1** (baseline presets, §5 "markets at trust 1, 5, 100 and 10⁴"): the honest
-//! market — nobody attacks — at several trust levels and honest error rates, under every
-//! protocol variant, so that a mechanism's cost to honest actors shows where the matrix's one
-//! market (trust 5, honest workers never err) cannot show it: a mechanism that punishes or
-//! refunds on suspicion pays for its **false positives** only when honest workers err.
+//! Experiment **B1** (baselines, §5.2 item 5: PoCo at `t = 1` on the TEE fast path and at
+//! `t ∈ {2, 100, 10⁴}`, each mechanism alone and the full stack; plus the matrix's trust 5):
+//! the honest market — nobody attacks — at several trust levels and with honest failure noise
+//! (§5.2 item 2), under every protocol variant, so that a mechanism's cost to honest actors
+//! shows where the matrix's one market (trust 5, honest workers never err) cannot show it: a
+//! mechanism that punishes or refunds on suspicion pays for its **false positives** only when
+//! honest workers err.
 //!
 //! Also the `--trust` / `--honest-error-rate` overrides of `pocolab evaluate`
 //! ([`check_overrides`], [`with_overrides`]), which move the whole threat matrix to another
@@ -29,23 +31,32 @@ pub(crate) struct Preset {
     pub(crate) honest_error_rate: f64,
     /// most replicas the scheduler assigns to one task: PoCo's consensus at trust `t` needs a
     /// group weight above `t − 1`, and a worker with no score weighs 2, so trust 10⁴ needs 14
-    /// agreeing newcomers (the base market's 12 would never finalize a task)
+    /// agreeing newcomers (§0.3 F1: `⌈log₂ t⌉`; the base market's 12 would never finalize a
+    /// task)
     pub(crate) max_replicas: u64,
 }
 
 /// The honest error rate of the presets that have one: one replica in twenty is wrong.
 pub(crate) const ERROR_RATE: f64 = 0.05;
 
-/// The presets of B1: trust 1 (fast path), 5, 100 and 10⁴ with honest workers that never err,
+/// The presets of B1: trust 1 (fast path), 2, 5, 100 and 10⁴ with honest workers that never
+/// err (§5.2 item 5's baselines, plus the matrix's trust 5),
 /// and trust 1, 5 and 100 with an honest error rate of [`ERROR_RATE`]. At trust 1 an honest
 /// error is a wrong result accepted (a mechanism that catches it is right); at trust ≥ 2 the
 /// consensus outvotes it, so a mechanism that still punishes the erring worker or withholds
 /// the result pays a false positive.
-pub(crate) const PRESETS: [Preset; 7] = [
+pub(crate) const PRESETS: [Preset; 8] = [
     Preset {
         name: "t1",
         trust: 1,
         fast_path: true,
+        honest_error_rate: 0.0,
+        max_replicas: 12,
+    },
+    Preset {
+        name: "t2",
+        trust: 2,
+        fast_path: false,
         honest_error_rate: 0.0,
         max_replicas: 12,
     },
@@ -250,7 +261,7 @@ pub(crate) fn presets_experiment(
     let finding = finding(&variants, &cells);
     Ok(ExperimentResult {
         id: "B1".into(),
-        question: "What does each protocol variant cost honest actors at trust 1, 5, 100 and 10⁴, and when honest workers err (false positives)?".into(),
+        question: "What does each protocol variant cost honest actors at trust 1, 2, 5, 100 and 10⁴, and when honest workers err (false positives)?".into(),
         threats: Vec::new(),
         mechanisms: variants.iter().map(Variant::to_string).collect(),
         table,
@@ -570,7 +581,7 @@ mod tests {
     #[test]
     fn presets_cover_the_trust_levels_and_an_erring_market() {
         let trusts: Vec<u64> = PRESETS.iter().map(|p| p.trust).collect();
-        for t in [1, 5, 100, 10_000] {
+        for t in [1, 2, 5, 100, 10_000] {
             assert!(trusts.contains(&t), "trust {t}");
         }
         assert!(PRESETS.iter().any(|p| p.honest_error_rate > 0.0));
