@@ -255,8 +255,42 @@ pub(crate) fn presets_experiment(
 
     let table = table(&variants, &cells, replicates);
     let figures = vec![
-        cost_figure(&variants, &cells, size, replicates, seed, false),
-        cost_figure(&variants, &cells, size, replicates, seed, true),
+        trust_figure(
+            &variants,
+            &cells,
+            size,
+            replicates,
+            seed,
+            Plotted::Cost,
+            false,
+        ),
+        trust_figure(
+            &variants,
+            &cells,
+            size,
+            replicates,
+            seed,
+            Plotted::Cost,
+            true,
+        ),
+        trust_figure(
+            &variants,
+            &cells,
+            size,
+            replicates,
+            seed,
+            Plotted::Correct,
+            false,
+        ),
+        trust_figure(
+            &variants,
+            &cells,
+            size,
+            replicates,
+            seed,
+            Plotted::Correct,
+            true,
+        ),
     ];
     let finding = finding(&variants, &cells);
     Ok(ExperimentResult {
@@ -339,19 +373,33 @@ fn table(variants: &[Variant], cells: &[Vec<Cell>], replicates: u64) -> Vec<Vec<
     t
 }
 
-/// Requester cost per correct result (RLC) against log₁₀ trust, one series per variant, for
-/// the presets with honest workers that never err (`erring = false`) or that err.
-fn cost_figure(
+/// What a B1 figure plots against log₁₀ trust.
+#[derive(Debug, Clone, Copy)]
+enum Plotted {
+    /// requester cost per correct result, RLC (a replicate with no correct result left out)
+    Cost,
+    /// correct results per requested task
+    Correct,
+}
+
+/// `what` against log₁₀ trust, one series per variant, for the presets whose honest workers
+/// never err (`erring = false`) or err.
+fn trust_figure(
     variants: &[Variant],
     cells: &[Vec<Cell>],
     size: Size,
     replicates: u64,
     seed: u64,
+    what: Plotted,
     erring: bool,
 ) -> Figure {
     let presets: Vec<usize> = (0..PRESETS.len())
         .filter(|&pi| (PRESETS[pi].honest_error_rate > 0.0) == erring)
         .collect();
+    let y_of = |m: &RunMetrics| match what {
+        Plotted::Cost => m.get(Metric::RequesterCostPerCorrect) / RLC as f64,
+        Plotted::Correct => correct_per_task(m),
+    };
     let mut series = Vec::new();
     let mut not_shown = Vec::new();
     for (vi, v) in variants.iter().enumerate() {
@@ -359,10 +407,7 @@ fn cost_figure(
         for &pi in &presets {
             match &cells[pi][vi] {
                 Ok(runs) => {
-                    let y: Vec<f64> = runs
-                        .iter()
-                        .map(|m| m.get(Metric::RequesterCostPerCorrect) / RLC as f64)
-                        .collect();
+                    let y: Vec<f64> = runs.iter().map(y_of).collect();
                     points.push(((PRESETS[pi].trust as f64).log10(), finite_summary(&y)));
                 }
                 Err(_) => not_shown.push(format!("{v} at {}", PRESETS[pi].name)),
@@ -375,38 +420,51 @@ fn cost_figure(
     }
     let trusts: Vec<String> = presets
         .iter()
-        .map(|&pi| {
-            let p = &PRESETS[pi];
-            format!("{} ({} runs)", p.trust, replicates)
-        })
+        .map(|&pi| PRESETS[pi].trust.to_string())
         .collect();
-    let base = PRESETS[presets[0]].market(size);
+    let first = &PRESETS[presets[0]];
+    let base = first.market(size);
     let caption = format!(
-        "No attack. Market: {} deals, {} honest workers, prices 1 / 1 / 10 RLC, honest error rate {} %; trust {} (fast path at trust 1); seed {seed}, run ids from 0 (common random numbers across variants); a replicate with no correct result is left out; mechanisms at their defaults{}.",
+        "No attack. Market: {} deals, {} honest workers, prices 1 / 1 / 10 RLC, honest error rate {} %; trust {} (fast path at trust 1; at most {} replicas per task at trust 10⁴, {} otherwise); seed {seed}, runs 0..{replicates} per point, the same run ids for every variant (common random numbers){}; mechanisms at their defaults{}.",
         base.deals,
         base.honest_workers,
-        PRESETS[presets[0]].honest_error_rate * 100.0,
+        first.honest_error_rate * 100.0,
         trusts.join(", "),
+        PRESETS.iter().map(|p| p.max_replicas).max().unwrap_or(0),
+        base_market().max_replicas,
+        match what {
+            Plotted::Cost => "; a replicate with no correct result is left out",
+            Plotted::Correct => "",
+        },
         if not_shown.is_empty() {
             String::new()
         } else {
             format!("; not shown, a run failed: {}", not_shown.join(", "))
         }
     );
-    let suffix = if erring { "err" } else { "exact" };
-    Figure {
-        id: format!("b1-cost-vs-trust-{suffix}"),
-        title: format!(
-            "Requester cost per correct result against trust, honest workers {}",
-            if erring {
-                format!("erring ({} %)", ERROR_RATE * 100.0)
-            } else {
-                "exact".to_string()
-            }
+    let workers = if erring {
+        format!("erring ({} %)", ERROR_RATE * 100.0)
+    } else {
+        "exact".to_string()
+    };
+    let (id, title, y_label) = match what {
+        Plotted::Cost => (
+            "cost",
+            "Requester cost per correct result",
+            "requester cost per correct result (RLC)",
         ),
+        Plotted::Correct => (
+            "correct",
+            "Correct results per requested task",
+            "correct results per requested task",
+        ),
+    };
+    Figure {
+        id: format!("b1-{id}-vs-trust-{}", if erring { "err" } else { "exact" }),
+        title: format!("{title} against trust, honest workers {workers}"),
         kind: FigureKind::Line,
         x_label: "log₁₀ trust".into(),
-        y_label: "requester cost per correct result (RLC)".into(),
+        y_label: y_label.into(),
         series,
         heatmap: None,
         caption,
@@ -631,7 +689,7 @@ mod tests {
         assert_eq!(e.id, "B1");
         assert_eq!(e.table.len(), 1 + PRESETS.len() * variants.len());
         assert!(e.table.iter().all(|r| r.len() == e.table[0].len()));
-        assert_eq!(e.figures.len(), 2);
+        assert_eq!(e.figures.len(), 4);
         assert!(
             e.finding.contains("at trust 5 it delivers"),
             "{}",
