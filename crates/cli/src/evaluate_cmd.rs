@@ -1,10 +1,11 @@
-//! `pocolab evaluate`: run the threat × mechanism evaluation (matrix and experiments E1–E10)
+//! `pocolab evaluate`: run the threat × mechanism evaluation (matrix, experiments E1–E10, B1)
 //! and write the report: `report.html` (self-contained, inline SVG figures), `summary.md`,
 //! `matrix.csv`, `matrix.parquet`, `figures/*.csv`, `evaluation.json`.
 //!
 //! ```text
 //! pocolab evaluate --out out/report --seed 2026 --replicates 20
 //! pocolab evaluate --only-threats S2,W2 --only-mechanisms baseline,M1,M2
+//! pocolab evaluate --trust 100 --honest-error-rate 0.05   # the threat markets at trust 100, erring workers
 //! pocolab evaluate --sample --out /tmp/r     # preview the report on built-in fixture numbers
 //! ```
 

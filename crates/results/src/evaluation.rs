@@ -39,7 +39,8 @@ pub struct Evaluation {
     pub threats: Vec<ThreatInfo>,
     /// one cell per (threat, mechanism) that was run
     pub matrix: Vec<MatrixCell>,
-    /// experiments E1–E10 (§5.3) with their tables and figures
+    /// experiments E1–E10 (§5.3), then B1 (baselines: the honest market at several trust
+    /// levels and honest error rates, §5.2 item 5), with their tables and figures
     pub experiments: Vec<ExperimentResult>,
 }
 
@@ -118,7 +119,7 @@ pub struct MatrixCell {
 /// One experiment of §5.3.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExperimentResult {
-    /// E1 … E10
+    /// E1 … E10, B1
     pub id: String,
     /// the question it answers
     pub question: String,
