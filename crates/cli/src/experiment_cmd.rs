@@ -12,8 +12,9 @@ use crate::output::write_csv;
 /// Arguments of `pocolab experiment`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Experiment id: `e1`. E2–E10 compare mechanisms and are part of `pocolab evaluate`
-    /// (its report has their tables and figures; `--only-threats` narrows it).
+    /// Experiment id: `e1`. E2–E10 and B1 compare mechanisms and are part of
+    /// `pocolab evaluate` (its report has their tables and figures; `--only-threats` narrows
+    /// it).
     #[arg(default_value = "e1")]
     pub id: String,
     /// Replicates for the random rows.
@@ -40,9 +41,14 @@ pub fn run(a: &Args) -> Result<()> {
             "E{n} compares mechanisms against threats: it is part of `pocolab evaluate`, whose report has its table and figures (`pocolab evaluate --only-threats <ids>` runs fewer threats)"
         );
     }
+    if id == "b1" {
+        bail!(
+            "B1 (baselines: the honest market at trust 1, 2, 5, 100, 10⁴ and with erring honest workers, per protocol variant) is part of `pocolab evaluate`, whose report has its table and figures"
+        );
+    }
     if id != "e1" {
         bail!(
-            "unknown experiment `{}` (available: e1 here; e2 … e10 in `pocolab evaluate`)",
+            "unknown experiment `{}` (available: e1 here; e2 … e10 and b1 in `pocolab evaluate`)",
             a.id
         );
     }

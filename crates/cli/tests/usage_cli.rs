@@ -31,6 +31,9 @@ fn experiments_of_the_evaluation_point_to_it_and_unknown_ids_list_the_valid_ones
     let o = pocolab(&["experiment", "e3"]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("part of `pocolab evaluate`"));
+    let o = pocolab(&["experiment", "B1"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("part of `pocolab evaluate`"));
     let o = pocolab(&["experiment", "e42"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("available: e1"));
     let o = pocolab(&[
