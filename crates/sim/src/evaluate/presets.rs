@@ -145,7 +145,8 @@ pub(crate) fn check_overrides(opts: &EvaluateOptions) -> Result<(), SimError> {
 /// value the market shares with the base market (`base_market()`: trust 5, honest error rate
 /// 0), so threats that set their own keep it: the trust-1 threats (S1, W7, C6, … on the fast
 /// path), W1' (honest error rate 0.1, what its sharers hide behind), and R7, whose pool's trust
-/// is part of the attack (the requester asks for more than the pool accepts).
+/// is part of the attack (the requester asks for more than the pool accepts). `fast_path` is
+/// left as it is: a trust override of 1 runs the classic contribute / reveal path.
 pub(crate) fn with_overrides(cfg: &MarketConfig, opts: &EvaluateOptions) -> MarketConfig {
     let base = base_market();
     let mut c = cfg.clone();
