@@ -202,6 +202,10 @@ impl Adversary for Coalition {
         self.members.iter().map(|m| m.loss_per_result(c)).sum()
     }
 
+    fn leak_per_result(&self) -> u64 {
+        self.members.iter().map(|m| m.leak_per_result()).sum()
+    }
+
     fn gain_off_chain(&self, c: &MarketConfig, mt: &RunMetrics) -> i128 {
         self.members.iter().map(|m| m.gain_off_chain(c, mt)).sum()
     }

@@ -357,6 +357,12 @@ pub(crate) trait Adversary {
         0
     }
 
+    /// What leaks from the dataset owner off the chain per finalized task (nRLC): the part of
+    /// [`Adversary::loss_per_result`] the dataset owner bears.
+    fn leak_per_result(&self) -> u64 {
+        0
+    }
+
     /// What the attacker gains outside the chain over the run.
     fn gain_off_chain(&self, _c: &MarketConfig, _m: &RunMetrics) -> i128 {
         0

@@ -115,6 +115,10 @@ impl Adversary for ExfiltratingApp {
         self.data_value_nrlc
     }
 
+    fn leak_per_result(&self) -> u64 {
+        self.data_value_nrlc
+    }
+
     fn gain_off_chain(&self, _c: &MarketConfig, m: &RunMetrics) -> i128 {
         (m.finalized * self.data_value_nrlc) as i128
     }

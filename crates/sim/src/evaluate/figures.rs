@@ -61,7 +61,12 @@ pub(super) fn line_figure(
         let points = xs
             .iter()
             .enumerate()
-            .map(|(xi, &x)| (x, clean_summary(&out[xi].iter().map(y).collect::<Vec<_>>())))
+            .map(|(xi, &x)| {
+                (
+                    x,
+                    finite_summary(&out[xi].iter().map(y).collect::<Vec<_>>()),
+                )
+            })
             .collect();
         series.push(Series {
             name: v.to_string(),
@@ -114,7 +119,7 @@ pub(super) fn heatmap_figures(
                 (0..xs.len())
                     .map(|xi| {
                         let runs = &out[yi * xs.len() + xi];
-                        clean_summary(
+                        finite_summary(
                             &runs
                                 .iter()
                                 .map(|m| m.attacker_profit_per_task())
@@ -456,13 +461,12 @@ pub(super) fn figures_for(
                     .iter()
                     .enumerate()
                     .map(|(i, (name, runs))| {
-                        let x =
-                            clean(finite_summary(&col(&hon[i], Metric::CapitalTimePerTask)).mean);
+                        let x = finite_summary(&col(&hon[i], Metric::CapitalTimePerTask)).mean;
                         Series {
                             name: name.to_string(),
                             points: vec![(
                                 x,
-                                clean_summary(&runs[0].iter().map(f).collect::<Vec<_>>()),
+                                finite_summary(&runs[0].iter().map(f).collect::<Vec<_>>()),
                             )],
                         }
                     })

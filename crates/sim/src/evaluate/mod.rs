@@ -29,19 +29,28 @@
 //!
 //! # A cell
 //!
-//! * `damage` / `attacker_profit`: at the best response to the variant, `R` replicates;
-//! * `damage_baseline` / `attacker_profit_baseline`: at the best response to baseline PoCo;
-//! * `no_attack`: the damage metric on the same market and variant without the attack;
-//! * `honest_cost`: paired difference (run id by run id) of the requester's cost per correct
-//!   result without attack, variant minus baseline; replicates with no correct result are left
-//!   out (its `n` says how many remain);
-//! * `capital_time`: capital locked × time per task, variant, no attack;
-//! * `unprofitable`: the 95 % CI of the attacker's profit lies below 0;
-//! * `mitigated`: the paired difference of the damage metric (variant at its best response
-//!   minus baseline at its best response) has a 95 % CI entirely on the good side of 0.
+//! Every run under attack is paired with the same market without the attack (same variant,
+//! same run id) to give the cell's **outcome vector** ([`pocolab_results::Outcome`]): correct
+//! results delivered per requested task (finalized, not overturned, true), wrong results
+//! accepted per task, the share of tasks never finished, time to finality (p50, p95) with the
+//! unfinished tasks censored, the loss per task of each victim role (requester, app owner,
+//! dataset owner, pool, honest workers; see [`crate::metrics::RoleNets`]), the attacker's net
+//! profit and the threat's damage metric. A component undefined in a run (a role played by the
+//! attacker, a rate over no finalized task, a quantile beyond the finished share) is left out
+//! of that run, never counted as 0; a component with no sample says why.
 //!
-//! As in [`crate::threats::run_threat`], a damage metric or profit that is undefined in a run
-//! (e.g. a wrong-result rate with nothing finalized) counts as 0.
+//! Per attacker objective (the catalogue's [`crate::threats::Objective`]), two comparisons,
+//! each paired run id by run id against baseline PoCo under attack:
+//!
+//! * **best response**: the variant at the attacker's best response to it, against baseline at
+//!   the best response to baseline;
+//! * **equal strength**: baseline's best-response parameters replayed against the variant.
+//!
+//! Each comparison gets a verdict by the one rule of [`pocolab_results::verdict`]; the cell's
+//! verdict is the most severe, and `adapts` says when they disagree. The cell also keeps
+//! `no_attack` (damage metric, variant, no attack), `honest_cost` (requester cost per correct
+//! result without attack, variant minus baseline, paired; replicates with no correct result
+//! are left out) and `capital_time` (capital locked × time per task, variant, no attack).
 //!
 //! # Experiment mapping (§5.3)
 //!
@@ -88,6 +97,7 @@ use crate::stats::Summary;
 use crate::threats::{Simulation, Threat, Worse, base_market, catalogue};
 
 mod figures;
+mod matrix;
 mod runs;
 mod search;
 mod text;
@@ -98,6 +108,7 @@ use runs::*;
 use text::{cell_table, finding};
 use variants::*;
 
+pub(crate) use search::Goal;
 pub use search::{strategy_space, successive_halving};
 pub use variants::{BASELINE, FULL_STACK, experiment_of, mechanisms_targeting};
 
@@ -264,193 +275,8 @@ pub fn evaluate(
         .filter(|t| opts.only_threats.is_empty() || opts.only_threats.iter().any(|o| o == t.id))
         .collect();
 
-    // ---- matrix: plan the cells, then the unique searches and no-attack runs
-    struct Planned<'t> {
-        threat: &'t Threat,
-        cfg: MarketConfig,
-        metric: Metric,
-        worse: Worse,
-        variant: Variant,
-    }
-    let mut planned = Vec::new();
-    for t in &threats {
-        let Simulation::Run {
-            cfg, metric, worse, ..
-        } = &t.sim
-        else {
-            continue;
-        };
-        let cfg = scale_market(cfg, opts.size);
-        let targeting = mechanisms_targeting(t.id);
-        let cell_variants = std::iter::once(BASELINE)
-            .chain(targeting.into_iter().filter(|m| variants.contains(m)))
-            .chain(variants.iter().filter(|v| **v == FULL_STACK).copied());
-        for v in cell_variants {
-            planned.push(Planned {
-                threat: t,
-                cfg: cfg.clone(),
-                metric: *metric,
-                worse: *worse,
-                variant: v,
-            });
-        }
-    }
-    let mut searches: BTreeMap<String, MarketConfig> = BTreeMap::new();
-    let mut honest: BTreeMap<String, MarketConfig> = BTreeMap::new();
-    for p in &planned {
-        for v in [BASELINE, p.variant] {
-            let c = ctx.with(&p.cfg, v);
-            searches.insert(key(&c), c.clone());
-            let h = MarketConfig {
-                attack: Attack::None,
-                ..c
-            };
-            honest.insert(key(&h), h);
-        }
-    }
-    progress(&format!(
-        "evaluate: {} cells, {} best-response searches, {} no-attack markets, {reps} replicates",
-        planned.len(),
-        searches.len(),
-        honest.len()
-    ));
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let n_search = searches.len();
-    let search_out: Vec<(String, Result<Search, String>)> = searches
-        .par_iter()
-        .map(|(k, c)| {
-            let s = run_search(c, reps, seed);
-            let i = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let what = match &s {
-                Ok(s) => s.label.clone(),
-                Err(e) => format!("run failed: {e}"),
-            };
-            progress(&format!(
-                "best response {i}/{n_search}: {} [{}] → {what}",
-                crate::threats::attack_kind(&c.attack),
-                mechanism_flags(&c.mechanisms)
-            ));
-            (k.clone(), s.map_err(|e| e.to_string()))
-        })
-        .collect();
-    let search_map: BTreeMap<String, Result<Search, String>> = search_out.into_iter().collect();
-    let honest_out: Vec<(String, Result<Vec<RunMetrics>, String>)> = honest
-        .par_iter()
-        .map(|(k, c)| {
-            (
-                k.clone(),
-                run_reps(c, reps, seed).map_err(|e| e.to_string()),
-            )
-        })
-        .collect();
-    let honest_map: BTreeMap<String, Result<Vec<RunMetrics>, String>> =
-        honest_out.into_iter().collect();
-    // baseline PoCo must run: its failure is a bug, not a mechanism's missing agent behaviour
-    let search_errs = search_map
-        .iter()
-        .filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
-    let honest_errs = honest_map
-        .iter()
-        .filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
-    for (k, r) in search_errs.chain(honest_errs) {
-        let c: MarketConfig = serde_json::from_str(k).expect("own key");
-        if c.mechanisms == MechanismsConfig::default() {
-            return Err(SimError::Config(format!(
-                "baseline run failed ({}): {r}",
-                crate::threats::attack_kind(&c.attack)
-            )));
-        }
-    }
-    let honest_ok: BTreeMap<String, Vec<RunMetrics>> = honest_map
-        .iter()
-        .filter_map(|(k, r)| r.as_ref().ok().map(|v| (k.clone(), v.clone())))
-        .collect();
-    progress("matrix: searches done");
-
-    let mut matrix = Vec::new();
-    for p in &planned {
-        let cv = ctx.with(&p.cfg, p.variant);
-        let cb = ctx.with(&p.cfg, BASELINE);
-        let sb = search_map[&key(&cb)].as_ref().expect("baseline checked");
-        let hb = honest_map[&key(&MarketConfig {
-            attack: Attack::None,
-            ..cb.clone()
-        })]
-            .as_ref()
-            .expect("baseline checked");
-        let (sv, hv) = match (
-            &search_map[&key(&cv)],
-            &honest_map[&key(&MarketConfig {
-                attack: Attack::None,
-                ..cv.clone()
-            })],
-        ) {
-            (Ok(s), Ok(h)) => (s, h),
-            (Err(e), _) | (_, Err(e)) => {
-                // the variant cannot be played with the current agents: an empty cell that says why
-                let nan = Summary::of(&[]);
-                matrix.push(MatrixCell {
-                    threat: p.threat.id.to_string(),
-                    mechanism: p.variant,
-                    experiment: experiment_of(p.threat.id).to_string(),
-                    metric: p.metric,
-                    worse: p.worse,
-                    no_attack: nan,
-                    damage_baseline: clean_summary(&col(&sb.runs, p.metric)),
-                    damage: nan,
-                    attacker_profit: nan,
-                    attacker_profit_baseline: clean_summary(&col(
-                        &sb.runs,
-                        Metric::AttackerProfitPerTask,
-                    )),
-                    best_response: format!("{NOT_RUN}{e}"),
-                    not_run: Some(e.clone()),
-                    honest_cost: nan,
-                    capital_time: nan,
-                    unprofitable: false,
-                    mitigated: false,
-                    seeds: format!("seed {seed}, runs 0..{reps}"),
-                });
-                continue;
-            }
-        };
-        let dv = col(&sv.runs, p.metric);
-        let db = col(&sb.runs, p.metric);
-        let diff: Vec<f64> = dv
-            .iter()
-            .zip(&db)
-            .map(|(a, b)| clean(*a) - clean(*b))
-            .collect();
-        let d = Summary::of(&diff);
-        let mitigated = !p.variant.is_baseline()
-            && d.n >= 2
-            && match p.worse {
-                Worse::Higher => d.mean < 0.0 && d.hi() < 0.0,
-                Worse::Lower => d.mean > 0.0 && d.lo() > 0.0,
-            };
-        let cost = |runs: &[RunMetrics]| col(runs, Metric::RequesterCostPerCorrect);
-        let hc: Vec<f64> = cost(hv).iter().zip(cost(hb)).map(|(a, b)| a - b).collect();
-        let profit = clean_summary(&col(&sv.runs, Metric::AttackerProfitPerTask));
-        matrix.push(MatrixCell {
-            threat: p.threat.id.to_string(),
-            mechanism: p.variant,
-            experiment: experiment_of(p.threat.id).to_string(),
-            metric: p.metric,
-            worse: p.worse,
-            no_attack: clean_summary(&col(hv, p.metric)),
-            damage_baseline: clean_summary(&db),
-            damage: clean_summary(&dv),
-            attacker_profit: profit,
-            attacker_profit_baseline: clean_summary(&col(&sb.runs, Metric::AttackerProfitPerTask)),
-            best_response: sv.label.clone(),
-            honest_cost: finite_summary(&hc),
-            capital_time: finite_summary(&col(hv, Metric::CapitalTimePerTask)),
-            unprofitable: profit.n >= 2 && profit.hi() < 0.0,
-            mitigated,
-            seeds: format!("seed {seed}, runs 0..{reps}"),
-            not_run: None,
-        });
-    }
+    // ---- matrix
+    let (matrix, honest_ok) = matrix::matrix(&ctx, &threats, progress)?;
 
     // ---- experiments
     let mut experiments_out = Vec::new();

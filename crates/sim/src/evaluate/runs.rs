@@ -3,16 +3,11 @@
 
 use super::*;
 
-pub(super) use crate::metrics::undefined_as_zero as clean;
-
-/// Summary over the finite values only (n = how many were finite).
+/// Summary over the finite values only (n = how many were finite): a value undefined in a
+/// run (e.g. a rate over no finalized task) is left out, never counted as 0.
 pub(super) fn finite_summary(v: &[f64]) -> Summary {
     let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
     Summary::of(&f)
-}
-
-pub(super) fn clean_summary(v: &[f64]) -> Summary {
-    Summary::of(&v.iter().copied().map(clean).collect::<Vec<_>>())
 }
 
 pub(super) fn exact(v: f64) -> Summary {
@@ -63,13 +58,20 @@ pub(super) fn cfg_hash(c: &MarketConfig) -> String {
 #[derive(Debug, Clone)]
 pub(super) struct Search {
     pub(super) label: String,
+    /// the chosen strategy (replayed against other variants at equal strength)
+    pub(super) attack: Attack,
     pub(super) runs: Vec<RunMetrics>,
+    /// strategies evaluated
+    pub(super) arms: usize,
+    /// market runs the whole search spent
+    pub(super) budget_runs: u64,
 }
 
 pub(super) fn run_search(
     cfg: &MarketConfig,
     replicates: u64,
     seed: u64,
+    goal: Goal,
 ) -> Result<Search, SimError> {
     let space = strategy_space(cfg);
     let cfgs: Vec<MarketConfig> = space
@@ -85,12 +87,9 @@ pub(super) fn run_search(
         cfgs.len(),
         replicates,
         |a, r| Ok::<_, SimError>(run(&cfgs[a], seed, r)),
-        |m: &Result<RunMetrics, SimError>| {
-            m.as_ref()
-                .map(|m| m.attacker_profit_per_task())
-                .unwrap_or(f64::NAN)
-        },
+        |m: &Result<RunMetrics, SimError>| m.as_ref().map(|m| goal.score(m)).unwrap_or(f64::NAN),
     )?;
+    let budget_runs = samples.iter().map(|s| s.len() as u64).sum();
     let failed: Vec<usize> = (0..cfgs.len())
         .filter(|&a| samples[a].iter().any(Result::is_err))
         .collect();
@@ -110,7 +109,13 @@ pub(super) fn run_search(
             cfgs.len()
         );
     }
-    Ok(Search { label, runs })
+    Ok(Search {
+        label,
+        attack: cfgs[best].attack.clone(),
+        runs,
+        arms: cfgs.len(),
+        budget_runs,
+    })
 }
 
 pub(super) fn run_reps(

@@ -2,6 +2,52 @@
 
 use super::*;
 
+/// What a best-response search maximises.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Goal {
+    /// the attacker's mean net profit per requested task
+    Profit,
+    /// the threat's damage metric in its worse direction, among strategies whose mean cost to
+    /// the attacker stays within the budget
+    Damage {
+        metric: Metric,
+        worse: Worse,
+        budget_nrlc_per_task: u64,
+    },
+}
+
+impl Goal {
+    /// The score of one run (NaN when undefined; a griefer's over-budget run scores −∞ per
+    /// run, a simple stand-in for the budget on the mean).
+    pub(crate) fn score(&self, m: &RunMetrics) -> f64 {
+        match *self {
+            Goal::Profit => m.attacker_profit_per_task(),
+            Goal::Damage {
+                metric,
+                worse,
+                budget_nrlc_per_task,
+            } => {
+                if m.attacker_profit_per_task() < -(budget_nrlc_per_task as f64) {
+                    return f64::NEG_INFINITY;
+                }
+                let v = m.get(metric);
+                match worse {
+                    Worse::Higher => v,
+                    Worse::Lower => -v,
+                }
+            }
+        }
+    }
+
+    /// `profit` or `damage`.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Goal::Profit => "profit",
+            Goal::Damage { .. } => "damage",
+        }
+    }
+}
+
 pub(super) fn with_preset<T: PartialEq + Copy>(preset: T, grid: &[T]) -> Vec<T> {
     let mut v = vec![preset];
     v.extend(grid.iter().copied().filter(|x| *x != preset));

@@ -357,6 +357,7 @@ impl Market {
         self.m.victim_loss += paid.saturating_sub(fair) as i128;
         // what the attack takes from the victims outside the price with every executed task
         self.m.victim_loss += self.adv.loss_per_result(c) as i128;
+        self.m.leaked += self.adv.leak_per_result() as i128;
         // honest contributors that lost their stake
         for (a, c) in core.contributors.iter().zip(&core.contributions) {
             if c.status != ContributionStatus::Proved
