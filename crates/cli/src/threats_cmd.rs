@@ -51,9 +51,9 @@ pub fn run(a: &Args) -> Result<()> {
     if !a.run {
         writeln!(
             out,
-            "| id | threat | attacker | victims | PoCo today | simulation |"
+            "| id | threat | attacker | victims | PoCo today | attacker's objective | simulation |"
         )?;
-        writeln!(out, "|---|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
         for t in &chosen {
             let sim = match &t.sim {
                 Simulation::Run { metric, .. } => {
@@ -61,14 +61,24 @@ pub fn run(a: &Args) -> Result<()> {
                 }
                 Simulation::NotSimulated(why) => format!("not simulated: {why}"),
             };
+            let objective = match (&t.sim, t.objective.griefing_budget()) {
+                (Simulation::NotSimulated(_), _) => "—".to_string(),
+                (_, None) => t.objective.name().to_string(),
+                (_, Some(b)) => format!(
+                    "{} (griefing budget {} RLC / task)",
+                    t.objective.name(),
+                    b as f64 / 1e9
+                ),
+            };
             writeln!(
                 out,
-                "| {} | {} | {:?} | {} | {} | {} |",
+                "| {} | {} | {:?} | {} | {} | {} | {} |",
                 t.id,
                 t.title,
                 t.attacker,
                 t.victims,
                 t.protection.symbol(),
+                objective,
                 sim
             )?;
         }

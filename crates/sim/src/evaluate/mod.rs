@@ -224,18 +224,16 @@ impl Ctx<'_> {
     }
 }
 
-/// Run the whole evaluation. `progress` receives one line per stage (it may be called from
-/// worker threads). Same options → byte-identical `serde_json::to_string` of the result.
-pub fn evaluate(
+/// The protocol variants and the threats `opts` selects, checked.
+fn selection<'a>(
     opts: &EvaluateOptions,
-    progress: &(dyn Fn(&str) + Sync),
-) -> Result<Evaluation, SimError> {
+    all: &'a [Threat],
+) -> Result<(Vec<Variant>, Vec<&'a Threat>), SimError> {
     if opts.replicates < 2 {
         return Err(SimError::Config(
             "evaluate: replicates must be ≥ 2 for confidence intervals".into(),
         ));
     }
-    let all = catalogue();
     for id in &opts.only_threats {
         if !all.iter().any(|t| t.id == id) {
             let known: Vec<&str> = all.iter().map(|t| t.id).collect();
@@ -264,17 +262,45 @@ pub fn evaluate(
     if !selected_variants.is_empty() {
         variants.retain(|v| selected_variants.contains(&v.to_string()));
     }
+    let threats: Vec<&Threat> = all
+        .iter()
+        .filter(|t| opts.only_threats.is_empty() || opts.only_threats.iter().any(|o| o == t.id))
+        .collect();
+    Ok((variants, threats))
+}
+
+/// The matrix cells alone (no experiments, no figures), exactly as [`evaluate`] computes them:
+/// a cell depends only on its threat, its variant and the seed, never on which other cells
+/// are selected, so a subset reproduces the full evaluation's cells (the docs' quotes are
+/// checked this way).
+pub fn matrix_cells(
+    opts: &EvaluateOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<MatrixCell>, SimError> {
+    let all = catalogue();
+    let (variants, threats) = selection(opts, &all)?;
+    let ctx = Ctx {
+        opts,
+        hash: opts.config_hash(),
+        variants,
+    };
+    Ok(matrix::matrix(&ctx, &threats, progress)?.0)
+}
+
+/// Run the whole evaluation. `progress` receives one line per stage (it may be called from
+/// worker threads). Same options → byte-identical `serde_json::to_string` of the result.
+pub fn evaluate(
+    opts: &EvaluateOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Evaluation, SimError> {
+    let all = catalogue();
+    let (variants, threats) = selection(opts, &all)?;
     let ctx = Ctx {
         opts,
         hash: opts.config_hash(),
         variants: variants.clone(),
     };
     let (seed, reps) = (opts.seed, opts.replicates);
-    let threats: Vec<&Threat> = all
-        .iter()
-        .filter(|t| opts.only_threats.is_empty() || opts.only_threats.iter().any(|o| o == t.id))
-        .collect();
-
     // ---- matrix
     let (matrix, honest_ok) = matrix::matrix(&ctx, &threats, progress)?;
 
