@@ -95,8 +95,11 @@ impl Histogram {
         None
     }
 
-    /// Empirical CDF points `(value, fraction ≤ value)` over non-empty buckets.
-    pub(crate) fn cdf(&self) -> Vec<(u64, f64)> {
+    /// Empirical CDF points (value, share of `total` at or below the value) over non-empty
+    /// buckets, where `total` ≥ the samples counts the censored ones too (the curve then ends
+    /// below 1).
+    pub(crate) fn cdf_over(&self, total: u64) -> Vec<(u64, f64)> {
+        let total = total.max(self.n).max(1) as f64;
         let mut acc = 0;
         self.counts
             .iter()
@@ -104,7 +107,7 @@ impl Histogram {
             .filter(|(_, c)| **c > 0)
             .map(|(i, c)| {
                 acc += c;
-                (Self::lower_bound(i), acc as f64 / self.n as f64)
+                (Self::lower_bound(i), acc as f64 / total)
             })
             .collect()
     }
@@ -383,5 +386,25 @@ mod tests {
         h2.record(3);
         h.merge(&h2);
         assert_eq!(h.count(), 10_001);
+    }
+
+    #[test]
+    fn censored_quantiles_count_unfinished_tasks() {
+        let mut m = RunMetrics {
+            demand_tasks: 10,
+            ..RunMetrics::default()
+        };
+        for v in [10, 20, 30, 40, 50, 60] {
+            m.time_to_finality.record(v);
+        }
+        m.finalized = 6;
+        // 6 of 10 finished: the median is the 5th fastest, the p95 is beyond the run
+        assert_eq!(m.ttf_censored(0.5), 50.0);
+        assert!(m.ttf_censored(0.95).is_nan());
+        assert!((m.get(Metric::UnfinishedShare) - 0.4).abs() < 1e-12);
+        // over finished tasks only the median would be lower: 30 s
+        assert_eq!(m.ttf(0.5), 30.0);
+        let cdf = m.time_to_finality.cdf_over(10);
+        assert!((cdf.last().unwrap().1 - 0.6).abs() < 1e-12);
     }
 }

@@ -184,10 +184,13 @@ pub(super) fn cdf_figure(
         for m in &runs {
             h.merge(&m.time_to_finality);
         }
+        // over every requested task: the curve plateaus at the share that finished (the
+        // unfinished tasks are censored at the end of the run, never left out)
+        let requested: u64 = runs.iter().map(|m| m.demand_tasks).sum();
         series.push(Series {
             name: v.to_string(),
             points: h
-                .cdf()
+                .cdf_over(requested)
                 .into_iter()
                 .map(|(x, p)| (x as f64, exact(p)))
                 .collect(),
@@ -204,7 +207,7 @@ pub(super) fn cdf_figure(
         format!("; not shown, a run failed: {}", failed.join("; "))
     };
     let caption = ctx.caption(
-        &format!("{what}; histograms merged over replicates{f}"),
+        &format!("{what}; histograms merged over replicates, as a share of every requested task (unfinished tasks censored: a curve ends at the share that finished){f}"),
         base,
         &shown,
         reps,
@@ -214,7 +217,7 @@ pub(super) fn cdf_figure(
         title: title.into(),
         kind: FigureKind::Cdf,
         x_label: "time to finality (s)".into(),
-        y_label: "fraction of finalized tasks ≤ x".into(),
+        y_label: "fraction of requested tasks finalized ≤ x".into(),
         series,
         heatmap: None,
         caption,
