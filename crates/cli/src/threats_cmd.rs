@@ -200,7 +200,7 @@ pub fn run(a: &Args) -> Result<()> {
         write_csv(p, header, rows)?;
     }
     if let Some(p) = &a.json {
-        std::fs::write(p, serde_json::to_string_pretty(&results)?)
+        crate::output::write_text(p, &serde_json::to_string_pretty(&results)?)
             .with_context(|| format!("writing {}", p.display()))?;
     }
     Ok(())

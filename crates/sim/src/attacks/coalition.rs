@@ -225,6 +225,14 @@ impl Adversary for Coalition {
             .collect()
     }
 
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        self.members.iter().flat_map(|m| m.counts()).collect()
+    }
+
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        self.members.iter().flat_map(|m| m.amounts()).collect()
+    }
+
     fn check(&self) -> Result<(), &'static str> {
         self.members.iter().try_for_each(|m| m.check())
     }

@@ -381,6 +381,19 @@ pub(crate) trait Adversary {
         Vec::new()
     }
 
+    /// Count parameters (identities, deals, tasks), by name, each bounded by
+    /// `market::limits::ATTACK_COUNT` so that no budget exhausts memory or time.
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
+
+    /// Amounts of nRLC the attack moves outside the prices (external gains `G`, losses `L`,
+    /// data values `V_d`), by name, each bounded by `market::limits::ATTACK_AMOUNT_NRLC` so
+    /// that their sums over a run stay exact.
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
+
     /// Other parameter checks.
     fn check(&self) -> Result<(), &'static str> {
         Ok(())

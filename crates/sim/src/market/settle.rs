@@ -54,9 +54,9 @@ impl Market {
         self.m.nets = RoleNets {
             requester: some(
                 ctl.requester,
-                (correct * fair) as i128
+                correct as i128 * fair as i128
                     - self.m.requester_outflow.get()
-                    - (self.m.wrong_accepted * self.adv.loss_per_wrong()) as i128,
+                    - self.m.wrong_accepted as i128 * self.adv.loss_per_wrong() as i128,
             ),
             app_owner: some(ctl.app_owner, app_rev),
             dataset_owner: some(
@@ -67,7 +67,7 @@ impl Market {
             honest_workers: some(
                 self.m.honest_workers == 0,
                 self.m.honest_worker_income.get()
-                    - (self.m.honest_replicas * c.compute_cost_nrlc) as i128,
+                    - self.m.honest_replicas as i128 * c.compute_cost_nrlc as i128,
             ),
         };
         if ctl.scheduler {
@@ -94,8 +94,8 @@ impl Market {
             attacker += delta(p, &self.initial, ring.owner);
         }
         attacker += self.adv.gain_off_chain(c, &self.m);
-        attacker += (self.m.wrong_accepted * self.adv.gain_per_wrong()) as i128;
-        attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
+        attacker += self.m.wrong_accepted as i128 * self.adv.gain_per_wrong() as i128;
+        attacker -= attacker_replicas as i128 * c.compute_cost_nrlc as i128;
         self.m.attacker_profit = if self.adv.is_honest() { 0 } else { attacker }.into();
         self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
         self.m.ring_tasks = self.ring.as_ref().map_or(0, |r| r.deals);
