@@ -141,12 +141,12 @@ pub use pocolab_results::Verdict;
 pub const VERDICT_RULE: [&str; 8] = [
     "Every comparison is paired (same run ids, common random numbers): the variant under attack against baseline PoCo under attack. A change counts when its 95 % CI excludes 0 and it exceeds a materiality threshold (0.1 RLC per task, half a percentage point, one second).",
     "Each cell has two comparisons per attacker objective: at the attacker's best response to the variant (against its best response to baseline), and at equal strength (baseline's best-response parameters replayed against the variant). A rational attacker maximises its profit; a griefer maximises the threat's damage metric within a budget of 2 RLC per task; threats played both ways have both.",
-    "⊘ liveness lost: correct results per requested task under attack fall below 90 % of the same variant's without attack, or significantly below baseline PoCo's under attack.",
-    "▼ made worse: a victim role's loss (requester, app owner, dataset owner, pool, honest workers), the wrong results accepted or the threat's damage metric is significantly worse than on baseline PoCo, or the attacker's profit is significantly higher while not shown negative.",
+    "▼ made worse: a victim role's loss (requester, app owner, dataset owner, pool, honest workers), the wrong results accepted or the threat's damage metric is significantly worse than on baseline PoCo under attack, the correct results delivered are significantly fewer, or the attacker's profit is significantly higher while not shown negative.",
+    "⊘ liveness lost: otherwise, correct results per requested task under attack fall below 90 % of the same variant's without attack (the market under attack no longer delivers, even if baseline PoCo does no better).",
     "○ not needed: on baseline PoCo the attack is neither profitable (profit not significantly above 0) nor damaging (no victim loss, wrong result, lost correct result or damage significantly worse than without it).",
     "✔ unprofitable + mitigated, ◐ mitigated, ◑ unprofitable: mitigated when the damage metric, the wrong results or a victim's loss is significantly lower (and nothing is worse); unprofitable when the attacker's profit CI lies below 0 with the variant and did not on baseline PoCo (rational attackers only).",
     "✘ no effect otherwise; – not run when the variant could not be played (the cell says why).",
-    "The cell's verdict is the most severe of its comparisons' (⊘, ▼, ✘, ◑, ◐, ✔, ○); when they disagree, the cell says the outcome depends on the attacker adapting and lists each comparison's verdict.",
+    "The cell's verdict is the most severe of its comparisons' (▼, ⊘, ✘, ◑, ◐, ✔, ○); when they disagree, the cell says the outcome depends on the attacker adapting and lists each comparison's verdict.",
 ];
 
 /// Capital locked × time per task with the mechanism and no attack, relative to baseline PoCo

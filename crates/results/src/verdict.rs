@@ -10,11 +10,13 @@
 //! ([`crate::outcome::materiality`]). For each comparison (best response, equal strength, for
 //! each attacker objective), in this order:
 //!
-//! 1. `liveness_lost` — correct results per task under attack fall below 90 % of the same
-//!    variant's without attack, or significantly below baseline PoCo's under attack;
-//! 2. `made_worse` — a victim role's loss, the wrong results accepted or the threat's damage
-//!    metric changes for the worse, or the attacker's profit rises while it is not shown to
-//!    be negative with the variant;
+//! 1. `made_worse` — a victim role's loss, the wrong results accepted or the threat's damage
+//!    metric changes for the worse, the correct results delivered change for the worse
+//!    (significantly below baseline PoCo's under attack), or the attacker's profit rises while
+//!    it is not shown to be negative with the variant;
+//! 2. `liveness_lost` — correct results per task under attack fall below 90 % of the same
+//!    variant's without attack (the market under attack no longer delivers, whether or not
+//!    baseline PoCo does better);
 //! 3. `not_needed` — on baseline PoCo the attack is neither profitable (profit not
 //!    significantly above 0) nor damaging (no victim's loss, wrong result, lost correct result
 //!    or damage metric significantly worse than without the attack);
@@ -24,8 +26,8 @@
 //!    baseline PoCo (a rational attacker's threat only);
 //! 5. `no_effect` otherwise.
 //!
-//! The cell's verdict is the most severe of its comparisons' (order: `liveness_lost`,
-//! `made_worse`, `no_effect`, `unprofitable`, `mitigated`, `unprofitable_mitigated`,
+//! The cell's verdict is the most severe of its comparisons' (order: `made_worse`,
+//! `liveness_lost`, `no_effect`, `unprofitable`, `mitigated`, `unprofitable_mitigated`,
 //! `not_needed`). When the comparisons disagree, the verdict says that the outcome depends on
 //! the attacker adapting ([`crate::evaluation::MatrixCell::adapts`]). A cell whose variant
 //! could not be played is `not_run` (with why); the baseline column is the reference.
@@ -55,10 +57,9 @@ pub enum Verdict {
     /// no significant change for anyone
     NoEffect,
     /// a victim's loss, the wrong results, the damage or the attacker's profit is
-    /// significantly higher than on baseline PoCo
+    /// significantly higher than on baseline PoCo, or the correct results significantly fewer
     MadeWorse,
-    /// under attack the variant delivers under 90 % of its correct results without attack,
-    /// or significantly fewer than baseline PoCo under attack
+    /// under attack the variant delivers under 90 % of its correct results without attack
     LivenessLost,
 }
 
@@ -85,8 +86,8 @@ impl Verdict {
             Verdict::Mitigated => 3,
             Verdict::Unprofitable => 4,
             Verdict::NoEffect => 5,
-            Verdict::MadeWorse => 6,
-            Verdict::LivenessLost => 7,
+            Verdict::LivenessLost => 6,
+            Verdict::MadeWorse => 7,
         }
     }
 
@@ -95,26 +96,25 @@ impl Verdict {
     /// whether the attacker of this comparison plays for profit (only then does
     /// unprofitability count).
     pub fn judge(c: &Comparison, not_needed: bool, rational: bool) -> Verdict {
-        // 1. liveness
-        if let Some(r) = c.row(Outcome::Correct) {
-            let w = c.correct_without_attack;
-            let below = r.variant.n > 0 && w.n > 0 && w.mean > 0.0 && r.variant.mean < 0.9 * w.mean;
-            if below || r.change == Change::Worse {
-                return Verdict::LivenessLost;
-            }
-        }
-        // 2. made worse (a higher profit only counts while the attack is not shown to lose
+        // 1. made worse (a higher profit only counts while the attack is not shown to lose
         // money: a griefer whose loss shrinks but stays a loss harms no one more)
         let harms = c.rows.iter().any(|r| {
             r.change == Change::Worse
                 && match r.outcome {
-                    Outcome::Wrong | Outcome::Damage => true,
+                    Outcome::Wrong | Outcome::Damage | Outcome::Correct => true,
                     Outcome::AttackerProfit => !(r.variant.n >= 2 && r.variant.hi() < 0.0),
                     o => o.is_loss(),
                 }
         });
         if harms {
             return Verdict::MadeWorse;
+        }
+        // 2. liveness (correct delivery significantly below baseline's is rule 1's)
+        if let Some(r) = c.row(Outcome::Correct) {
+            let w = c.correct_without_attack;
+            if r.variant.n > 0 && w.n > 0 && w.mean > 0.0 && r.variant.mean < 0.9 * w.mean {
+                return Verdict::LivenessLost;
+            }
         }
         // 3. not needed
         if not_needed {
@@ -358,7 +358,7 @@ mod tests {
             Verdict::judge(&starving, false, true),
             Verdict::LivenessLost
         );
-        // ... even when the damage is lower (liveness comes first)
+        // ... even when the damage is lower
         let both = cmp(
             |r| {
                 set(r, Outcome::Correct, 0.5, 0.5, 0.01);
@@ -367,6 +367,9 @@ mod tests {
             1.0,
         );
         assert_eq!(Verdict::judge(&both, false, true), Verdict::LivenessLost);
+        // fewer correct results than baseline under attack: made worse (before liveness)
+        let fewer = cmp(|r| set(r, Outcome::Correct, 0.9, 0.5, 0.01), 1.0);
+        assert_eq!(Verdict::judge(&fewer, false, true), Verdict::MadeWorse);
         // a victim's loss up, though the damage metric is down: made worse, never mitigated
         let trade = cmp(
             |r| {
@@ -415,7 +418,8 @@ mod tests {
             Verdict::combine([UnprofitableMitigated, Mitigated]),
             Mitigated
         );
-        assert_eq!(Verdict::combine([MadeWorse, LivenessLost]), LivenessLost);
+        assert_eq!(Verdict::combine([MadeWorse, LivenessLost]), MadeWorse);
+        assert_eq!(Verdict::combine([LivenessLost, NoEffect]), LivenessLost);
         assert_eq!(Verdict::combine([NotNeeded, MadeWorse]), MadeWorse);
         for v in Verdict::ALL {
             assert_eq!(Verdict::from_key(v.key()), Some(v));
