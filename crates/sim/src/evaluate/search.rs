@@ -466,7 +466,9 @@ impl Knob {
 
     /// The midpoints between `x` and its nearest tried neighbours below and above (rounded
     /// toward `x` for an integer, to 4 decimals otherwise); none past the range tried, so the
-    /// grid's range stays the attacker's range and refinement only adds resolution.
+    /// grid's range stays the attacker's range and refinement only adds resolution. A midpoint
+    /// of valid values is valid: every limit on an attack parameter is an interval (worker
+    /// shares ≤ `MAX_WORKER_SHARE`, probabilities in [0, 1], percentages ≤ 100).
     fn midpoints(&self, x: f64) -> Vec<f64> {
         let below = self.tried.iter().rev().find(|&&v| v < x);
         let above = self.tried.iter().find(|&&v| v > x);
