@@ -19,13 +19,27 @@
 //! mark-ups, the deal from which a fault starts, farming and draining budgets, …). Parameters
 //! that describe the victim or nature (external gain `G`, loss `L`, data value, the provider
 //! serving garbage, the guess's success probability) are not the attacker's to choose and stay
-//! at the preset. Per protocol variant the attacker picks the parameters that maximise its
-//! mean net profit per task (`attacker_profit_per_task_nrlc`) by **successive halving**
-//! ([`successive_halving`]): every arm is played with `⌈R/4⌉` replicates (at least 2), the
-//! better half is kept and the replicates doubled, until one arm remains with the full `R`
-//! replicates. Ties go to the earlier arm (the preset). Replicate `r` of any arm and any
-//! variant uses seed `S` and run id `r` (common random numbers), so every comparison is paired
-//! by run id.
+//! at the preset ([`no_strategic_parameter`] says why an attack has none). Per protocol variant
+//! and per **objective** ([`crate::threats::Objective`]) the attacker picks the parameters that
+//! maximise its goal: a rational attacker its mean net profit per task
+//! (`attacker_profit_per_task_nrlc`); a griefer the mean of the threat's damage metric in its
+//! worse direction, among the strategies whose mean cost (negative profit per task) stays within
+//! its budget (`budget_nrlc_per_task`). Strategies over budget rank after every one within it;
+//! when none is within budget the cheapest wins and its label says "no strategy within budget".
+//! Values undefined in a run are left out of the means.
+//!
+//! The search is **successive halving** ([`successive_halving`]): every arm is played with
+//! `⌈R/4⌉` replicates (at least 2), the better half is kept and the replicates doubled, until
+//! one arm remains with the full `R` replicates. Ties go to the earlier arm (the preset). Then
+//! **local refinement**: each numeric parameter of the winner (fractions, probabilities,
+//! mark-ups, deal indexes, budgets) gets the midpoints between its value and the nearest values
+//! tried below and above, for two rounds (the step halves each round; nothing beyond the grid's
+//! range, so refinement adds resolution, not reach); the incumbent and these candidates race by
+//! successive halving again, a candidate being dropped at any rung where it does not beat the
+//! incumbent strictly, so an incumbent at a true optimum costs a few replicates per candidate.
+//! Each search reports the strategies it evaluated and the market runs it spent (its budget).
+//! Replicate `r` of any arm and any variant uses seed `S` and run id `r` (common random
+//! numbers), so every comparison is paired by run id.
 //!
 //! # A cell
 //!
@@ -109,7 +123,8 @@ use text::{cell_table, finding};
 use variants::*;
 
 pub(crate) use search::Goal;
-pub use search::{strategy_space, successive_halving};
+use search::{knobs_of, point_of, race, refine, relabel, with_point};
+pub use search::{no_strategic_parameter, strategy_space, successive_halving};
 pub use variants::{BASELINE, FULL_STACK, experiment_of, mechanisms_targeting};
 
 /// Size preset of an evaluation: how large the simulated markets are.
