@@ -56,8 +56,13 @@ pub fn run(a: &Args) -> Result<()> {
         writeln!(out, "|---|---|---|---|---|---|---|")?;
         for t in &chosen {
             let sim = match &t.sim {
-                Simulation::Run { metric, .. } => {
-                    format!("{} — damage metric `{metric}`", t.status())
+                Simulation::Run { metric, cfg, .. } => {
+                    let strategy = match pocolab_sim::evaluate::no_strategic_parameter(&cfg.attack)
+                    {
+                        Some(why) => format!("; no strategic parameter: {why}"),
+                        None => String::new(),
+                    };
+                    format!("{} — damage metric `{metric}`{strategy}", t.status())
                 }
                 Simulation::NotSimulated(why) => format!("not simulated: {why}"),
             };
