@@ -102,9 +102,12 @@ fn run_evaluation(a: &Args) -> Result<Evaluation> {
         honest_error_rate: a.honest_error_rate,
     };
     let tty = std::io::stderr().is_terminal();
+    // on a terminal the stage line is rewritten in place; piped, every stage is a line
     let progress = |msg: &str| {
         if tty {
             eprint!("\r\x1b[2K{msg}");
+        } else {
+            eprintln!("{msg}");
         }
     };
     let ev = evaluate(&opts, &progress).context("running the evaluation")?;
@@ -141,6 +144,7 @@ pub fn run(a: &Args) -> Result<()> {
         ev.seed,
         ev.replicates
     );
+    print_verdicts(&ev);
     println!(
         "wrote {} files to {}:",
         written.files.len(),
@@ -151,4 +155,38 @@ pub fn run(a: &Args) -> Result<()> {
     }
     println!("open {}", written.dir.join("report.html").display());
     Ok(())
+}
+
+/// The verdicts of the mechanism cells, by class (the rule is in the report).
+fn print_verdicts(ev: &Evaluation) {
+    use pocolab_report::Verdict;
+    for v in Verdict::ALL {
+        let cells: Vec<String> = ev
+            .matrix
+            .iter()
+            .filter(|c| !c.mechanism.is_baseline() && Verdict::of(c) == v)
+            .map(|c| {
+                format!(
+                    "{}×{}{}",
+                    c.threat,
+                    c.mechanism,
+                    if c.adapts { "*" } else { "" }
+                )
+            })
+            .collect();
+        if !cells.is_empty() {
+            println!(
+                "{} {} ({}): {}",
+                v.symbol(),
+                v.label(),
+                cells.len(),
+                cells.join(", ")
+            );
+        }
+    }
+    if ev.matrix.iter().any(|c| c.adapts) {
+        println!(
+            "* the verdict depends on the attacker adapting (best response and equal strength disagree)"
+        );
+    }
 }

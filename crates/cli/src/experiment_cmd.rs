@@ -122,7 +122,7 @@ pub fn run(a: &Args) -> Result<()> {
         )?;
     }
     if let Some(p) = &a.json {
-        std::fs::write(p, serde_json::to_string_pretty(&rows)?)
+        crate::output::write_text(p, &serde_json::to_string_pretty(&rows)?)
             .with_context(|| format!("writing {}", p.display()))?;
     }
     if bad > 0 {

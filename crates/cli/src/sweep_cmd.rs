@@ -276,9 +276,9 @@ fn finish(plan: &Plan, out: &Path, rows: Vec<RunRow>) -> Result<()> {
             "cell": c.index, "variant": c.variant, "point": c.point, "config": c.config, "metrics": s.metrics,
         })).collect::<Vec<_>>(),
     });
-    std::fs::write(
-        out.join("summary.json"),
-        serde_json::to_string_pretty(&json)? + "\n",
+    crate::output::write_text(
+        &out.join("summary.json"),
+        &(serde_json::to_string_pretty(&json)? + "\n"),
     )?;
     print_summary(plan, &summaries)?;
     eprintln!(
@@ -312,14 +312,13 @@ fn run_record(plan: &Plan, r: &RunRow) -> Vec<String> {
 }
 
 fn write_runs(path: &Path, plan: &Plan, rows: &[RunRow]) -> Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
-    w.write_record(runs_header(plan))?;
-    for r in rows {
-        w.write_record(run_record(plan, r))?;
-    }
-    w.flush()?;
-    Ok(())
+    crate::output::write_csv_with(path, |w| {
+        w.write_record(runs_header(plan))?;
+        for r in rows {
+            w.write_record(run_record(plan, r))?;
+        }
+        Ok(())
+    })
 }
 
 /// A fresh journal holding the `kept` runs, ready for appending.
@@ -438,8 +437,14 @@ fn read_runs_from<R: std::io::Read>(
 }
 
 fn write_summary(path: &Path, plan: &Plan, sums: &[CellSummary]) -> Result<()> {
-    let mut w =
-        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    crate::output::write_csv_with(path, |w| write_summary_rows(w, plan, sums))
+}
+
+fn write_summary_rows(
+    w: &mut csv::Writer<std::fs::File>,
+    plan: &Plan,
+    sums: &[CellSummary],
+) -> Result<()> {
     let mut header = vec!["config_hash".to_string(), "cell".into(), "variant".into()];
     header.extend(plan.params.iter().cloned());
     header.extend([

@@ -51,24 +51,39 @@ pub fn run(a: &Args) -> Result<()> {
     if !a.run {
         writeln!(
             out,
-            "| id | threat | attacker | victims | PoCo today | simulation |"
+            "| id | threat | attacker | victims | PoCo today | attacker's objective | simulation |"
         )?;
-        writeln!(out, "|---|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
         for t in &chosen {
             let sim = match &t.sim {
-                Simulation::Run { metric, .. } => {
-                    format!("{} — damage metric `{metric}`", t.status())
+                Simulation::Run { metric, cfg, .. } => {
+                    let strategy = match pocolab_sim::evaluate::no_strategic_parameter(&cfg.attack)
+                    {
+                        Some(why) => format!("; no strategic parameter: {why}"),
+                        None => String::new(),
+                    };
+                    format!("{} — damage metric `{metric}`{strategy}", t.status())
                 }
                 Simulation::NotSimulated(why) => format!("not simulated: {why}"),
             };
+            let objective = match (&t.sim, t.objective.griefing_budget()) {
+                (Simulation::NotSimulated(_), _) => "—".to_string(),
+                (_, None) => t.objective.name().to_string(),
+                (_, Some(b)) => format!(
+                    "{} (griefing budget {} RLC / task)",
+                    t.objective.name(),
+                    b as f64 / 1e9
+                ),
+            };
             writeln!(
                 out,
-                "| {} | {} | {:?} | {} | {} | {} |",
+                "| {} | {} | {:?} | {} | {} | {} | {} |",
                 t.id,
                 t.title,
                 t.attacker,
                 t.victims,
                 t.protection.symbol(),
+                objective,
                 sim
             )?;
         }
@@ -190,7 +205,7 @@ pub fn run(a: &Args) -> Result<()> {
         write_csv(p, header, rows)?;
     }
     if let Some(p) = &a.json {
-        std::fs::write(p, serde_json::to_string_pretty(&results)?)
+        crate::output::write_text(p, &serde_json::to_string_pretty(&results)?)
             .with_context(|| format!("writing {}", p.display()))?;
     }
     Ok(())

@@ -11,35 +11,26 @@ use parquet::file::properties::WriterProperties;
 use pocolab_results::Summary;
 use pocolab_results::Worse;
 use pocolab_results::evaluation::{Evaluation, Figure, MatrixCell};
+use pocolab_results::{ComparisonKind, Outcome, OutcomeRow};
 
 use crate::Verdict;
 
 /// The summaries of a cell, with their column prefixes (money ones end in `_nrlc`; the
 /// damage columns are in the unit of the cell's `metric`).
 fn summaries(c: &MatrixCell) -> [(&'static str, &Summary); 7] {
+    let n = summaries_names();
     [
-        ("no_attack", &c.no_attack),
-        ("damage_baseline", &c.damage_baseline),
-        ("damage", &c.damage),
-        ("attacker_profit_nrlc", &c.attacker_profit),
-        ("attacker_profit_baseline_nrlc", &c.attacker_profit_baseline),
-        ("honest_cost_nrlc", &c.honest_cost),
-        ("capital_time_nrlc_s", &c.capital_time),
+        (n[0], &c.no_attack),
+        (n[1], &c.damage_baseline),
+        (n[2], &c.damage),
+        (n[3], &c.attacker_profit),
+        (n[4], &c.attacker_profit_baseline),
+        (n[5], &c.honest_cost),
+        (n[6], &c.capital_time),
     ]
 }
 
 const STATS: [&str; 4] = ["n", "mean", "sd", "ci95"];
-const HEAD: [&str; 5] = ["threat", "mechanism", "experiment", "metric", "worse"];
-const TAIL: [&str; 8] = [
-    "best_response",
-    "unprofitable",
-    "mitigated",
-    "verdict",
-    "seeds",
-    "config_hash",
-    "seed",
-    "replicates",
-];
 
 fn worse(w: Worse) -> &'static str {
     match w {
@@ -48,33 +39,162 @@ fn worse(w: Worse) -> &'static str {
     }
 }
 
-/// The column names of `matrix.csv` / `matrix.parquet`.
-pub fn matrix_columns() -> Vec<String> {
-    let mut h: Vec<String> = HEAD.iter().map(|s| s.to_string()).collect();
-    let proto = pocolab_results::evaluation::MatrixCell {
-        threat: String::new(),
-        mechanism: pocolab_results::Variant::BASELINE,
-        experiment: String::new(),
-        metric: pocolab_results::Metric::WrongResultRate,
-        worse: Worse::Higher,
-        no_attack: Summary::of(&[]),
-        damage_baseline: Summary::of(&[]),
-        damage: Summary::of(&[]),
-        attacker_profit: Summary::of(&[]),
-        attacker_profit_baseline: Summary::of(&[]),
-        best_response: String::new(),
-        honest_cost: Summary::of(&[]),
-        capital_time: Summary::of(&[]),
-        unprofitable: false,
-        mitigated: false,
-        seeds: String::new(),
-        not_run: None,
-    };
-    for (p, _) in summaries(&proto) {
-        h.extend(STATS.iter().map(|s| format!("{p}_{s}")));
+/// One column of the matrix table.
+enum Col {
+    S(Vec<String>),
+    F(Vec<f64>),
+    U(Vec<u64>),
+    B(Vec<bool>),
+}
+
+impl Col {
+    fn cell(&self, i: usize) -> String {
+        match self {
+            Col::S(v) => v[i].clone(),
+            Col::F(v) => v[i].to_string(),
+            Col::U(v) => v[i].to_string(),
+            Col::B(v) => v[i].to_string(),
+        }
     }
-    h.extend(TAIL.iter().map(|s| s.to_string()));
-    h
+
+    fn arrow(self) -> ArrayRef {
+        match self {
+            Col::S(v) => Arc::new(StringArray::from(v)),
+            Col::F(v) => Arc::new(Float64Array::from(v)),
+            Col::U(v) => Arc::new(UInt64Array::from(v)),
+            Col::B(v) => Arc::new(BooleanArray::from(v)),
+        }
+    }
+}
+
+/// The verdict of a cell's comparisons of one kind (the most severe), empty when none.
+fn verdict_of_kind(c: &MatrixCell, kind: ComparisonKind) -> String {
+    let vs: Vec<Verdict> = c
+        .comparisons
+        .iter()
+        .filter(|k| k.kind == kind)
+        .map(|k| k.verdict)
+        .collect();
+    if vs.is_empty() {
+        String::new()
+    } else {
+        Verdict::combine(vs).key().into()
+    }
+}
+
+/// The outcome row of the cell's first comparison of `kind` (the first objective's).
+fn row(c: &MatrixCell, kind: ComparisonKind, o: Outcome) -> Option<&OutcomeRow> {
+    c.comparisons
+        .iter()
+        .find(|k| k.kind == kind)
+        .and_then(|k| k.row(o))
+}
+
+/// The matrix as named columns: what `matrix.csv` and `matrix.parquet` hold. After the
+/// cell's identity and its summaries come the verdict (and the verdict of each comparison
+/// kind), then the outcome vector of the first objective's comparisons: per component, its
+/// mean on baseline PoCo and with the variant (both under attack), the paired difference with
+/// its CI and how it changed; then the equal-strength difference and change.
+fn matrix_table(ev: &Evaluation) -> Vec<(String, Col)> {
+    let m = &ev.matrix;
+    let s = |f: &dyn Fn(&MatrixCell) -> String| Col::S(m.iter().map(f).collect());
+    let f = |g: &dyn Fn(&MatrixCell) -> f64| Col::F(m.iter().map(g).collect());
+    let b = |g: &dyn Fn(&MatrixCell) -> bool| Col::B(m.iter().map(g).collect());
+    let mut t: Vec<(String, Col)> = vec![
+        ("threat".into(), s(&|c| c.threat.clone())),
+        ("mechanism".into(), s(&|c| c.mechanism.to_string())),
+        ("experiment".into(), s(&|c| c.experiment.clone())),
+        ("metric".into(), s(&|c| c.metric.to_string())),
+        ("worse".into(), s(&|c| worse(c.worse).into())),
+    ];
+    for j in 0..7 {
+        let p = summaries_names()[j];
+        t.push((
+            format!("{p}_{}", STATS[0]),
+            Col::U(m.iter().map(|c| summaries(c)[j].1.n as u64).collect()),
+        ));
+        for (k, st) in STATS.iter().enumerate().skip(1) {
+            t.push((format!("{p}_{st}"), f(&|c| stat(summaries(c)[j].1, k))));
+        }
+    }
+    t.extend([
+        ("best_response".into(), s(&|c| c.best_response.clone())),
+        ("unprofitable".into(), b(&|c| c.unprofitable)),
+        ("mitigated".into(), b(&|c| c.mitigated)),
+        ("verdict".into(), s(&|c| Verdict::of(c).key().into())),
+        (
+            "verdict_best_response".into(),
+            s(&|c| verdict_of_kind(c, ComparisonKind::BestResponse)),
+        ),
+        (
+            "verdict_equal_strength".into(),
+            s(&|c| verdict_of_kind(c, ComparisonKind::EqualStrength)),
+        ),
+        ("adapts".into(), b(&|c| c.adapts)),
+        ("not_needed".into(), b(&|c| c.not_needed)),
+        ("objective".into(), s(&|c| c.objective.clone())),
+        ("search".into(), s(&|c| c.search.clone())),
+    ]);
+    let nan = f64::NAN;
+    for o in Outcome::ALL {
+        let n = o.name();
+        let br = ComparisonKind::BestResponse;
+        let eq = ComparisonKind::EqualStrength;
+        t.extend([
+            (
+                format!("{n}_baseline"),
+                f(&|c| row(c, br, o).map_or(nan, |r| r.baseline.mean)),
+            ),
+            (
+                n.to_string(),
+                f(&|c| row(c, br, o).map_or(nan, |r| r.variant.mean)),
+            ),
+            (
+                format!("{n}_ci95"),
+                f(&|c| row(c, br, o).map_or(nan, |r| r.variant.ci95)),
+            ),
+            (
+                format!("{n}_diff"),
+                f(&|c| row(c, br, o).map_or(nan, |r| r.diff.mean)),
+            ),
+            (
+                format!("{n}_diff_ci95"),
+                f(&|c| row(c, br, o).map_or(nan, |r| r.diff.ci95)),
+            ),
+            (
+                format!("{n}_change"),
+                s(&|c| row(c, br, o).map_or(String::new(), |r| r.change.key().into())),
+            ),
+            (
+                format!("{n}_equal_strength_diff"),
+                f(&|c| row(c, eq, o).map_or(nan, |r| r.diff.mean)),
+            ),
+            (
+                format!("{n}_equal_strength_change"),
+                s(&|c| row(c, eq, o).map_or(String::new(), |r| r.change.key().into())),
+            ),
+        ]);
+    }
+    t.extend([
+        ("seeds".into(), s(&|c| c.seeds.clone())),
+        ("config_hash".into(), s(&|_| ev.config_hash.clone())),
+        ("seed".into(), Col::U(vec![ev.seed; m.len()])),
+        ("replicates".into(), Col::U(vec![ev.replicates; m.len()])),
+    ]);
+    t
+}
+
+/// The column prefixes of [`summaries`].
+fn summaries_names() -> [&'static str; 7] {
+    [
+        "no_attack",
+        "damage_baseline",
+        "damage",
+        "attacker_profit_nrlc",
+        "attacker_profit_baseline_nrlc",
+        "honest_cost_nrlc",
+        "capital_time_nrlc_s",
+    ]
 }
 
 fn stat(s: &Summary, k: usize) -> f64 {
@@ -89,76 +209,19 @@ fn stat(s: &Summary, k: usize) -> f64 {
 pub fn write_matrix_csv(path: &Path, ev: &Evaluation) -> Result<()> {
     let mut w =
         csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
-    w.write_record(matrix_columns())?;
-    for c in &ev.matrix {
-        let mut rec: Vec<String> = vec![
-            c.threat.clone(),
-            c.mechanism.to_string(),
-            c.experiment.clone(),
-            c.metric.to_string(),
-            worse(c.worse).into(),
-        ];
-        for (_, s) in summaries(c) {
-            rec.push(s.n.to_string());
-            rec.extend([s.mean, s.sd, s.ci95].iter().map(|v| v.to_string()));
-        }
-        rec.extend([
-            c.best_response.clone(),
-            c.unprofitable.to_string(),
-            c.mitigated.to_string(),
-            Verdict::of(c).key().into(),
-            c.seeds.clone(),
-            ev.config_hash.clone(),
-            ev.seed.to_string(),
-            ev.replicates.to_string(),
-        ]);
-        w.write_record(&rec)?;
+    let t = matrix_table(ev);
+    w.write_record(t.iter().map(|(n, _)| n.as_str()))?;
+    for i in 0..ev.matrix.len() {
+        w.write_record(t.iter().map(|(_, c)| c.cell(i)))?;
     }
     w.flush()?;
     Ok(())
 }
 
 pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
-    let m = &ev.matrix;
-    let names = matrix_columns();
-    let str_col = |f: &dyn Fn(&MatrixCell) -> String| {
-        Arc::new(StringArray::from(m.iter().map(f).collect::<Vec<_>>())) as ArrayRef
-    };
-    let mut cols: Vec<ArrayRef> = vec![
-        str_col(&|c| c.threat.clone()),
-        str_col(&|c| c.mechanism.to_string()),
-        str_col(&|c| c.experiment.clone()),
-        str_col(&|c| c.metric.to_string()),
-        str_col(&|c| worse(c.worse).into()),
-    ];
-    for j in 0..7 {
-        cols.push(Arc::new(UInt64Array::from(
-            m.iter()
-                .map(|c| summaries(c)[j].1.n as u64)
-                .collect::<Vec<_>>(),
-        )));
-        for k in 1..4 {
-            cols.push(Arc::new(Float64Array::from(
-                m.iter()
-                    .map(|c| stat(summaries(c)[j].1, k))
-                    .collect::<Vec<_>>(),
-            )));
-        }
-    }
-    cols.push(str_col(&|c| c.best_response.clone()));
-    cols.push(Arc::new(BooleanArray::from(
-        m.iter().map(|c| c.unprofitable).collect::<Vec<_>>(),
-    )));
-    cols.push(Arc::new(BooleanArray::from(
-        m.iter().map(|c| c.mitigated).collect::<Vec<_>>(),
-    )));
-    cols.push(str_col(&|c| Verdict::of(c).key().into()));
-    cols.push(str_col(&|c| c.seeds.clone()));
-    cols.push(str_col(&|_| ev.config_hash.clone()));
-    cols.push(Arc::new(UInt64Array::from(vec![ev.seed; m.len()])));
-    cols.push(Arc::new(UInt64Array::from(vec![ev.replicates; m.len()])));
-    let batch = RecordBatch::try_from_iter(names.into_iter().zip(cols))
-        .context("building the Arrow batch")?;
+    let batch =
+        RecordBatch::try_from_iter(matrix_table(ev).into_iter().map(|(n, c)| (n, c.arrow())))
+            .context("building the Arrow batch")?;
     write_parquet(
         path,
         &batch,
@@ -166,7 +229,7 @@ pub fn write_matrix_parquet(path: &Path, ev: &Evaluation) -> Result<()> {
             ("pocolab.config_hash", ev.config_hash.clone()),
             ("pocolab.seed", ev.seed.to_string()),
             ("pocolab.replicates", ev.replicates.to_string()),
-            ("pocolab.schema_version", "1".to_string()),
+            ("pocolab.schema_version", "2".to_string()),
         ],
     )
 }

@@ -31,8 +31,11 @@ table.matrix td { min-width: 150px; }
 table.matrix th.rowh { white-space: nowrap; position: sticky; left: 0; z-index: 1; }
 .v-unprofitable_mitigated { background: var(--ok); border-left: 4px solid var(--ok-b); }
 .v-mitigated { background: var(--mid); border-left: 4px solid var(--mid-b); }
-.v-not_mitigated { background: var(--bad); border-left: 4px solid var(--bad-b); }
-.v-vacuous { background: #eeeeee; border-left: 4px solid #9e9e9e; }
+.v-no_effect, .v-not_mitigated { background: var(--bad); border-left: 4px solid var(--bad-b); }
+.v-unprofitable { background: var(--mid); border-left: 4px dashed var(--mid-b); }
+.v-made_worse, .v-liveness_lost { background: var(--bad); border-left: 8px double var(--bad-b); font-weight: 600; }
+.v-not_needed { border-left: 4px dotted #888; }
+.v-not_run { background: #eeeeee; border-left: 4px solid #9e9e9e; }
 .v-baseline { background: var(--base); }
 .sym { font-weight: 700; margin-right: 4px; }
 .cellline { display: block; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -72,11 +75,9 @@ fn mech_list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
     cells
         .iter()
         .map(|c| {
-            if Verdict::of(c) == Verdict::Vacuous {
-                format!("<span class=\"mitem\">⊘ <b>{}</b> <span class=\"small\">(vacuous: liveness lost)</span></span>", esc(&c.mechanism.to_string()))
-            } else {
-                format!("<span class=\"mitem\"><b>{}</b> <span class=\"small\">(cost {})</span></span>", esc(&c.mechanism.to_string()), esc(&honest_cost_text(ev, c)))
-            }
+            let v = Verdict::of(c);
+            let adapts = if c.adapts { ", depends on the attacker adapting" } else { "" };
+            format!("<span class=\"mitem\">{} <b>{}</b> <span class=\"small\">({}{adapts}; cost {})</span></span>", v.symbol(), esc(&c.mechanism.to_string()), v.label(), esc(&honest_cost_text(ev, c)))
         })
         .collect::<Vec<_>>()
         .join("<br>")
@@ -197,8 +198,9 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
 }
 
 fn summary(o: &mut String, ev: &Evaluation) {
-    o.push_str("<section id=\"summary\"><h2>Summary verdicts</h2><p>For each simulated threat: the attacker's profit and the damage on baseline PoCo, then which mechanisms make the attack <b>unprofitable and mitigate it</b> (profit CI below 0, damage significantly below baseline), which only <b>mitigate</b> it, and which do <b>not</b>, each with the extra cost per task it puts on honest requesters when nobody attacks. Each adaptive attacker plays its best response to the mechanism.</p>");
-    o.push_str("<div class=\"scroll\"><table class=\"verdicts\"><thead><tr><th>threat</th><th>damage metric</th><th>baseline damage (no attack → attack)</th><th>attacker profit / task on baseline</th><th>✔ unprofitable + mitigated</th><th>◐ mitigated only</th><th>✘ not mitigated · ⊘ vacuous (liveness lost)</th><th>cheapest ✔ (honest cost / task)</th></tr></thead><tbody>");
+    o.push_str("<section id=\"summary\"><h2>Summary verdicts</h2><p>For each simulated threat: the attacker's profit and the damage on baseline PoCo, then which mechanisms make the attack <b>unprofitable and mitigate it</b>, which only <b>mitigate</b> it or make it <b>unprofitable</b>, which have <b>no effect</b>, and which <b>make it worse</b> or <b>lose liveness</b>, each with the extra cost per task it puts on honest requesters when nobody attacks.</p>");
+    o.push_str(&rule_html());
+    o.push_str("<div class=\"scroll\"><table class=\"verdicts\"><thead><tr><th>threat</th><th>damage metric</th><th>baseline damage (no attack → attack)</th><th>attacker profit / task on baseline</th><th>✔ unprofitable + mitigated</th><th>◐ mitigated · ◑ unprofitable</th><th>✘ no effect · ○ not needed · – not run</th><th>▼ made worse · ⊘ liveness lost</th><th>cheapest ✔ (or ◐) (honest cost / task)</th></tr></thead><tbody>");
     for v in threat_verdicts(ev) {
         let c = v.baseline.unwrap_or(v.any);
         let title = ev
@@ -208,16 +210,18 @@ fn summary(o: &mut String, ev: &Evaluation) {
             .map(|t| t.title.as_str())
             .unwrap_or("");
         let m = c.metric.is_money();
-        let cls = if !v.secure.is_empty() {
+        let cls = if v.not_needed {
+            "v-not_needed"
+        } else if !v.secure.is_empty() {
             "v-unprofitable_mitigated"
         } else if !v.mitigated.is_empty() {
             "v-mitigated"
         } else {
-            "v-not_mitigated"
+            "v-no_effect"
         };
         let _ = write!(
             o,
-            "<tr id=\"verdict-{}\"><th class=\"{cls}\">{} <span class=\"small\">{}</span></th><td><code>{}</code> <span class=\"small\">{}</span></td><td class=\"num\">{} → {}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr id=\"verdict-{}\"><th class=\"{cls}\">{} <span class=\"small\">{}</span></th><td><code>{}</code> <span class=\"small\">{}</span></td><td class=\"num\">{} → {}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             slug(&v.threat),
             esc(&v.threat),
             esc(title),
@@ -229,27 +233,36 @@ fn summary(o: &mut String, ev: &Evaluation) {
             mech_list(ev, &v.secure),
             mech_list(ev, &v.mitigated),
             mech_list(ev, &v.not),
+            mech_list(ev, &v.worse),
             v.cheapest
                 .map(|c| format!(
                     "<b>{}</b> ({})",
                     esc(&c.mechanism.to_string()),
                     esc(&honest_cost_text(ev, c))
                 ))
-                .unwrap_or_else(|| "none".into()),
+                .unwrap_or_else(|| if v.not_needed {
+                    "none needed".into()
+                } else {
+                    "none".into()
+                }),
         );
     }
     o.push_str("</tbody></table></div></section>");
 }
 
+/// The verdict rule, as the report states it.
+fn rule_html() -> String {
+    let mut s = String::from("<details open><summary>How a verdict is decided</summary><ol>");
+    for line in crate::VERDICT_RULE {
+        let _ = write!(s, "<li>{}</li>", esc(line));
+    }
+    s.push_str("</ol></details>");
+    s
+}
+
 fn legend() -> String {
     let mut s = String::from("<p class=\"legend\">");
-    for v in [
-        Verdict::UnprofitableMitigated,
-        Verdict::Mitigated,
-        Verdict::NotMitigated,
-        Verdict::Vacuous,
-        Verdict::Baseline,
-    ] {
+    for v in Verdict::ALL {
         let _ = write!(
             s,
             "<span class=\"v-{}\"><span class=\"sym\">{}</span>{}</span>",
@@ -300,7 +313,7 @@ fn matrix(o: &mut String, ev: &Evaluation) {
                     let money = c.metric.is_money();
                     let tip = format!(
                         "{t} × {m}: {}. Best response: {}. No attack: {}. Capital × time / task: {} RLC·s. {}.",
-                        v.label(),
+                        Verdict::sentence(c),
                         c.best_response,
                         fmt_summary(&c.no_attack, money),
                         fmt_summary(

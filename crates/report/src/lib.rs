@@ -10,10 +10,9 @@
 //! | `figures/<id>.csv` | the data behind each figure |
 //! | `evaluation.json` | the whole [`Evaluation`] (serde; non-finite numbers become `null`) |
 //!
-//! Verdict of a matrix cell ([`Verdict`]): the attack is **unprofitable and mitigated** (the
-//! attacker's profit CI lies below 0 and the damage is significantly below baseline),
-//! **mitigated** (damage significantly lower, attack still profitable or not significantly
-//! unprofitable), or **not mitigated**. Baseline cells are the reference.
+//! Verdict of a matrix cell ([`Verdict`]): computed by the simulator with the one rule of
+//! `pocolab_results::verdict`, rendered here unchanged; the report states the rule
+//! ([`VERDICT_RULE`]).
 
 #![warn(missing_docs)]
 
@@ -136,6 +135,19 @@ pub fn figures(ev: &Evaluation) -> impl Iterator<Item = &Figure> {
 }
 
 pub use pocolab_results::Verdict;
+
+/// The verdict rule in words, as the report prints it (the rule itself is
+/// `pocolab_results::Verdict::judge` and `Verdict::combine`; keep the two in step).
+pub const VERDICT_RULE: [&str; 8] = [
+    "Every comparison is paired (same run ids, common random numbers): the variant under attack against baseline PoCo under attack. A change counts when its 95 % CI excludes 0 and it exceeds a materiality threshold (0.1 RLC per task, half a percentage point, one second).",
+    "Each cell has two comparisons per attacker objective: at the attacker's best response to the variant (against its best response to baseline), and at equal strength (baseline's best-response parameters replayed against the variant). A rational attacker maximises its profit; a griefer maximises the threat's damage metric within a budget of 2 RLC per task; threats played both ways have both.",
+    "▼ made worse: a victim role's loss (requester, app owner, dataset owner, pool, honest workers), the wrong results accepted or the threat's damage metric is significantly worse than on baseline PoCo under attack, the correct results delivered are significantly fewer, or the attacker's profit is significantly higher while not shown negative.",
+    "⊘ liveness lost: otherwise, correct results per requested task under attack fall below 90 % of the same variant's without attack (the market under attack no longer delivers, even if baseline PoCo does no better).",
+    "○ not needed: on baseline PoCo the attack is neither profitable (profit not significantly above 0) nor damaging (no victim loss, wrong result, lost correct result or damage significantly worse than without it).",
+    "✔ unprofitable + mitigated, ◐ mitigated, ◑ unprofitable: mitigated when the damage metric, the wrong results or a victim's loss is significantly lower (and nothing is worse); unprofitable when the attacker's profit CI lies below 0 with the variant and did not on baseline PoCo (rational attackers only).",
+    "✘ no effect otherwise; – not run when the variant could not be played (the cell says why).",
+    "The cell's verdict is the most severe of its comparisons' (▼, ⊘, ✘, ◑, ◐, ✔, ○); when they disagree, the cell says the outcome depends on the attacker adapting and lists each comparison's verdict.",
+];
 
 /// Capital locked × time per task with the mechanism and no attack, relative to baseline PoCo
 /// on the same market (the honest actors' capital cost of the mechanism).
@@ -283,14 +295,22 @@ pub(crate) fn cell<'a>(ev: &'a Evaluation, threat: &str, mech: Variant) -> Optio
 }
 
 /// Per threat: the mechanisms by verdict, and the cheapest one that makes the attack
-/// unprofitable and mitigates it (by mean honest cost).
+/// unprofitable and mitigates it (by mean honest cost), or failing that the cheapest that
+/// mitigates it; none when the threat needs no mechanism.
 pub(crate) struct ThreatVerdict<'a> {
     pub threat: String,
     pub baseline: Option<&'a MatrixCell>,
     pub any: &'a MatrixCell,
+    /// ✔ unprofitable and mitigated
     pub secure: Vec<&'a MatrixCell>,
+    /// ◐ mitigated, ◑ unprofitable
     pub mitigated: Vec<&'a MatrixCell>,
+    /// ✘ no effect, ○ not needed, – not run
     pub not: Vec<&'a MatrixCell>,
+    /// ▼ made worse, ⊘ liveness lost
+    pub worse: Vec<&'a MatrixCell>,
+    /// the threat is neither profitable nor damaging on baseline PoCo
+    pub not_needed: bool,
     pub cheapest: Option<&'a MatrixCell>,
 }
 
@@ -310,6 +330,13 @@ pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
                     .collect::<Vec<_>>()
             };
             let secure = by(Verdict::UnprofitableMitigated);
+            let mitigated = [by(Verdict::Mitigated), by(Verdict::Unprofitable)].concat();
+            let not_needed = baseline.is_some_and(|b| b.not_needed);
+            let candidates = if secure.is_empty() {
+                by(Verdict::Mitigated)
+            } else {
+                secure.clone()
+            };
             // cheapest: least extra cost per correct result, then least capital locked × time
             let key = |c: &MatrixCell| {
                 (
@@ -317,10 +344,10 @@ pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
                     capital_ratio(ev, c).unwrap_or(f64::INFINITY),
                 )
             };
-            let cheapest = secure
+            let cheapest = candidates
                 .iter()
                 .copied()
-                .filter(|c| c.honest_cost.mean.is_finite())
+                .filter(|c| !not_needed && c.honest_cost.mean.is_finite())
                 .min_by(|a, b| {
                     let (ka, kb) = (key(a), key(b));
                     ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
@@ -330,8 +357,15 @@ pub(crate) fn threat_verdicts(ev: &Evaluation) -> Vec<ThreatVerdict<'_>> {
                 baseline,
                 any,
                 secure,
-                mitigated: by(Verdict::Mitigated),
-                not: [by(Verdict::NotMitigated), by(Verdict::Vacuous)].concat(),
+                mitigated,
+                not: [
+                    by(Verdict::NoEffect),
+                    by(Verdict::NotNeeded),
+                    by(Verdict::NotRun),
+                ]
+                .concat(),
+                worse: [by(Verdict::MadeWorse), by(Verdict::LivenessLost)].concat(),
+                not_needed,
                 cheapest,
             })
         })

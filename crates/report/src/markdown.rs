@@ -43,15 +43,19 @@ fn list(ev: &Evaluation, cells: &[&MatrixCell]) -> String {
     cells
         .iter()
         .map(|c| {
-            if Verdict::of(c) == Verdict::Vacuous {
-                format!("⊘ {} (vacuous)", md(&c.mechanism.to_string()))
-            } else {
-                format!(
-                    "{} ({})",
-                    md(&c.mechanism.to_string()),
-                    md(&honest_cost_text(ev, c))
-                )
-            }
+            let v = Verdict::of(c);
+            format!(
+                "{} {} ({}{}; {})",
+                v.symbol(),
+                md(&c.mechanism.to_string()),
+                v.label(),
+                if c.adapts {
+                    ", depends on the attacker adapting"
+                } else {
+                    ""
+                },
+                md(&honest_cost_text(ev, c))
+            )
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -82,21 +86,25 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
     );
     let _ = writeln!(o, "Rerun: {}\n", code(command));
     let _ = writeln!(o, "## Summary verdicts\n");
+    let _ = writeln!(o, "How a verdict is decided:\n");
+    for (i, line) in crate::VERDICT_RULE.iter().enumerate() {
+        let _ = writeln!(o, "{}. {}", i + 1, md(line));
+    }
     let _ = writeln!(
         o,
-        "✔ unprofitable + mitigated (attacker profit CI below 0 and damage significantly below baseline) · ◐ mitigated only · ✘ not mitigated · ⊘ vacuous: the honest market delivers no correct result with the mechanism (liveness lost), so the attack is not judged. In brackets: the honest actors' cost with no attack — extra requester cost per correct result, and capital locked × time relative to baseline PoCo.\n"
+        "\nIn brackets: the verdict, and the honest actors' cost with no attack — extra requester cost per correct result, and capital locked × time relative to baseline PoCo.\n"
     );
     let _ = writeln!(
         o,
-        "| threat | damage metric | baseline: no attack → attack | attacker profit / task on baseline | ✔ unprofitable + mitigated | ◐ mitigated only | ✘ not mitigated · ⊘ vacuous | cheapest ✔ |"
+        "| threat | damage metric | baseline: no attack → attack | attacker profit / task on baseline | ✔ unprofitable + mitigated | ◐ mitigated · ◑ unprofitable | ✘ no effect · ○ not needed · – not run | ▼ made worse · ⊘ liveness lost | cheapest ✔ (or ◐) |"
     );
-    let _ = writeln!(o, "|---|---|---:|---:|---|---|---|---|");
+    let _ = writeln!(o, "|---|---|---:|---:|---|---|---|---|---|");
     for v in threat_verdicts(ev) {
         let c = v.baseline.unwrap_or(v.any);
         let m = c.metric.is_money();
         let _ = writeln!(
             o,
-            "| {} | {} {} | {} → {} | {} | {} | {} | {} | {} |",
+            "| {} | {} {} | {} → {} | {} | {} | {} | {} | {} | {} |",
             md(&v.threat),
             code(c.metric.name()),
             dir(c.worse),
@@ -106,13 +114,18 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             list(ev, &v.secure),
             list(ev, &v.mitigated),
             list(ev, &v.not),
+            list(ev, &v.worse),
             v.cheapest
                 .map(|c| format!(
                     "{} ({})",
                     md(&c.mechanism.to_string()),
                     md(&honest_cost_text(ev, c))
                 ))
-                .unwrap_or_else(|| "none".into())
+                .unwrap_or_else(|| if v.not_needed {
+                    "none needed".into()
+                } else {
+                    "none".into()
+                })
         );
     }
     let (threats, mechs) = axes(ev);

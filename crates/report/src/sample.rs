@@ -2,6 +2,7 @@
 //! all three verdicts, not-simulated threats, NaN and exact values, and text that needs
 //! escaping. Used by the tests and by `pocolab evaluate --sample` to preview the report.
 
+use pocolab_results::Verdict;
 use pocolab_results::Worse;
 use pocolab_results::evaluation::{
     Evaluation, ExperimentResult, Figure, FigureKind, Heatmap, MatrixCell, MechanismInfo, Series,
@@ -509,6 +510,19 @@ fn matrix(threats: &[ThreatInfo], r: &mut Rng) -> Vec<MatrixCell> {
                 mitigated,
                 seeds: format!("seed {SEED}, runs 0..{REPS}"),
                 not_run: None,
+                objective: "profit".into(),
+                comparisons: Vec::new(),
+                // the sample's verdicts follow its invented flags (no comparisons behind them)
+                verdict: match (is_base, unprofitable, mitigated) {
+                    (true, ..) => Verdict::Baseline,
+                    (_, true, true) => Verdict::UnprofitableMitigated,
+                    (_, false, true) => Verdict::Mitigated,
+                    (_, true, false) => Verdict::Unprofitable,
+                    _ => Verdict::NoEffect,
+                },
+                adapts: false,
+                not_needed: false,
+                search: String::new(),
             });
         }
     }

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::metric::Metric;
+use crate::outcome::Comparison;
 use crate::stats::Summary;
 use crate::variant::Variant;
 
@@ -114,6 +115,25 @@ pub struct MatrixCell {
     /// are then empty (n = 0)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_run: Option<String>,
+    /// what the attacker maximises (`profit`, `damage`, `profit+damage`)
+    #[serde(default)]
+    pub objective: String,
+    /// the paired comparisons the verdict is computed from: best response and equal strength,
+    /// per attacker objective (empty in the baseline column)
+    #[serde(default)]
+    pub comparisons: Vec<Comparison>,
+    /// the verdict ([`crate::Verdict::judge`] per comparison, [`crate::Verdict::combine`])
+    #[serde(default)]
+    pub verdict: crate::Verdict,
+    /// the comparisons disagree: the outcome depends on the attacker adapting
+    #[serde(default)]
+    pub adapts: bool,
+    /// on baseline PoCo the attack is neither profitable nor damaging
+    #[serde(default)]
+    pub not_needed: bool,
+    /// the best-response searches: strategies tried and market runs spent, per objective
+    #[serde(default)]
+    pub search: String,
 }
 
 /// One experiment of §5.3.

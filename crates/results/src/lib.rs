@@ -11,6 +11,7 @@
 pub mod evaluation;
 pub mod metric;
 pub mod money;
+pub mod outcome;
 pub mod stats;
 pub mod variant;
 pub mod verdict;
@@ -18,6 +19,7 @@ pub mod verdict;
 pub use evaluation::{Evaluation, MatrixCell, Worse};
 pub use metric::{Metric, Unit};
 pub use money::Nrlc;
+pub use outcome::{Change, Comparison, ComparisonKind, Outcome, OutcomeRow};
 pub use stats::Summary;
 pub use variant::{MechanismId, Variant};
 pub use verdict::Verdict;

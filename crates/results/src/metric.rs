@@ -8,7 +8,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// What a metric's values are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// nRLC (shown in RLC)
     Nrlc,
@@ -92,6 +93,30 @@ metrics! {
     Kitty = "kitty_nrlc": Nrlc,
     /// highest score of an attacker-controlled worker at the end
     TopAttackerScore = "top_attacker_score": Count,
+    /// correct results delivered (finalized, not overturned, true) / requested tasks;
+    /// undefined when the requesters are the attacker
+    CorrectPerTask = "correct_per_task": Ratio,
+    /// wrong results accepted (and not overturned) / requested tasks; undefined when the
+    /// requesters are the attacker
+    WrongPerTask = "wrong_per_task": Ratio,
+    /// requested tasks never finalized (failed, still open, or never matched) / requested
+    UnfinishedShare = "unfinished_share": Ratio,
+    /// median time to finality over requested tasks, unfinished ones censored (undefined when
+    /// fewer than half finished)
+    TtfP50Censored = "ttf_p50_censored_s": Seconds,
+    /// 95th percentile of time to finality over requested tasks, unfinished ones censored
+    /// (undefined when fewer than 95 % finished)
+    TtfP95Censored = "ttf_p95_censored_s": Seconds,
+    /// the requesters' net position per requested task (results valued at the fair price)
+    RequesterNetPerTask = "requester_net_per_task_nrlc": Nrlc,
+    /// the app owner's net position per requested task
+    AppOwnerNetPerTask = "app_owner_net_per_task_nrlc": Nrlc,
+    /// the dataset owner's net position per requested task
+    DatasetOwnerNetPerTask = "dataset_owner_net_per_task_nrlc": Nrlc,
+    /// the pool's (scheduler's) net position per requested task
+    PoolNetPerTask = "pool_net_per_task_nrlc": Nrlc,
+    /// the honest workers' net position (income − compute) per requested task
+    HonestWorkersNetPerTask = "honest_workers_net_per_task_nrlc": Nrlc,
 }
 
 impl Metric {

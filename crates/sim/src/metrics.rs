@@ -79,8 +79,27 @@ impl Histogram {
         None
     }
 
-    /// Empirical CDF points `(value, fraction ≤ value)` over non-empty buckets.
-    pub(crate) fn cdf(&self) -> Vec<(u64, f64)> {
+    /// The value at rank `k` (1-based, lower bound of its bucket); `None` when fewer than `k`
+    /// samples were recorded.
+    pub(crate) fn at_rank(&self, k: u64) -> Option<u64> {
+        if k == 0 || k > self.n {
+            return None;
+        }
+        let mut acc = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            acc += c;
+            if acc >= k {
+                return Some(Self::lower_bound(i));
+            }
+        }
+        None
+    }
+
+    /// Empirical CDF points (value, share of `total` at or below the value) over non-empty
+    /// buckets, where `total` ≥ the samples counts the censored ones too (the curve then ends
+    /// below 1).
+    pub(crate) fn cdf_over(&self, total: u64) -> Vec<(u64, f64)> {
+        let total = total.max(self.n).max(1) as f64;
         let mut acc = 0;
         self.counts
             .iter()
@@ -88,7 +107,7 @@ impl Histogram {
             .filter(|(_, c)| **c > 0)
             .map(|(i, c)| {
                 acc += c;
-                (Self::lower_bound(i), acc as f64 / self.n as f64)
+                (Self::lower_bound(i), acc as f64 / total)
             })
             .collect()
     }
@@ -153,6 +172,35 @@ pub struct RunMetrics {
     pub reentries: u64,
     /// highest score of an attacker-controlled worker at the end of the run
     pub top_attacker_score: u64,
+    /// what the attack leaked to the attacker off the chain from the dataset owner (A3/C2:
+    /// the data's value per executed task), nRLC
+    pub leaked: Nrlc,
+    /// net position of each victim role over the run (see [`RoleNets`])
+    pub nets: RoleNets,
+}
+
+/// Net position of each victim role over a run, nRLC; `None` where the role is played by the
+/// attacker (or absent: no dataset, no honest worker). Compared with the same market without
+/// the attack (same variant, same run id), it gives each role's loss.
+///
+/// * requester: value of the correct results received, each valued at the fair price
+///   `P_a + P_d + P_w`, minus its outflow (prices paid − refunds, mechanism fees), minus the
+///   loss `L` of every wrong result it accepted;
+/// * app owner, dataset owner: balance change (the dataset owner also loses what leaked);
+/// * pool: the scheduler's balance change;
+/// * honest workers: their balance change minus the compute they spent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleNets {
+    /// requesters (all of them)
+    pub requester: Option<Nrlc>,
+    /// the app owner
+    pub app_owner: Option<Nrlc>,
+    /// the dataset owner
+    pub dataset_owner: Option<Nrlc>,
+    /// the workerpool's scheduler
+    pub pool: Option<Nrlc>,
+    /// every honest worker together
+    pub honest_workers: Option<Nrlc>,
 }
 
 impl RunMetrics {
@@ -215,6 +263,32 @@ impl RunMetrics {
     pub(crate) fn capital_time_per_task(&self) -> f64 {
         ratio(self.capital_time as f64, self.tasks as f64)
     }
+    /// Correct results delivered: finalized, not overturned, equal to the true value.
+    pub fn correct(&self) -> u64 {
+        self.finalized - self.wrong_accepted - self.overturned
+    }
+
+    /// Time-to-finality `q`-quantile over every requested task, the unfinished ones censored
+    /// at the end of the run: the Kaplan–Meier quantile when every censoring time lies beyond
+    /// the finished tasks' times, as here (a task still open when the run ends was not
+    /// finished by then). Undefined (NaN) when fewer than a fraction `q` of the requested
+    /// tasks finished: the survival curve never falls to `1 − q`.
+    pub(crate) fn ttf_censored(&self, q: f64) -> f64 {
+        if self.demand_tasks == 0 {
+            return f64::NAN;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * self.demand_tasks as f64).ceil() as u64).max(1);
+        self.time_to_finality
+            .at_rank(rank)
+            .map(|v| v as f64)
+            .unwrap_or(f64::NAN)
+    }
+
+    /// A role's net position per requested task, nRLC; NaN when the role is the attacker's.
+    fn net_per_task(&self, v: Option<Nrlc>) -> f64 {
+        v.map_or(f64::NAN, |v| ratio(v.to_f64(), self.demand_tasks as f64))
+    }
+
     /// Time to finality quantile, seconds.
     pub(crate) fn ttf(&self, q: f64) -> f64 {
         self.time_to_finality
@@ -252,6 +326,31 @@ impl RunMetrics {
             ),
             Metric::Kitty => self.kitty as f64,
             Metric::TopAttackerScore => self.top_attacker_score as f64,
+            Metric::CorrectPerTask => {
+                if self.nets.requester.is_none() {
+                    f64::NAN
+                } else {
+                    ratio(self.correct() as f64, self.demand_tasks as f64)
+                }
+            }
+            Metric::WrongPerTask => {
+                if self.nets.requester.is_none() {
+                    f64::NAN
+                } else {
+                    ratio(self.wrong_accepted as f64, self.demand_tasks as f64)
+                }
+            }
+            Metric::UnfinishedShare => ratio(
+                self.demand_tasks.saturating_sub(self.finalized) as f64,
+                self.demand_tasks as f64,
+            ),
+            Metric::TtfP50Censored => self.ttf_censored(0.5),
+            Metric::TtfP95Censored => self.ttf_censored(0.95),
+            Metric::RequesterNetPerTask => self.net_per_task(self.nets.requester),
+            Metric::AppOwnerNetPerTask => self.net_per_task(self.nets.app_owner),
+            Metric::DatasetOwnerNetPerTask => self.net_per_task(self.nets.dataset_owner),
+            Metric::PoolNetPerTask => self.net_per_task(self.nets.pool),
+            Metric::HonestWorkersNetPerTask => self.net_per_task(self.nets.honest_workers),
         }
     }
 
@@ -262,13 +361,6 @@ impl RunMetrics {
             .map(|m| (m.name(), self.get(*m)))
             .collect()
     }
-}
-
-/// A metric value for averaging where an undefined value (NaN, e.g. a rate with nothing
-/// finalized) counts as 0, as the damage and profit comparisons of `threats` and `evaluate`
-/// do (their docs say so).
-pub(crate) fn undefined_as_zero(v: f64) -> f64 {
-    if v.is_finite() { v } else { 0.0 }
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -294,5 +386,25 @@ mod tests {
         h2.record(3);
         h.merge(&h2);
         assert_eq!(h.count(), 10_001);
+    }
+
+    #[test]
+    fn censored_quantiles_count_unfinished_tasks() {
+        let mut m = RunMetrics {
+            demand_tasks: 10,
+            ..RunMetrics::default()
+        };
+        for v in [10, 20, 30, 40, 50, 60] {
+            m.time_to_finality.record(v);
+        }
+        m.finalized = 6;
+        // 6 of 10 finished: the median is the 5th fastest, the p95 is beyond the run
+        assert_eq!(m.ttf_censored(0.5), 50.0);
+        assert!(m.ttf_censored(0.95).is_nan());
+        assert!((m.get(Metric::UnfinishedShare) - 0.4).abs() < 1e-12);
+        // over finished tasks only the median would be lower: 30 s
+        assert_eq!(m.ttf(0.5), 30.0);
+        let cdf = m.time_to_finality.cdf_over(10);
+        assert!((cdf.last().unwrap().1 - 0.6).abs() < 1e-12);
     }
 }

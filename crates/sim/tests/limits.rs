@@ -117,3 +117,52 @@ fn an_adversarial_worker_share_of_one_is_refused_not_clamped() {
     };
     run(&ok, 1, 0).expect("0.99 is allowed");
 }
+
+#[test]
+fn attack_budgets_are_bounded_inside_coalitions_too() {
+    use pocolab_sim::Attack;
+    let with = |attack| MarketConfig {
+        attack,
+        ..MarketConfig::default()
+    };
+    let e = error_of(with(Attack::SchedulerSybils {
+        sybils: u64::MAX,
+        external_gain_nrlc: 0,
+    }));
+    assert!(e.contains("attack.sybils must be ≤ 1000000"), "{e}");
+    let e = error_of(with(Attack::KittyDrain {
+        seed_failures: 1,
+        drain_deals: limits::ATTACK_COUNT + 1,
+    }));
+    assert!(e.contains("attack.drain_deals"), "{e}");
+    let e = error_of(with(Attack::Coalition {
+        members: vec![
+            Attack::ScoreFarming {
+                farm_tasks: 3,
+                external_gain_nrlc: u64::MAX,
+            },
+            Attack::Censorship { fraction: 0.1 },
+        ],
+    }));
+    assert!(e.contains("attack.external_gain_nrlc"), "{e}");
+    // at the limit, external amounts are summed exactly (no wrap, no panic)
+    let m = run(
+        &MarketConfig {
+            deals: 20,
+            ..with(Attack::ColludingWorkers {
+                fraction: 0.5,
+                external_gain_nrlc: limits::ATTACK_AMOUNT_NRLC,
+            })
+        },
+        1,
+        0,
+    )
+    .unwrap();
+    assert!(m.wrong_accepted > 0, "{m:?}");
+    let gains = m.wrong_accepted as i128 * limits::ATTACK_AMOUNT_NRLC as i128;
+    // on-chain flows are a few RLC: the profit is the external gains to within 10⁶ RLC
+    assert!(
+        (m.attacker_profit.get() - gains).abs() < 1_000_000_000_000_000,
+        "{m:?}"
+    );
+}

@@ -115,3 +115,43 @@ fn several_requesters_with_budgets_poisson_demand_and_trust_choices() {
     assert_eq!(m, run(&c, 3, 0).unwrap());
     assert_ne!(m.time_to_finality, run(&c, 4, 0).unwrap().time_to_finality);
 }
+
+/// The roles' net positions (the outcome vector's losses are their differences) account for
+/// every nRLC: on baseline PoCo without attack, what the requesters pay reaches the app and
+/// dataset owners, the pool, the honest workers or the kitty; a correct result is worth its
+/// fair price, so an honest market leaves the requesters' net at 0.
+#[test]
+fn role_nets_conserve_value() {
+    let c = MarketConfig {
+        honest_error_rate: 0.2,
+        ..cfg(Attack::None)
+    };
+    let m = run(&c, 5, 1).unwrap();
+    let n = m.nets;
+    let get = |v: Option<pocolab_results::Nrlc>| v.expect("no role is the attacker's").get();
+    let fair = (c.app_price + c.dataset_price + c.workerpool_price) as i128;
+    let compute = (m.honest_replicas * c.compute_cost_nrlc) as i128;
+    let requester = get(n.requester);
+    assert_eq!(
+        requester,
+        m.correct() as i128 * fair - m.requester_outflow.get()
+    );
+    let received = get(n.app_owner)
+        + get(n.dataset_owner)
+        + get(n.pool)
+        + get(n.honest_workers)
+        + compute
+        + m.kitty as i128;
+    assert_eq!(m.requester_outflow.get(), received, "{m:?}");
+    // with every task finalized correctly, the requesters got what they paid for
+    let honest = run(&cfg(Attack::None), 5, 1).unwrap();
+    assert_eq!(honest.correct(), 40);
+    assert_eq!(get(honest.nets.requester), 0);
+    // a role played by the attacker has no net position (its loss is undefined)
+    let r1 = run(&cfg(Attack::UnstableInputs), 5, 1).unwrap();
+    assert!(r1.nets.requester.is_none());
+    assert!(
+        r1.get(pocolab_sim::metrics::Metric::CorrectPerTask)
+            .is_nan()
+    );
+}

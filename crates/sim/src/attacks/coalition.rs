@@ -202,6 +202,10 @@ impl Adversary for Coalition {
         self.members.iter().map(|m| m.loss_per_result(c)).sum()
     }
 
+    fn leak_per_result(&self) -> u64 {
+        self.members.iter().map(|m| m.leak_per_result()).sum()
+    }
+
     fn gain_off_chain(&self, c: &MarketConfig, mt: &RunMetrics) -> i128 {
         self.members.iter().map(|m| m.gain_off_chain(c, mt)).sum()
     }
@@ -219,6 +223,14 @@ impl Adversary for Coalition {
             .iter()
             .flat_map(|m| m.probabilities())
             .collect()
+    }
+
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        self.members.iter().flat_map(|m| m.counts()).collect()
+    }
+
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        self.members.iter().flat_map(|m| m.amounts()).collect()
     }
 
     fn check(&self) -> Result<(), &'static str> {

@@ -357,6 +357,12 @@ pub(crate) trait Adversary {
         0
     }
 
+    /// What leaks from the dataset owner off the chain per finalized task (nRLC): the part of
+    /// [`Adversary::loss_per_result`] the dataset owner bears.
+    fn leak_per_result(&self) -> u64 {
+        0
+    }
+
     /// What the attacker gains outside the chain over the run.
     fn gain_off_chain(&self, _c: &MarketConfig, _m: &RunMetrics) -> i128 {
         0
@@ -372,6 +378,19 @@ pub(crate) trait Adversary {
 
     /// Probability parameters, by name (each must be in [0, 1]).
     fn probabilities(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
+
+    /// Count parameters (identities, deals, tasks), by name, each bounded by
+    /// `market::limits::ATTACK_COUNT` so that no budget exhausts memory or time.
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
+
+    /// Amounts of nRLC the attack moves outside the prices (external gains `G`, losses `L`,
+    /// data values `V_d`), by name, each bounded by `market::limits::ATTACK_AMOUNT_NRLC` so
+    /// that their sums over a run stay exact.
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
         Vec::new()
     }
 

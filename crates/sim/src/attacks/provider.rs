@@ -103,6 +103,10 @@ pub(crate) struct ExfiltratingApp {
 }
 
 impl Adversary for ExfiltratingApp {
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        vec![("data_value_nrlc", self.data_value_nrlc)]
+    }
+
     fn controls(&self) -> Controls {
         Controls {
             app_owner: true,
@@ -115,8 +119,12 @@ impl Adversary for ExfiltratingApp {
         self.data_value_nrlc
     }
 
+    fn leak_per_result(&self) -> u64 {
+        self.data_value_nrlc
+    }
+
     fn gain_off_chain(&self, _c: &MarketConfig, m: &RunMetrics) -> i128 {
-        (m.finalized * self.data_value_nrlc) as i128
+        m.finalized as i128 * self.data_value_nrlc as i128
     }
 
     fn honest_revenue(&self, who: Provider, price: u64, correct: u64) -> u64 {
@@ -141,6 +149,14 @@ pub(crate) struct DeterministicGarbage {
 }
 
 impl Adversary for DeterministicGarbage {
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        vec![("loss_nrlc", self.loss_nrlc)]
+    }
+
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![("from_deal", self.from_deal)]
+    }
+
     fn controls(&self) -> Controls {
         Controls::provider(self.source)
     }

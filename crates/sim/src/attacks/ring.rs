@@ -83,6 +83,13 @@ pub(crate) struct KittyDrain {
 }
 
 impl Adversary for KittyDrain {
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("seed_failures", self.seed_failures),
+            ("drain_deals", self.drain_deals),
+        ]
+    }
+
     fn population(&self, _honest: u64) -> Vec<(WorkerKind, u64)> {
         vec![(WorkerKind::Colluder, 1)]
     }
@@ -131,6 +138,14 @@ pub(crate) struct ScoreFarming {
 }
 
 impl Adversary for ScoreFarming {
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![("farm_tasks", self.farm_tasks)]
+    }
+
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        vec![("external_gain_nrlc", self.external_gain_nrlc)]
+    }
+
     fn population(&self, _honest: u64) -> Vec<(WorkerKind, u64)> {
         vec![(WorkerKind::Colluder, 2)]
     }

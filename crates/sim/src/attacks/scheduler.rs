@@ -30,6 +30,14 @@ pub(crate) struct SchedulerSybils {
 }
 
 impl Adversary for SchedulerSybils {
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![("sybils", self.sybils)]
+    }
+
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        vec![("external_gain_nrlc", self.external_gain_nrlc)]
+    }
+
     fn population(&self, _honest: u64) -> Vec<(WorkerKind, u64)> {
         vec![(WorkerKind::Colluder, self.sybils)]
     }
@@ -166,7 +174,7 @@ impl Adversary for WithholdFinalize {
     fn gain_off_chain(&self, c: &MarketConfig, m: &RunMetrics) -> i128 {
         // the coalition obtained every failed task's result off-chain; through its own pool it
         // would otherwise have paid the providers P_a + P_d for it (§1.1 R3)
-        (m.failed * (c.app_price + if c.with_dataset { c.dataset_price } else { 0 })) as i128
+        m.failed as i128 * (c.app_price + if c.with_dataset { c.dataset_price } else { 0 }) as i128
     }
 }
 

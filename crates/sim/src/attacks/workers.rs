@@ -55,6 +55,10 @@ pub(crate) struct ColludingWorkers {
 }
 
 impl Adversary for ColludingWorkers {
+    fn amounts(&self) -> Vec<(&'static str, u64)> {
+        vec![("external_gain_nrlc", self.external_gain_nrlc)]
+    }
+
     fn population(&self, honest: u64) -> Vec<(WorkerKind, u64)> {
         vec![(WorkerKind::Colluder, adversaries(honest, self.fraction))]
     }

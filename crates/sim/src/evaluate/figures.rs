@@ -61,7 +61,12 @@ pub(super) fn line_figure(
         let points = xs
             .iter()
             .enumerate()
-            .map(|(xi, &x)| (x, clean_summary(&out[xi].iter().map(y).collect::<Vec<_>>())))
+            .map(|(xi, &x)| {
+                (
+                    x,
+                    finite_summary(&out[xi].iter().map(y).collect::<Vec<_>>()),
+                )
+            })
             .collect();
         series.push(Series {
             name: v.to_string(),
@@ -114,7 +119,7 @@ pub(super) fn heatmap_figures(
                 (0..xs.len())
                     .map(|xi| {
                         let runs = &out[yi * xs.len() + xi];
-                        clean_summary(
+                        finite_summary(
                             &runs
                                 .iter()
                                 .map(|m| m.attacker_profit_per_task())
@@ -179,10 +184,13 @@ pub(super) fn cdf_figure(
         for m in &runs {
             h.merge(&m.time_to_finality);
         }
+        // over every requested task: the curve plateaus at the share that finished (the
+        // unfinished tasks are censored at the end of the run, never left out)
+        let requested: u64 = runs.iter().map(|m| m.demand_tasks).sum();
         series.push(Series {
             name: v.to_string(),
             points: h
-                .cdf()
+                .cdf_over(requested)
                 .into_iter()
                 .map(|(x, p)| (x as f64, exact(p)))
                 .collect(),
@@ -199,7 +207,7 @@ pub(super) fn cdf_figure(
         format!("; not shown, a run failed: {}", failed.join("; "))
     };
     let caption = ctx.caption(
-        &format!("{what}; histograms merged over replicates{f}"),
+        &format!("{what}; histograms merged over replicates, as a share of every requested task (unfinished tasks censored: a curve ends at the share that finished){f}"),
         base,
         &shown,
         reps,
@@ -209,7 +217,7 @@ pub(super) fn cdf_figure(
         title: title.into(),
         kind: FigureKind::Cdf,
         x_label: "time to finality (s)".into(),
-        y_label: "fraction of finalized tasks ≤ x".into(),
+        y_label: "fraction of requested tasks finalized ≤ x".into(),
         series,
         heatmap: None,
         caption,
@@ -465,13 +473,12 @@ pub(super) fn figures_for(
                     .iter()
                     .enumerate()
                     .map(|(i, (name, runs))| {
-                        let x =
-                            clean(finite_summary(&col(&hon[i], Metric::CapitalTimePerTask)).mean);
+                        let x = finite_summary(&col(&hon[i], Metric::CapitalTimePerTask)).mean;
                         Series {
                             name: name.to_string(),
                             points: vec![(
                                 x,
-                                clean_summary(&runs[0].iter().map(f).collect::<Vec<_>>()),
+                                finite_summary(&runs[0].iter().map(f).collect::<Vec<_>>()),
                             )],
                         }
                     })

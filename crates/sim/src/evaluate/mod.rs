@@ -19,29 +19,52 @@
 //! mark-ups, the deal from which a fault starts, farming and draining budgets, …). Parameters
 //! that describe the victim or nature (external gain `G`, loss `L`, data value, the provider
 //! serving garbage, the guess's success probability) are not the attacker's to choose and stay
-//! at the preset. Per protocol variant the attacker picks the parameters that maximise its
-//! mean net profit per task (`attacker_profit_per_task_nrlc`) by **successive halving**
-//! ([`successive_halving`]): every arm is played with `⌈R/4⌉` replicates (at least 2), the
-//! better half is kept and the replicates doubled, until one arm remains with the full `R`
-//! replicates. Ties go to the earlier arm (the preset). Replicate `r` of any arm and any
-//! variant uses seed `S` and run id `r` (common random numbers), so every comparison is paired
-//! by run id.
+//! at the preset ([`no_strategic_parameter`] says why an attack has none). Per protocol variant
+//! and per **objective** ([`crate::threats::Objective`]) the attacker picks the parameters that
+//! maximise its goal: a rational attacker its mean net profit per task
+//! (`attacker_profit_per_task_nrlc`); a griefer the mean of the threat's damage metric in its
+//! worse direction, among the strategies whose mean cost (negative profit per task) stays within
+//! its budget (`budget_nrlc_per_task`). Strategies over budget rank after every one within it;
+//! when none is within budget the cheapest wins and its label says "no strategy within budget".
+//! Values undefined in a run are left out of the means.
+//!
+//! The search is **successive halving** ([`successive_halving`]): every arm is played with
+//! `⌈R/4⌉` replicates (at least 2), the better half is kept and the replicates doubled, until
+//! one arm remains with the full `R` replicates. Ties go to the earlier arm (the preset). Then
+//! **local refinement**: each numeric parameter of the winner (fractions, probabilities,
+//! mark-ups, deal indexes, budgets) gets the midpoints between its value and the nearest values
+//! tried below and above, for two rounds (the step halves each round; nothing beyond the grid's
+//! range, so refinement adds resolution, not reach); the incumbent and these candidates race by
+//! successive halving again, a candidate being dropped at any rung where it does not beat the
+//! incumbent strictly, so an incumbent at a true optimum costs a few replicates per candidate.
+//! Each search reports the strategies it evaluated and the market runs it spent (its budget).
+//! Replicate `r` of any arm and any variant uses seed `S` and run id `r` (common random
+//! numbers), so every comparison is paired by run id.
 //!
 //! # A cell
 //!
-//! * `damage` / `attacker_profit`: at the best response to the variant, `R` replicates;
-//! * `damage_baseline` / `attacker_profit_baseline`: at the best response to baseline PoCo;
-//! * `no_attack`: the damage metric on the same market and variant without the attack;
-//! * `honest_cost`: paired difference (run id by run id) of the requester's cost per correct
-//!   result without attack, variant minus baseline; replicates with no correct result are left
-//!   out (its `n` says how many remain);
-//! * `capital_time`: capital locked × time per task, variant, no attack;
-//! * `unprofitable`: the 95 % CI of the attacker's profit lies below 0;
-//! * `mitigated`: the paired difference of the damage metric (variant at its best response
-//!   minus baseline at its best response) has a 95 % CI entirely on the good side of 0.
+//! Every run under attack is paired with the same market without the attack (same variant,
+//! same run id) to give the cell's **outcome vector** ([`pocolab_results::Outcome`]): correct
+//! results delivered per requested task (finalized, not overturned, true), wrong results
+//! accepted per task, the share of tasks never finished, time to finality (p50, p95) with the
+//! unfinished tasks censored, the loss per task of each victim role (requester, app owner,
+//! dataset owner, pool, honest workers; see [`crate::metrics::RoleNets`]), the attacker's net
+//! profit and the threat's damage metric. A component undefined in a run (a role played by the
+//! attacker, a rate over no finalized task, a quantile beyond the finished share) is left out
+//! of that run, never counted as 0; a component with no sample says why.
 //!
-//! As in [`crate::threats::run_threat`], a damage metric or profit that is undefined in a run
-//! (e.g. a wrong-result rate with nothing finalized) counts as 0.
+//! Per attacker objective (the catalogue's [`crate::threats::Objective`]), two comparisons,
+//! each paired run id by run id against baseline PoCo under attack:
+//!
+//! * **best response**: the variant at the attacker's best response to it, against baseline at
+//!   the best response to baseline;
+//! * **equal strength**: baseline's best-response parameters replayed against the variant.
+//!
+//! Each comparison gets a verdict by the one rule of [`pocolab_results::verdict`]; the cell's
+//! verdict is the most severe, and `adapts` says when they disagree. The cell also keeps
+//! `no_attack` (damage metric, variant, no attack), `honest_cost` (requester cost per correct
+//! result without attack, variant minus baseline, paired; replicates with no correct result
+//! are left out) and `capital_time` (capital locked × time per task, variant, no attack).
 //!
 //! # Experiment mapping (§5.3)
 //!
@@ -95,6 +118,7 @@ use crate::stats::Summary;
 use crate::threats::{Simulation, Threat, Worse, base_market, catalogue};
 
 mod figures;
+mod matrix;
 mod presets;
 mod runs;
 mod search;
@@ -106,7 +130,9 @@ use runs::*;
 use text::{cell_table, finding};
 use variants::*;
 
-pub use search::{strategy_space, successive_halving};
+pub(crate) use search::Goal;
+use search::{knobs_of, point_of, race, refine, relabel, with_point};
+pub use search::{no_strategic_parameter, strategy_space, successive_halving};
 pub use variants::{BASELINE, FULL_STACK, experiment_of, mechanisms_targeting};
 
 /// Size preset of an evaluation: how large the simulated markets are.
@@ -237,19 +263,17 @@ impl Ctx<'_> {
     }
 }
 
-/// Run the whole evaluation. `progress` receives one line per stage (it may be called from
-/// worker threads). Same options → byte-identical `serde_json::to_string` of the result.
-pub fn evaluate(
+/// The protocol variants and the threats `opts` selects, checked.
+fn selection<'a>(
     opts: &EvaluateOptions,
-    progress: &(dyn Fn(&str) + Sync),
-) -> Result<Evaluation, SimError> {
+    all: &'a [Threat],
+) -> Result<(Vec<Variant>, Vec<&'a Threat>), SimError> {
     if opts.replicates < 2 {
         return Err(SimError::Config(
             "evaluate: replicates must be ≥ 2 for confidence intervals".into(),
         ));
     }
     presets::check_overrides(opts)?;
-    let all = catalogue();
     for id in &opts.only_threats {
         if !all.iter().any(|t| t.id == id) {
             let known: Vec<&str> = all.iter().map(|t| t.id).collect();
@@ -278,204 +302,47 @@ pub fn evaluate(
     if !selected_variants.is_empty() {
         variants.retain(|v| selected_variants.contains(&v.to_string()));
     }
+    let threats: Vec<&Threat> = all
+        .iter()
+        .filter(|t| opts.only_threats.is_empty() || opts.only_threats.iter().any(|o| o == t.id))
+        .collect();
+    Ok((variants, threats))
+}
+
+/// The matrix cells alone (no experiments, no figures), exactly as [`evaluate`] computes them:
+/// a cell depends only on its threat, its variant and the seed, never on which other cells
+/// are selected, so a subset reproduces the full evaluation's cells (the docs' quotes are
+/// checked this way).
+pub fn matrix_cells(
+    opts: &EvaluateOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<MatrixCell>, SimError> {
+    let all = catalogue();
+    let (variants, threats) = selection(opts, &all)?;
+    let ctx = Ctx {
+        opts,
+        hash: opts.config_hash(),
+        variants,
+    };
+    Ok(matrix::matrix(&ctx, &threats, progress)?.0)
+}
+
+/// Run the whole evaluation. `progress` receives one line per stage (it may be called from
+/// worker threads). Same options → byte-identical `serde_json::to_string` of the result.
+pub fn evaluate(
+    opts: &EvaluateOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Evaluation, SimError> {
+    let all = catalogue();
+    let (variants, threats) = selection(opts, &all)?;
     let ctx = Ctx {
         opts,
         hash: opts.config_hash(),
         variants: variants.clone(),
     };
     let (seed, reps) = (opts.seed, opts.replicates);
-    let threats: Vec<&Threat> = all
-        .iter()
-        .filter(|t| opts.only_threats.is_empty() || opts.only_threats.iter().any(|o| o == t.id))
-        .collect();
-
-    // ---- matrix: plan the cells, then the unique searches and no-attack runs
-    struct Planned<'t> {
-        threat: &'t Threat,
-        cfg: MarketConfig,
-        metric: Metric,
-        worse: Worse,
-        variant: Variant,
-    }
-    let mut planned = Vec::new();
-    for t in &threats {
-        let Simulation::Run {
-            cfg, metric, worse, ..
-        } = &t.sim
-        else {
-            continue;
-        };
-        let cfg = presets::with_overrides(&scale_market(cfg, opts.size), opts);
-        let targeting = mechanisms_targeting(t.id);
-        let cell_variants = std::iter::once(BASELINE)
-            .chain(targeting.into_iter().filter(|m| variants.contains(m)))
-            .chain(variants.iter().filter(|v| **v == FULL_STACK).copied());
-        for v in cell_variants {
-            planned.push(Planned {
-                threat: t,
-                cfg: cfg.clone(),
-                metric: *metric,
-                worse: *worse,
-                variant: v,
-            });
-        }
-    }
-    let mut searches: BTreeMap<String, MarketConfig> = BTreeMap::new();
-    let mut honest: BTreeMap<String, MarketConfig> = BTreeMap::new();
-    for p in &planned {
-        for v in [BASELINE, p.variant] {
-            let c = ctx.with(&p.cfg, v);
-            searches.insert(key(&c), c.clone());
-            let h = MarketConfig {
-                attack: Attack::None,
-                ..c
-            };
-            honest.insert(key(&h), h);
-        }
-    }
-    progress(&format!(
-        "evaluate: {} cells, {} best-response searches, {} no-attack markets, {reps} replicates",
-        planned.len(),
-        searches.len(),
-        honest.len()
-    ));
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let n_search = searches.len();
-    let search_out: Vec<(String, Result<Search, String>)> = searches
-        .par_iter()
-        .map(|(k, c)| {
-            let s = run_search(c, reps, seed);
-            let i = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let what = match &s {
-                Ok(s) => s.label.clone(),
-                Err(e) => format!("run failed: {e}"),
-            };
-            progress(&format!(
-                "best response {i}/{n_search}: {} [{}] → {what}",
-                crate::threats::attack_kind(&c.attack),
-                mechanism_flags(&c.mechanisms)
-            ));
-            (k.clone(), s.map_err(|e| e.to_string()))
-        })
-        .collect();
-    let search_map: BTreeMap<String, Result<Search, String>> = search_out.into_iter().collect();
-    let honest_out: Vec<(String, Result<Vec<RunMetrics>, String>)> = honest
-        .par_iter()
-        .map(|(k, c)| {
-            (
-                k.clone(),
-                run_reps(c, reps, seed).map_err(|e| e.to_string()),
-            )
-        })
-        .collect();
-    let honest_map: BTreeMap<String, Result<Vec<RunMetrics>, String>> =
-        honest_out.into_iter().collect();
-    // baseline PoCo must run: its failure is a bug, not a mechanism's missing agent behaviour
-    let search_errs = search_map
-        .iter()
-        .filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
-    let honest_errs = honest_map
-        .iter()
-        .filter_map(|(k, r)| r.as_ref().err().map(|e| (k, e)));
-    for (k, r) in search_errs.chain(honest_errs) {
-        let c: MarketConfig = serde_json::from_str(k).expect("own key");
-        if c.mechanisms == MechanismsConfig::default() {
-            return Err(SimError::Config(format!(
-                "baseline run failed ({}): {r}",
-                crate::threats::attack_kind(&c.attack)
-            )));
-        }
-    }
-    let honest_ok: BTreeMap<String, Vec<RunMetrics>> = honest_map
-        .iter()
-        .filter_map(|(k, r)| r.as_ref().ok().map(|v| (k.clone(), v.clone())))
-        .collect();
-    progress("matrix: searches done");
-
-    let mut matrix = Vec::new();
-    for p in &planned {
-        let cv = ctx.with(&p.cfg, p.variant);
-        let cb = ctx.with(&p.cfg, BASELINE);
-        let sb = search_map[&key(&cb)].as_ref().expect("baseline checked");
-        let hb = honest_map[&key(&MarketConfig {
-            attack: Attack::None,
-            ..cb.clone()
-        })]
-            .as_ref()
-            .expect("baseline checked");
-        let (sv, hv) = match (
-            &search_map[&key(&cv)],
-            &honest_map[&key(&MarketConfig {
-                attack: Attack::None,
-                ..cv.clone()
-            })],
-        ) {
-            (Ok(s), Ok(h)) => (s, h),
-            (Err(e), _) | (_, Err(e)) => {
-                // the variant cannot be played with the current agents: an empty cell that says why
-                let nan = Summary::of(&[]);
-                matrix.push(MatrixCell {
-                    threat: p.threat.id.to_string(),
-                    mechanism: p.variant,
-                    experiment: experiment_of(p.threat.id).to_string(),
-                    metric: p.metric,
-                    worse: p.worse,
-                    no_attack: nan,
-                    damage_baseline: clean_summary(&col(&sb.runs, p.metric)),
-                    damage: nan,
-                    attacker_profit: nan,
-                    attacker_profit_baseline: clean_summary(&col(
-                        &sb.runs,
-                        Metric::AttackerProfitPerTask,
-                    )),
-                    best_response: format!("{NOT_RUN}{e}"),
-                    not_run: Some(e.clone()),
-                    honest_cost: nan,
-                    capital_time: nan,
-                    unprofitable: false,
-                    mitigated: false,
-                    seeds: format!("seed {seed}, runs 0..{reps}"),
-                });
-                continue;
-            }
-        };
-        let dv = col(&sv.runs, p.metric);
-        let db = col(&sb.runs, p.metric);
-        let diff: Vec<f64> = dv
-            .iter()
-            .zip(&db)
-            .map(|(a, b)| clean(*a) - clean(*b))
-            .collect();
-        let d = Summary::of(&diff);
-        let mitigated = !p.variant.is_baseline()
-            && d.n >= 2
-            && match p.worse {
-                Worse::Higher => d.mean < 0.0 && d.hi() < 0.0,
-                Worse::Lower => d.mean > 0.0 && d.lo() > 0.0,
-            };
-        let cost = |runs: &[RunMetrics]| col(runs, Metric::RequesterCostPerCorrect);
-        let hc: Vec<f64> = cost(hv).iter().zip(cost(hb)).map(|(a, b)| a - b).collect();
-        let profit = clean_summary(&col(&sv.runs, Metric::AttackerProfitPerTask));
-        matrix.push(MatrixCell {
-            threat: p.threat.id.to_string(),
-            mechanism: p.variant,
-            experiment: experiment_of(p.threat.id).to_string(),
-            metric: p.metric,
-            worse: p.worse,
-            no_attack: clean_summary(&col(hv, p.metric)),
-            damage_baseline: clean_summary(&db),
-            damage: clean_summary(&dv),
-            attacker_profit: profit,
-            attacker_profit_baseline: clean_summary(&col(&sb.runs, Metric::AttackerProfitPerTask)),
-            best_response: sv.label.clone(),
-            honest_cost: finite_summary(&hc),
-            capital_time: finite_summary(&col(hv, Metric::CapitalTimePerTask)),
-            unprofitable: profit.n >= 2 && profit.hi() < 0.0,
-            mitigated,
-            seeds: format!("seed {seed}, runs 0..{reps}"),
-            not_run: None,
-        });
-    }
+    // ---- matrix
+    let (matrix, honest_ok) = matrix::matrix(&ctx, &threats, progress)?;
 
     // ---- experiments
     let mut experiments_out = Vec::new();

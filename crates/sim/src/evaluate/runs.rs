@@ -3,16 +3,11 @@
 
 use super::*;
 
-pub(super) use crate::metrics::undefined_as_zero as clean;
-
-/// Summary over the finite values only (n = how many were finite).
+/// Summary over the finite values only (n = how many were finite): a value undefined in a
+/// run (e.g. a rate over no finalized task) is left out, never counted as 0.
 pub(super) fn finite_summary(v: &[f64]) -> Summary {
     let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
     Summary::of(&f)
-}
-
-pub(super) fn clean_summary(v: &[f64]) -> Summary {
-    Summary::of(&v.iter().copied().map(clean).collect::<Vec<_>>())
 }
 
 pub(super) fn exact(v: f64) -> Summary {
@@ -62,14 +57,27 @@ pub(super) fn cfg_hash(c: &MarketConfig) -> String {
 /// The best response of one attacker to one protocol variant.
 #[derive(Debug, Clone)]
 pub(super) struct Search {
+    /// the chosen strategy's parameters, with notes (refined, over budget, unplayable arms)
     pub(super) label: String,
+    /// the chosen strategy (replayed against other variants at equal strength)
+    pub(super) attack: Attack,
+    /// the chosen strategy's runs, run ids `0..replicates`
     pub(super) runs: Vec<RunMetrics>,
+    /// strategies evaluated (the grid and the refinement's candidates)
+    pub(super) arms: usize,
+    /// market runs the whole search spent
+    pub(super) budget_runs: u64,
 }
 
+/// The attacker's best response to the market `cfg` for `goal`: successive halving over the
+/// strategy space ([`strategy_space`]), then local refinement of the winner's numeric
+/// parameters between the grid's values ([`refine`]), every arm on run ids `0..n` under `seed`
+/// (common random numbers).
 pub(super) fn run_search(
     cfg: &MarketConfig,
     replicates: u64,
     seed: u64,
+    goal: Goal,
 ) -> Result<Search, SimError> {
     let space = strategy_space(cfg);
     let cfgs: Vec<MarketConfig> = space
@@ -79,38 +87,83 @@ pub(super) fn run_search(
             ..cfg.clone()
         })
         .collect();
+    let rank = |runs: &[Result<RunMetrics, SimError>]| goal.rank_runs(runs);
     // an arm whose runs fail (the simulator cannot play that strategy against the variant)
-    // scores −∞ and drops out; the search fails only if the chosen arm fails
-    let (best, mut samples) = successive_halving(
-        cfgs.len(),
+    // ranks last and drops out; the search fails only if the chosen arm fails
+    let (best, mut samples) = race(
+        cfgs.iter().map(|_| Vec::new()).collect(),
         replicates,
         |a, r| Ok::<_, SimError>(run(&cfgs[a], seed, r)),
-        |m: &Result<RunMetrics, SimError>| {
-            m.as_ref()
-                .map(|m| m.attacker_profit_per_task())
-                .unwrap_or(f64::NAN)
-        },
+        rank,
+        None,
     )?;
-    let failed: Vec<usize> = (0..cfgs.len())
-        .filter(|&a| samples[a].iter().any(Result::is_err))
+    let mut budget_runs: u64 = samples.iter().map(|s| s.len() as u64).sum();
+    let mut arms = cfgs.len();
+    let knobs = knobs_of(&space);
+    let grid_best = &space[best].0;
+    let (attack, mut label, chosen) = if knobs.is_empty() {
+        (
+            grid_best.clone(),
+            space[best].1.clone(),
+            std::mem::take(&mut samples[best]),
+        )
+    } else {
+        let refined = refine(
+            knobs.clone(),
+            point_of(grid_best, &knobs),
+            std::mem::take(&mut samples[best]),
+            replicates,
+            |p, r| {
+                let attack = with_point(grid_best, &knobs, p)?;
+                Ok::<_, SimError>(run(
+                    &MarketConfig {
+                        attack,
+                        ..cfg.clone()
+                    },
+                    seed,
+                    r,
+                ))
+            },
+            rank,
+        )?;
+        let mut tried = refined.arms;
+        arms += tried.len() - 1;
+        budget_runs += tried[1..].iter().map(|(_, s)| s.len() as u64).sum::<u64>();
+        let (point, chosen) = std::mem::take(&mut tried[refined.best]);
+        samples.extend(tried.into_iter().skip(1).map(|(_, s)| s));
+        if refined.best == 0 {
+            (grid_best.clone(), space[best].1.clone(), chosen)
+        } else {
+            let label = format!("{} (refined)", relabel(&space[best].1, &knobs, &point));
+            (with_point(grid_best, &knobs, &point)?, label, chosen)
+        }
+    };
+    if !goal.rank_runs(&chosen).feasible {
+        label = format!("{label} (no strategy within budget)");
+    }
+    let failed: Vec<&Vec<Result<RunMetrics, SimError>>> = samples
+        .iter()
+        .filter(|s| s.iter().any(Result::is_err))
         .collect();
-    let runs: Vec<RunMetrics> = std::mem::take(&mut samples[best])
-        .into_iter()
-        .collect::<Result<_, _>>()?;
-    let mut label = space[best].1.clone();
-    if let Some(&first) = failed.first() {
-        let err = samples[first]
+    if let Some(first) = failed.first() {
+        let err = first
             .iter()
             .find_map(|r| r.as_ref().err())
             .map(|e| e.to_string())
             .unwrap_or_default();
         label = format!(
-            "{label} ({} of {} strategies not playable: {err})",
+            "{label} ({} of {arms} strategies not playable: {err})",
             failed.len(),
-            cfgs.len()
         );
     }
-    Ok(Search { label, runs })
+    let runs: Vec<RunMetrics> = chosen.into_iter().collect::<Result<_, _>>()?;
+    Ok(Search {
+        label,
+        attack,
+        runs,
+        arms,
+        budget_runs,
+    })
 }
 
 pub(super) fn run_reps(

@@ -1,6 +1,103 @@
-//! The attacker's strategy spaces and the best-response search (successive halving).
+//! The attacker's strategy spaces and the best-response search: successive halving over a
+//! grid, then local refinement of the winner's numeric parameters.
 
 use super::*;
+
+/// What a best-response search maximises.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Goal {
+    /// the attacker's mean net profit per requested task
+    Profit,
+    /// the threat's damage metric in its worse direction, among strategies whose mean cost to
+    /// the attacker (its negative mean profit per requested task) stays within the budget
+    Damage {
+        metric: Metric,
+        worse: Worse,
+        budget_nrlc_per_task: u64,
+    },
+}
+
+impl Goal {
+    /// The rank of an arm from its runs' `(attacker profit per task, damage metric)` pairs.
+    /// Non-finite values are left out of the means. Profit: every arm is feasible, valued by
+    /// its mean profit. Damage: an arm is feasible when its mean profit is at least −budget and
+    /// is then valued by its mean damage in the worse direction; an infeasible arm ranks after
+    /// every feasible one, valued by its mean profit, so that when nothing fits the budget the
+    /// cheapest strategy wins.
+    pub(crate) fn rank(&self, runs: impl IntoIterator<Item = (f64, f64)>) -> Rank {
+        let (profit, metric): (Vec<f64>, Vec<f64>) = runs.into_iter().unzip();
+        let profit = mean_score(&profit);
+        match *self {
+            Goal::Profit => Rank {
+                feasible: true,
+                value: profit,
+            },
+            Goal::Damage {
+                worse,
+                budget_nrlc_per_task,
+                ..
+            } => {
+                if profit >= -(budget_nrlc_per_task as f64) {
+                    let sign = match worse {
+                        Worse::Higher => 1.0,
+                        Worse::Lower => -1.0,
+                    };
+                    let v: Vec<f64> = metric.iter().map(|x| sign * x).collect();
+                    Rank {
+                        feasible: true,
+                        value: mean_score(&v),
+                    }
+                } else {
+                    Rank {
+                        feasible: false,
+                        value: profit,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The rank of an arm from its runs (a run that failed is left out).
+    pub(crate) fn rank_runs(&self, runs: &[Result<RunMetrics, SimError>]) -> Rank {
+        let metric = match *self {
+            Goal::Profit => None,
+            Goal::Damage { metric, .. } => Some(metric),
+        };
+        self.rank(runs.iter().filter_map(|r| r.as_ref().ok()).map(|m| {
+            (
+                m.attacker_profit_per_task(),
+                metric.map_or(f64::NAN, |x| m.get(x)),
+            )
+        }))
+    }
+
+    /// `profit` or `damage`.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Goal::Profit => "profit",
+            Goal::Damage { .. } => "damage",
+        }
+    }
+}
+
+/// How good an arm is for its attacker: feasible arms (within the goal's budget) first, then the
+/// higher value; compared with [`Rank::cmp`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rank {
+    /// within the goal's budget
+    pub(crate) feasible: bool,
+    /// what the attacker maximises (−∞ when no run defines it)
+    pub(crate) value: f64,
+}
+
+impl Rank {
+    /// Total order: feasibility first, then value.
+    fn cmp(&self, other: &Rank) -> std::cmp::Ordering {
+        self.feasible
+            .cmp(&other.feasible)
+            .then(self.value.total_cmp(&other.value))
+    }
+}
 
 pub(super) fn with_preset<T: PartialEq + Copy>(preset: T, grid: &[T]) -> Vec<T> {
     let mut v = vec![preset];
@@ -272,9 +369,41 @@ where
     F: Fn(usize, u64) -> Result<T, E> + Sync,
     S: Fn(&T) -> f64,
 {
+    let rank = |v: &[T]| Rank {
+        feasible: true,
+        value: mean_score(&v.iter().map(&score).collect::<Vec<_>>()),
+    };
+    race(
+        (0..arms).map(|_| Vec::new()).collect(),
+        replicates,
+        sample,
+        rank,
+        None,
+    )
+}
+
+/// Successive halving (see [`successive_halving`]) over `samples.len()` arms, some of which may
+/// already hold samples (run ids `0..len`; they are reused, not replayed). At every rung the
+/// arms are ranked by `rank` of their first `r` samples only, so all arms are compared on the
+/// same run ids. With an `incumbent`, a challenger is also dropped at any rung where it does not
+/// rank strictly above the incumbent (a race against the incumbent: a refinement that does not
+/// help costs one rung).
+pub(super) fn race<T, E, F, R>(
+    mut samples: Vec<Vec<T>>,
+    replicates: u64,
+    sample: F,
+    rank: R,
+    incumbent: Option<usize>,
+) -> Result<(usize, Vec<Vec<T>>), E>
+where
+    T: Send,
+    E: Send,
+    F: Fn(usize, u64) -> Result<T, E> + Sync,
+    R: Fn(&[T]) -> Rank,
+{
+    let arms = samples.len();
     assert!(arms > 0, "empty strategy space");
     let replicates = replicates.max(1);
-    let mut samples: Vec<Vec<T>> = (0..arms).map(|_| Vec::new()).collect();
     let mut alive: Vec<usize> = (0..arms).collect();
     let mut r = if arms == 1 {
         replicates
@@ -293,16 +422,16 @@ where
         for ((a, _), t) in jobs.iter().zip(out) {
             samples[*a].push(t);
         }
-        let mut ranked: Vec<(usize, f64)> = alive
+        let mut ranked: Vec<(usize, Rank)> = alive
             .iter()
-            .map(|&a| {
-                (
-                    a,
-                    mean_score(&samples[a].iter().map(&score).collect::<Vec<_>>()),
-                )
-            })
+            .map(|&a| (a, rank(&samples[a][..r as usize])))
             .collect();
-        ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        ranked.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        if let Some(inc) = incumbent
+            && let Some(&(_, bar)) = ranked.iter().find(|x| x.0 == inc)
+        {
+            ranked.retain(|&(a, k)| a == inc || k.cmp(&bar).is_gt());
+        }
         if r >= replicates {
             if ranked.len() == 1 {
                 return Ok((ranked[0].0, samples));
@@ -314,5 +443,481 @@ where
         alive = ranked[..keep].iter().map(|x| x.0).collect();
         alive.sort_unstable();
         r = (2 * r).min(replicates);
+    }
+}
+
+/// One numeric parameter the attacker chooses, with the values tried for it so far (sorted).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Knob {
+    /// the attack's field
+    pub(super) name: String,
+    /// an integer field (counts, deal indexes, percentages)
+    pub(super) integer: bool,
+    /// values tried so far, ascending, without duplicates
+    pub(super) tried: Vec<f64>,
+}
+
+impl Knob {
+    fn add(&mut self, v: f64) {
+        if let Err(i) = self.tried.binary_search_by(|x| x.total_cmp(&v)) {
+            self.tried.insert(i, v);
+        }
+    }
+
+    /// The midpoints between `x` and its nearest tried neighbours below and above (rounded
+    /// toward `x` for an integer, to 4 decimals otherwise); none past the range tried, so the
+    /// grid's range stays the attacker's range and refinement only adds resolution. A midpoint
+    /// of valid values is valid: every limit on an attack parameter is an interval (worker
+    /// shares ≤ `MAX_WORKER_SHARE`, probabilities in [0, 1], percentages ≤ 100).
+    fn midpoints(&self, x: f64) -> Vec<f64> {
+        let below = self.tried.iter().rev().find(|&&v| v < x);
+        let above = self.tried.iter().find(|&&v| v > x);
+        let mut out = Vec::new();
+        for nb in [below, above].into_iter().flatten() {
+            let m = (x + nb) / 2.0;
+            let m = if !self.integer {
+                (m * 1e4).round() / 1e4
+            } else if *nb > x {
+                m.floor()
+            } else {
+                m.ceil()
+            };
+            if m != x && m != *nb {
+                out.push(m);
+            }
+        }
+        out
+    }
+}
+
+/// Rounds of local refinement after the grid.
+pub(super) const REFINE_ROUNDS: usize = 2;
+
+/// The outcome of [`refine`]: every point played, with its samples (the start first), and the
+/// best one.
+#[derive(Debug)]
+pub(super) struct Refined<T> {
+    /// `(point, samples)`; `arms[0]` is the start
+    pub(super) arms: Vec<(Vec<f64>, Vec<T>)>,
+    /// index of the best point in `arms`
+    pub(super) best: usize,
+}
+
+/// Local refinement of the best grid point `start` (with its samples, run ids `0..replicates`):
+/// for [`REFINE_ROUNDS`] rounds, every knob in turn gets the midpoints between the incumbent's
+/// value and its nearest tried neighbours (the other knobs stay at the incumbent), so the step
+/// halves each round; the incumbent and these candidates race by successive halving on the
+/// same run ids ([`race`]), and the incumbent is kept unless a candidate ranks strictly
+/// better. Deterministic: candidates come in knob order, below before above.
+pub(super) fn refine<T, E, F, R>(
+    mut knobs: Vec<Knob>,
+    start: Vec<f64>,
+    start_samples: Vec<T>,
+    replicates: u64,
+    sample: F,
+    rank: R,
+) -> Result<Refined<T>, E>
+where
+    T: Send,
+    E: Send,
+    F: Fn(&[f64], u64) -> Result<T, E> + Sync,
+    R: Fn(&[T]) -> Rank,
+{
+    assert_eq!(start.len(), knobs.len(), "one value per knob");
+    let mut arms: Vec<(Vec<f64>, Vec<T>)> = vec![(start, start_samples)];
+    let mut best = 0;
+    for _ in 0..REFINE_ROUNDS {
+        let at = arms[best].0.clone();
+        let mut points: Vec<Vec<f64>> = vec![at.clone()];
+        for (k, knob) in knobs.iter().enumerate() {
+            for m in knob.midpoints(at[k]) {
+                let mut p = at.clone();
+                p[k] = m;
+                points.push(p);
+            }
+        }
+        if points.len() == 1 {
+            break;
+        }
+        for p in &points[1..] {
+            for (k, knob) in knobs.iter_mut().enumerate() {
+                knob.add(p[k]);
+            }
+        }
+        let mut samples: Vec<Vec<T>> = vec![std::mem::take(&mut arms[best].1)];
+        samples.extend(points[1..].iter().map(|_| Vec::new()));
+        let (win, samples) = race(
+            samples,
+            replicates,
+            |a, r| sample(&points[a], r),
+            &rank,
+            Some(0),
+        )?;
+        let first = arms.len();
+        let mut it = samples.into_iter();
+        arms[best].1 = it.next().expect("the incumbent");
+        arms.extend(points.into_iter().skip(1).zip(it));
+        if win > 0 {
+            best = first + win - 1;
+        }
+    }
+    Ok(Refined { arms, best })
+}
+
+/// The attacker's numeric parameters in a strategy space: the fields (besides `kind`) that are
+/// numbers in every arm and take at least two values across the arms, in the serialized field
+/// order, each with the values the grid tries. Fields the space keeps at the preset (the
+/// victims' and nature's parameters) and flags are not knobs.
+pub(super) fn knobs_of(space: &[(Attack, String)]) -> Vec<Knob> {
+    let objs: Vec<serde_json::Map<String, serde_json::Value>> = space
+        .iter()
+        .filter_map(|(a, _)| match serde_json::to_value(a) {
+            Ok(serde_json::Value::Object(m)) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = objs.first() else {
+        return Vec::new();
+    };
+    let mut knobs = Vec::new();
+    for name in first.keys().filter(|k| *k != "kind") {
+        let nums: Option<Vec<&serde_json::Number>> = objs
+            .iter()
+            .map(|m| match m.get(name) {
+                Some(serde_json::Value::Number(n)) => Some(n),
+                _ => None,
+            })
+            .collect();
+        let Some(nums) = nums else { continue };
+        let mut knob = Knob {
+            name: name.clone(),
+            integer: nums.iter().all(|n| n.is_u64()),
+            tried: Vec::new(),
+        };
+        for v in nums.iter().filter_map(|n| n.as_f64()) {
+            knob.add(v);
+        }
+        if knob.tried.len() >= 2 {
+            knobs.push(knob);
+        }
+    }
+    knobs
+}
+
+/// The values of `knobs` in attack `a` (NaN for a field it lacks).
+pub(super) fn point_of(a: &Attack, knobs: &[Knob]) -> Vec<f64> {
+    let v = serde_json::to_value(a).unwrap_or_default();
+    knobs
+        .iter()
+        .map(|k| v.get(&k.name).and_then(|x| x.as_f64()).unwrap_or(f64::NAN))
+        .collect()
+}
+
+/// Attack `a` with `knobs` set to `point` (integers written as such).
+pub(super) fn with_point(a: &Attack, knobs: &[Knob], point: &[f64]) -> Result<Attack, SimError> {
+    let bad = |e: String| SimError::Config(format!("refined strategy: {e}"));
+    let mut v = serde_json::to_value(a).map_err(|e| bad(e.to_string()))?;
+    let obj = v
+        .as_object_mut()
+        .ok_or_else(|| bad("an attack without fields".to_string()))?;
+    for (k, &x) in knobs.iter().zip(point) {
+        let n = if k.integer {
+            serde_json::Value::from(x as u64)
+        } else {
+            serde_json::Number::from_f64(x)
+                .map(serde_json::Value::Number)
+                .ok_or_else(|| bad(format!("{} = {x}", k.name)))?
+        };
+        obj.insert(k.name.clone(), n);
+    }
+    serde_json::from_value(v).map_err(|e| bad(e.to_string()))
+}
+
+/// An arm's label (`name=value, …`, as in [`strategy_space`]) with the knobs' values replaced
+/// by `point`.
+pub(super) fn relabel(label: &str, knobs: &[Knob], point: &[f64]) -> String {
+    label
+        .split(", ")
+        .map(|seg| {
+            let i = seg
+                .split_once('=')
+                .and_then(|(k, _)| knobs.iter().position(|kn| kn.name == k));
+            match i {
+                Some(i) if knobs[i].integer => format!("{}={}", knobs[i].name, point[i] as u64),
+                Some(i) => format!("{}={}", knobs[i].name, point[i]),
+                None => seg.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why an attack has no strategic parameter (its strategy space is the preset alone), in
+/// words; `None` for an attack whose parameters the best-response search varies.
+pub fn no_strategic_parameter(a: &Attack) -> Option<&'static str> {
+    use Attack as A;
+    match a {
+        A::None => Some("no attack"),
+        A::UnstableInputs => Some(
+            "the attack is a single action: serve per-worker inputs on every task and be refunded at claim",
+        ),
+        A::MalformedInput => Some(
+            "the attack is a single action: submit a malformed but deterministic input on every task",
+        ),
+        A::ExfiltratingApp { .. } => Some(
+            "the attack is a single action: leak the dataset on every task; the data's value is the victim's, not the attacker's to choose",
+        ),
+        A::MutableDataset => {
+            Some("the attack is a single action: serve different dataset content to every worker")
+        }
+        A::WithholdFinalize => {
+            Some("the attack is a single action: withhold finalize on every task")
+        }
+        A::Coalition { .. } => Some(
+            "a coalition plays its members' catalogue presets; their joint parameters are not searched",
+        ),
+        A::WithdrawRace { .. }
+        | A::ExtremeTrust { .. }
+        | A::NondeterministicApp { .. }
+        | A::ImageMutation { .. }
+        | A::DeterministicGarbage { .. }
+        | A::PriceFrontRun { .. }
+        | A::TrivialisedConsensus { .. }
+        | A::ResourceBomb { .. }
+        | A::DatasetWithdrawal { .. }
+        | A::SchedulerSybils { .. }
+        | A::Censorship { .. }
+        | A::RequestSniping { .. }
+        | A::PolicyFrontRun { .. }
+        | A::KittyDrain { .. }
+        | A::ScoreFarming { .. }
+        | A::SlowPool { .. }
+        | A::ColludingWorkers { .. }
+        | A::LazyCopying { .. }
+        | A::ResultSharing { .. }
+        | A::RevealWithholding { .. }
+        | A::Guessing { .. }
+        | A::Vanishing { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A synthetic market: the score peaks at `opt`; the noise depends on the run id only
+    /// (common random numbers).
+    fn peaked(opt: f64) -> impl Fn(&[f64], u64) -> Result<f64, ()> + Sync {
+        move |p: &[f64], r: u64| {
+            let noise = ((r * 7919 % 13) as f64 - 6.0) * 1e-4;
+            Ok(-(p[0] - opt).powi(2) + noise)
+        }
+    }
+
+    fn by_mean(v: &[f64]) -> Rank {
+        Rank {
+            feasible: true,
+            value: mean_score(v),
+        }
+    }
+
+    /// The grid's best point by successive halving, then refinement: `(best point, arms
+    /// refined, runs the refinement spent)`.
+    fn grid_then_refine(
+        grid: &[f64],
+        integer: bool,
+        opt: f64,
+        reps: u64,
+    ) -> (Vec<f64>, usize, u64) {
+        let f = peaked(opt);
+        let (best, mut samples) =
+            successive_halving(grid.len(), reps, |a, r| f(&[grid[a]], r), |x| *x).unwrap();
+        let knob = Knob {
+            name: "x".into(),
+            integer,
+            tried: grid.to_vec(),
+        };
+        let out = refine(
+            vec![knob],
+            vec![grid[best]],
+            std::mem::take(&mut samples[best]),
+            reps,
+            &f,
+            by_mean,
+        )
+        .unwrap();
+        assert_eq!(out.arms[out.best].1.len() as u64, reps);
+        let runs = out.arms[1..].iter().map(|a| a.1.len() as u64).sum();
+        (out.arms[out.best].0.clone(), out.arms.len() - 1, runs)
+    }
+
+    #[test]
+    fn refinement_finds_an_optimum_between_grid_points() {
+        // grid best 0.3; round 1 tries 0.25 and 0.4 (0.4 wins), round 2 0.35 and 0.45
+        let (p, arms, _) = grid_then_refine(&[0.1, 0.2, 0.3, 0.5], false, 0.37, 16);
+        assert_eq!(p, vec![0.35]);
+        assert_eq!(arms, 4);
+        // integers: grid best 24; round 1 tries 21 and 30 (30 wins), round 2 27 and 33
+        let (p, _, _) = grid_then_refine(&[0.0, 6.0, 12.0, 18.0, 24.0, 36.0], true, 29.0, 16);
+        assert_eq!(p, vec![30.0]);
+        // refinement stays within the grid's range: an optimum beyond it stops at the edge
+        let (p, _, _) = grid_then_refine(&[0.1, 0.2, 0.3, 0.5], false, 0.9, 16);
+        assert_eq!(p, vec![0.5]);
+    }
+
+    #[test]
+    fn refinement_keeps_the_incumbent_unless_strictly_better_and_races_cheaply() {
+        // a flat score: no candidate is strictly better, and each is dropped at the first rung
+        let flat = |_: &[f64], _: u64| Ok::<f64, ()>(1.0);
+        let knob = Knob {
+            name: "x".into(),
+            integer: false,
+            tried: vec![0.1, 0.2, 0.3, 0.5],
+        };
+        let out = refine(vec![knob], vec![0.2], vec![1.0; 16], 16, flat, by_mean).unwrap();
+        assert_eq!(out.best, 0);
+        assert_eq!(
+            out.arms[0].1.len(),
+            16,
+            "the incumbent's samples are reused"
+        );
+        // two rounds of two candidates, each played at the first rung only (⌈16/4⌉ = 4)
+        assert_eq!(out.arms.len(), 5);
+        assert!(out.arms[1..].iter().all(|a| a.1.len() == 4));
+        assert_eq!(out.arms[1].0, vec![0.15]);
+        assert_eq!(out.arms[3].0, vec![0.175], "the step halves");
+        // an integer knob stops when the neighbours are adjacent
+        let knob = Knob {
+            name: "n".into(),
+            integer: true,
+            tried: vec![1.0, 2.0, 3.0],
+        };
+        let out = refine(vec![knob], vec![2.0], vec![1.0; 4], 4, flat, by_mean).unwrap();
+        assert_eq!(out.arms.len(), 1);
+    }
+
+    #[test]
+    fn damage_goal_respects_the_budget() {
+        let goal = |worse, budget| Goal::Damage {
+            metric: Metric::VictimLossPerTask,
+            worse,
+            budget_nrlc_per_task: budget,
+        };
+        // (attacker profit per task, damage metric) per arm, equal in every run
+        let arms = [(-5.0, 1.0), (-20.0, 10.0), (-8.0, 3.0), (2.0, f64::NAN)];
+        let play = |a: usize, _: u64| Ok::<(f64, f64), ()>(arms[a]);
+        let best = |g: Goal| {
+            let (b, s) = race(
+                arms.iter().map(|_| Vec::new()).collect(),
+                8,
+                play,
+                |v: &[(f64, f64)]| g.rank(v.iter().copied()),
+                None,
+            )
+            .unwrap();
+            (b, g.rank(s[b].iter().copied()).feasible)
+        };
+        // the most damaging arm costs 20 per task: over a budget of 10, the next one wins
+        assert_eq!(best(goal(Worse::Higher, 10)), (2, true));
+        assert_eq!(best(goal(Worse::Higher, 20)), (1, true));
+        // lower is worse: the least damaging value wins among those within budget
+        assert_eq!(best(goal(Worse::Lower, 10)), (0, true));
+        // within a budget of 0 only the profitable arm fits: it wins although its damage is
+        // undefined (it would rank last among feasible arms), before every infeasible arm
+        assert_eq!(best(goal(Worse::Higher, 0)), (3, true));
+        // profit ignores damage and budget
+        assert_eq!(best(Goal::Profit), (3, true));
+        // nothing within budget: the cheapest arm, flagged infeasible
+        let costly = [(-5.0, 1.0), (-20.0, 10.0), (-8.0, 3.0)];
+        let g = goal(Worse::Higher, 1);
+        let (b, s) = race(
+            costly.iter().map(|_| Vec::new()).collect(),
+            8,
+            |a, _| Ok::<(f64, f64), ()>(costly[a]),
+            |v: &[(f64, f64)]| g.rank(v.iter().copied()),
+            None,
+        )
+        .unwrap();
+        assert_eq!(b, 0);
+        assert!(!g.rank(s[0].iter().copied()).feasible);
+    }
+
+    #[test]
+    fn refinement_is_deterministic() {
+        let a = grid_then_refine(&[0.1, 0.25, 0.5, 0.75, 1.0], false, 0.61, 20);
+        for _ in 0..3 {
+            assert_eq!(
+                grid_then_refine(&[0.1, 0.25, 0.5, 0.75, 1.0], false, 0.61, 20),
+                a
+            );
+        }
+    }
+
+    #[test]
+    fn knobs_are_the_attackers_varied_numeric_parameters() {
+        for t in crate::threats::catalogue() {
+            let crate::threats::Simulation::Run { cfg, .. } = &t.sim else {
+                continue;
+            };
+            let space = strategy_space(cfg);
+            let knobs = knobs_of(&space);
+            assert_eq!(
+                knobs.is_empty(),
+                no_strategic_parameter(&cfg.attack).is_some(),
+                "{}: knobs {knobs:?}",
+                t.id
+            );
+            // setting the preset's own values gives back the preset
+            let p = point_of(&cfg.attack, &knobs);
+            assert_eq!(with_point(&cfg.attack, &knobs, &p).unwrap(), cfg.attack);
+            assert_eq!(relabel(&space[0].1, &knobs, &p), space[0].1, "{}", t.id);
+        }
+        let space = strategy_space(&MarketConfig {
+            attack: Attack::ImageMutation {
+                from_deal: 30,
+                p_stale: 0.5,
+            },
+            ..MarketConfig::default()
+        });
+        let knobs = knobs_of(&space);
+        let names: Vec<(&str, bool)> = knobs.iter().map(|k| (k.name.as_str(), k.integer)).collect();
+        assert_eq!(names, vec![("from_deal", true), ("p_stale", false)]);
+        let a = with_point(&space[0].0, &knobs, &[22.0, 0.625]).unwrap();
+        assert_eq!(
+            a,
+            Attack::ImageMutation {
+                from_deal: 22,
+                p_stale: 0.625
+            }
+        );
+        assert_eq!(
+            relabel(&space[0].1, &knobs, &[22.0, 0.625]),
+            "from_deal=22, p_stale=0.625"
+        );
+        let fixed = Attack::WithholdFinalize;
+        assert!(
+            no_strategic_parameter(&fixed)
+                .unwrap()
+                .contains("withhold finalize")
+        );
+    }
+
+    #[test]
+    fn a_market_search_refines_and_accounts_for_its_runs() {
+        let cfg = MarketConfig {
+            deals: 8,
+            honest_workers: 6,
+            attack: Attack::Censorship { fraction: 0.3 },
+            ..MarketConfig::default()
+        };
+        let a = run_search(&cfg, 4, 11, Goal::Profit).unwrap();
+        let b = run_search(&cfg, 4, 11, Goal::Profit).unwrap();
+        assert_eq!(
+            (&a.label, &a.attack, a.arms, a.budget_runs),
+            (&b.label, &b.attack, b.arms, b.budget_runs)
+        );
+        assert_eq!(a.runs.len(), 4);
+        assert!(a.arms > strategy_space(&cfg).len(), "refinement adds arms");
+        assert!(a.budget_runs >= 4 * a.arms as u64 / 2);
     }
 }

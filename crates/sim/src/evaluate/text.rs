@@ -72,60 +72,40 @@ pub(super) fn cell_table(cells: &[&MatrixCell]) -> Vec<Vec<String>> {
 }
 
 pub(super) fn finding(cells: &[&MatrixCell]) -> String {
-    let not_run: Vec<String> = cells
-        .iter()
-        .filter(|c| c.not_run.is_some())
-        .map(|c| format!("{}×{}", c.threat, c.mechanism))
-        .collect();
     let mech: Vec<&&MatrixCell> = cells
         .iter()
-        .filter(|c| !c.mechanism.is_baseline() && c.not_run.is_none())
+        .filter(|c| !c.mechanism.is_baseline())
         .collect();
-    let tail = if not_run.is_empty() {
+    if mech.is_empty() {
+        return "No mechanism cell.".into();
+    }
+    let mut parts = Vec::new();
+    for v in Verdict::ALL {
+        let of: Vec<String> = mech
+            .iter()
+            .filter(|c| Verdict::of(c) == v)
+            .map(|c| format!("{}×{}", c.threat, c.mechanism))
+            .collect();
+        if !of.is_empty() {
+            parts.push(format!("{} {} ({})", of.len(), v.label(), of.join(", ")));
+        }
+    }
+    let adapts: Vec<String> = mech
+        .iter()
+        .filter(|c| c.adapts)
+        .map(|c| format!("{}×{}", c.threat, c.mechanism))
+        .collect();
+    let tail = if adapts.is_empty() {
         String::new()
     } else {
         format!(
-            " Not run (a run of the variant failed with the current agents): {}.",
-            not_run.join(", ")
+            " The verdict depends on the attacker adapting (best response and equal strength disagree) in {}.",
+            adapts.join(", ")
         )
-    };
-    if mech.is_empty() {
-        return format!("No mechanism cell could be run.{tail}");
-    }
-    let list = |f: &dyn Fn(&MatrixCell) -> bool| -> Vec<String> {
-        mech.iter()
-            .filter(|c| f(c))
-            .map(|c| format!("{}×{}", c.threat, c.mechanism))
-            .collect()
-    };
-    let flipped = list(&|c| {
-        c.honest_cost.n > 0
-            && c.unprofitable
-            && !(c.attacker_profit_baseline.n > 0 && c.attacker_profit_baseline.hi() < 0.0)
-    });
-    let mitigated = list(&|c| c.honest_cost.n > 0 && c.mitigated);
-    let vacuous = list(&|c| c.honest_cost.n == 0);
-    let tail = if vacuous.is_empty() {
-        tail
-    } else {
-        format!(
-            " Vacuous (the honest market delivers no correct result with the mechanism, so nothing is attacked either): {}.{tail}",
-            vacuous.join(", ")
-        )
-    };
-    let show = |v: &[String]| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            v.join(", ")
-        }
     };
     format!(
-        "Of {} mechanism cells, {} turn a profitable (or break-even) best response into a loss ({}), and {} lower the damage significantly ({}).{tail}",
+        "Of {} mechanism cells: {}.{tail}",
         mech.len(),
-        flipped.len(),
-        show(&flipped),
-        mitigated.len(),
-        show(&mitigated)
+        parts.join("; ")
     )
 }

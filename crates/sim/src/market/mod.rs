@@ -482,6 +482,22 @@ fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> 
         }
     }
     adv.check().map_err(|m| SimError::Config(m.to_string()))?;
+    for (name, v) in adv.counts() {
+        if v > limits::ATTACK_COUNT {
+            return Err(SimError::Config(format!(
+                "attack.{name} must be ≤ {}, got {v}",
+                limits::ATTACK_COUNT
+            )));
+        }
+    }
+    for (name, v) in adv.amounts() {
+        if v > limits::ATTACK_AMOUNT_NRLC {
+            return Err(SimError::Config(format!(
+                "attack.{name} must be ≤ {} nRLC (10⁹ RLC), got {v}",
+                limits::ATTACK_AMOUNT_NRLC
+            )));
+        }
+    }
     if c.volume > 65_535 {
         return bad("volume must be < 65536");
     }
@@ -489,8 +505,8 @@ fn validate_with(c: &MarketConfig, adv: &dyn Adversary) -> Result<(), SimError> 
 }
 
 /// Upper limits on the sizes and durations of a market, so that none of them exhausts memory
-/// or time or makes arithmetic wrap (documented in `docs/scenarios.md`; attack budgets such as
-/// `sybils` or `farm_tasks` are not bounded here).
+/// or time or makes arithmetic wrap (documented in `docs/scenarios.md`), attack budgets
+/// included (each adversary lists its counts and amounts).
 pub mod limits {
     /// deals in one run
     pub const DEALS: u64 = 10_000_000;
@@ -504,6 +520,11 @@ pub mod limits {
     pub const SECONDS: u64 = 1_000_000_000;
     /// the ratios in percent
     pub const PERCENT: u64 = 100;
+    /// an attack's count parameters (Sybil identities, farming tasks, draining deals, seeded
+    /// failures, the deal an attack starts from)
+    pub const ATTACK_COUNT: u64 = 1_000_000;
+    /// an attack's amounts outside the prices (`G`, `L`, `V_d`), nRLC (10⁹ RLC)
+    pub const ATTACK_AMOUNT_NRLC: u64 = 1_000_000_000_000_000_000;
 }
 
 fn check_limits(c: &MarketConfig) -> Result<(), SimError> {

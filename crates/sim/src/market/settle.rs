@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::{Market, holdings};
 use crate::attacks::WorkerKind;
 use crate::config::Provider;
-use crate::metrics::RunMetrics;
+use crate::metrics::{RoleNets, RunMetrics};
 
 impl Market {
     /// The run's metrics: every party's balance change against its snapshot, and the
@@ -47,6 +47,29 @@ impl Market {
             }
         }
         let ctl = self.adv.controls();
+        let correct = self.m.correct();
+        let fair =
+            c.app_price + if c.with_dataset { c.dataset_price } else { 0 } + c.workerpool_price;
+        let some = |attacker: bool, v: i128| (!attacker).then_some(v.into());
+        self.m.nets = RoleNets {
+            requester: some(
+                ctl.requester,
+                correct as i128 * fair as i128
+                    - self.m.requester_outflow.get()
+                    - self.m.wrong_accepted as i128 * self.adv.loss_per_wrong() as i128,
+            ),
+            app_owner: some(ctl.app_owner, app_rev),
+            dataset_owner: some(
+                ctl.dataset_owner || !c.with_dataset,
+                ds_rev - self.m.leaked.get(),
+            ),
+            pool: some(ctl.scheduler, self.m.scheduler_income.get()),
+            honest_workers: some(
+                self.m.honest_workers == 0,
+                self.m.honest_worker_income.get()
+                    - self.m.honest_replicas as i128 * c.compute_cost_nrlc as i128,
+            ),
+        };
         if ctl.scheduler {
             attacker += self.m.scheduler_income;
         }
@@ -56,7 +79,6 @@ impl Market {
         // a provider's gain from attacking is what it earned beyond the price of the correct
         // results it delivered (what it would have earned honestly)
         // (an overturned or refunded result was wrong all the same)
-        let correct = self.m.finalized - self.m.wrong_accepted - self.m.overturned;
         let ds_price = if c.with_dataset { c.dataset_price } else { 0 };
         if ctl.app_owner {
             let honest = self.adv.honest_revenue(Provider::App, c.app_price, correct);
@@ -72,8 +94,8 @@ impl Market {
             attacker += delta(p, &self.initial, ring.owner);
         }
         attacker += self.adv.gain_off_chain(c, &self.m);
-        attacker += (self.m.wrong_accepted * self.adv.gain_per_wrong()) as i128;
-        attacker -= (attacker_replicas * c.compute_cost_nrlc) as i128;
+        attacker += self.m.wrong_accepted as i128 * self.adv.gain_per_wrong() as i128;
+        attacker -= attacker_replicas as i128 * c.compute_cost_nrlc as i128;
         self.m.attacker_profit = if self.adv.is_honest() { 0 } else { attacker }.into();
         self.m.kitty = p.view_account(KITTY_ADDRESS).frozen.to::<u128>();
         self.m.ring_tasks = self.ring.as_ref().map_or(0, |r| r.deals);

@@ -349,7 +349,7 @@ impl Market {
         let paid = (deal.app.price + deal.dataset.price + deal.workerpool.price).to::<u64>();
         if core.consensus_value != truth_hash {
             self.m.wrong_accepted += 1;
-            self.m.victim_loss += (paid + self.adv.loss_per_wrong()) as i128;
+            self.m.victim_loss += paid as i128 + self.adv.loss_per_wrong() as i128;
         }
         // overpayment extracted by front-running or sniping (A5, D4, S4)
         let fair =
@@ -357,6 +357,7 @@ impl Market {
         self.m.victim_loss += paid.saturating_sub(fair) as i128;
         // what the attack takes from the victims outside the price with every executed task
         self.m.victim_loss += self.adv.loss_per_result(c) as i128;
+        self.m.leaked += self.adv.leak_per_result() as i128;
         // honest contributors that lost their stake
         for (a, c) in core.contributors.iter().zip(&core.contributions) {
             if c.status != ContributionStatus::Proved
@@ -417,7 +418,7 @@ impl Market {
             }
             self.m.failed += 1;
             self.m.victim_loss +=
-                (task.honest_computed * compute_cost) as i128 + entitled - (after - before);
+                task.honest_computed as i128 * compute_cost as i128 + entitled - (after - before);
             self.close(task.deal);
         }
         Ok(())

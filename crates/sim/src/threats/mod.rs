@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::{Attack, MarketConfig};
 use crate::market::{SimError, run};
-use crate::metrics::{Metric, RunMetrics, undefined_as_zero};
+use crate::metrics::{Metric, RunMetrics};
 use crate::stats::Summary;
 
 mod catalogue;
@@ -235,13 +235,17 @@ pub fn run_threat(
         .into_par_iter()
         .map(|r| Ok((run(&base_cfg, seed, r)?, run(cfg, seed, r)?)))
         .collect::<Result<_, SimError>>()?;
-    let col = |f: &dyn Fn(&(RunMetrics, RunMetrics)) -> f64| -> Vec<f64> {
-        pairs.iter().map(f).collect()
+    // a value undefined in a run (e.g. a rate over no finalized task) is left out, never
+    // counted as 0: each summary's n says how many runs had it
+    let finite = |v: Vec<f64>| -> Summary {
+        Summary::of(&v.into_iter().filter(|x| x.is_finite()).collect::<Vec<_>>())
     };
-    let clean = undefined_as_zero;
-    let baseline = Summary::of(&col(&|p| clean(p.0.get(*metric))));
-    let attacked = Summary::of(&col(&|p| clean(p.1.get(*metric))));
-    let difference = Summary::of(&col(&|p| clean(p.1.get(*metric)) - clean(p.0.get(*metric))));
+    let col = |f: &dyn Fn(&(RunMetrics, RunMetrics)) -> f64| -> Summary {
+        finite(pairs.iter().map(f).collect())
+    };
+    let baseline = col(&|p| p.0.get(*metric));
+    let attacked = col(&|p| p.1.get(*metric));
+    let difference = col(&|p| p.1.get(*metric) - p.0.get(*metric));
     let damage = match worse {
         Worse::Higher => difference.mean > 0.0 && difference.lo() > 0.0,
         Worse::Lower => difference.mean < 0.0 && difference.hi() < 0.0,
@@ -253,8 +257,8 @@ pub fn run_threat(
         baseline,
         attacked,
         difference,
-        victim_loss: Summary::of(&col(&|p| clean(p.1.victim_loss_per_task()))),
-        attacker_profit: Summary::of(&col(&|p| clean(p.1.attacker_profit_per_task()))),
+        victim_loss: col(&|p| p.1.get(Metric::VictimLossPerTask)),
+        attacker_profit: col(&|p| p.1.attacker_profit_per_task()),
         damage,
         expect_damage: *expect_damage,
     }))
