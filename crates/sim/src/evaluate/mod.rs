@@ -88,6 +88,7 @@ use crate::stats::Summary;
 use crate::threats::{Simulation, Threat, Worse, base_market, catalogue};
 
 mod figures;
+mod frontiers;
 mod runs;
 mod search;
 mod text;
@@ -560,6 +561,17 @@ pub fn evaluate(
         });
     }
 
+    // ---- mechanism frontiers: key parameters swept per targeted threat (frontiers.rs)
+    progress("frontiers");
+    let frontiers = frontiers::frontiers(
+        &threats,
+        &variants,
+        opts.size,
+        (reps / 5).max(2),
+        seed,
+        progress,
+    )?;
+
     // ---- descriptions
     let mechanisms = std::iter::once(BASELINE)
         .chain(variants.iter().copied())
@@ -622,5 +634,6 @@ pub fn evaluate(
         threats: threat_infos,
         matrix,
         experiments: experiments_out,
+        frontiers,
     })
 }
