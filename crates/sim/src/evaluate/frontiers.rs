@@ -323,7 +323,11 @@ pub(super) fn frontiers(
     let mut it = out.into_iter();
     let mut runs: BTreeMap<&str, Result<Vec<RunMetrics>, String>> = BTreeMap::new();
     for (k, c) in &markets {
-        let rs: Result<Vec<RunMetrics>, SimError> = it.by_ref().take(replicates as usize).collect();
+        // the whole group first: collecting into a `Result` directly would stop at an error
+        // and leave the rest of the group to the next market
+        let group: Vec<Result<RunMetrics, SimError>> =
+            it.by_ref().take(replicates as usize).collect();
+        let rs: Result<Vec<RunMetrics>, SimError> = group.into_iter().collect();
         if let Err(e) = &rs
             && c.mechanisms == MechanismsConfig::default()
         {
@@ -460,5 +464,91 @@ mod tests {
         assert_eq!(from_on(&pts, |q| q.unprofitable), Some(2.0));
         assert_eq!(from_on(&pts[..2], |q| q.unprofitable), None);
         assert_eq!(from_on(&pts, |q| q.damage_lower), None);
+    }
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    /// M3's frontiers at the small size, 2 replicates, against the given threats.
+    fn m3(threats: &[&str]) -> Vec<Frontier> {
+        let all = catalogue();
+        let threats: Vec<&Threat> = all.iter().filter(|t| threats.contains(&t.id)).collect();
+        frontiers(
+            &threats,
+            &[Variant::only(MechanismId::M3)],
+            Size::Small,
+            2,
+            7,
+            &|_| {},
+        )
+        .expect("frontiers run")
+    }
+
+    #[test]
+    fn m3_frontiers_have_their_points_are_deterministic_and_bond_never_helps_r1() {
+        let fs = m3(&["R1", "S2"]);
+        // S2 (wrong results by colluding workers) is not M3's: only R1, once per M3 sweep
+        let swept: Vec<&Sweep> = SWEEPS
+            .iter()
+            .filter(|s| s.variant() == Variant::only(MechanismId::M3))
+            .collect();
+        assert_eq!(fs.len(), swept.len());
+        for (f, s) in fs.iter().zip(&swept) {
+            assert_eq!(
+                (f.threat.as_str(), f.parameter.as_str()),
+                ("R1", s.parameter)
+            );
+            assert_eq!(f.mechanism.to_string(), "M3");
+            assert_eq!(f.default_value, s.default as f64);
+            assert_eq!(f.seeds, "seed 7, runs 0..2");
+            let values: Vec<f64> = f.points.iter().map(|p| p.value).collect();
+            let want: Vec<f64> = s.values.iter().map(|&v| v as f64).collect();
+            assert_eq!(values, want);
+            for p in &f.points {
+                assert!(p.not_run.is_none(), "{p:?}");
+                assert_eq!(p.attacker_profit.n, 2);
+                assert_eq!(p.damage.n, 2);
+            }
+        }
+        // a larger requester bond (γ₀) never lowers the unstable-input griefer's cost: its
+        // profit does not rise along the sweep, and at the default it is already negative
+        let gamma = &fs[0];
+        assert_eq!(gamma.parameter, "gamma0_ppm");
+        for w in gamma.points.windows(2) {
+            assert!(
+                w[1].attacker_profit.mean <= w[0].attacker_profit.mean,
+                "{} → {}: {} > {}",
+                w[0].value,
+                w[1].value,
+                w[1].attacker_profit.mean,
+                w[0].attacker_profit.mean
+            );
+        }
+        assert!(gamma.points.iter().all(|p| p.unprofitable));
+        assert_eq!(gamma.unprofitable_from, Some(50_000.0));
+        // same options, same bytes
+        let again = m3(&["R1", "S2"]);
+        assert_eq!(
+            serde_json::to_string(&fs).unwrap(),
+            serde_json::to_string(&again).unwrap()
+        );
+    }
+
+    #[test]
+    fn unselected_mechanisms_have_no_frontier() {
+        let all = catalogue();
+        let threats: Vec<&Threat> = all.iter().filter(|t| t.id == "R1").collect();
+        let fs = frontiers(
+            &threats,
+            &[Variant::only(MechanismId::M1)],
+            Size::Small,
+            2,
+            7,
+            &|_| {},
+        )
+        .unwrap();
+        assert!(fs.is_empty(), "M1 does not target R1");
     }
 }
