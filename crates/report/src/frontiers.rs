@@ -181,8 +181,8 @@ pub fn frontier_figures(ev: &Evaluation) -> Vec<Figure> {
                 series,
                 heatmap: None,
                 caption: format!(
-                    "Each threat's preset attack against {m} with {param} at each value, the other parameters at their defaults; below 0 the attack does not pay. Config hash {}, master seed {}, {seeds}.",
-                    ev.config_hash, ev.seed
+                    "Each threat's preset attack against {m} with {param} at each value, the other parameters at their defaults; below 0 the attack does not pay. Config hash {}, {seeds}.",
+                    ev.config_hash
                 ),
             }
         })
@@ -271,9 +271,8 @@ pub(crate) fn html(o: &mut String, ev: &Evaluation) {
     }
     let _ = write!(
         o,
-        "<p class=\"small\">Config hash {}, master seed {}, {}; mean ± 95 % CI. The damage metric of each threat is in its own unit{}.</p></section>",
+        "<p class=\"small\">Config hash {}, {}; mean ± 95 % CI. The damage metric of each threat is in its own unit{}.</p></section>",
         esc(&ev.config_hash),
-        ev.seed,
         esc(ev
             .frontiers
             .first()
