@@ -30,6 +30,7 @@ fn evaluate_sample_writes_the_report() {
         "summary.md",
         "matrix.csv",
         "matrix.parquet",
+        "frontiers.csv",
         "evaluation.json",
         "figures/E2-wrong-vs-fraction.csv",
     ] {

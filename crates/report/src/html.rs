@@ -115,6 +115,9 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             esc(&e.question)
         );
     }
+    if !ev.frontiers.is_empty() {
+        o.push_str("<li><a href=\"#frontiers\">Mechanism frontiers</a></li>");
+    }
     o.push_str("<li><a href=\"#threats\">Threat catalogue</a></li><li><a href=\"#mechanisms\">Mechanisms</a></li><li><a href=\"#repro\">Reproducibility</a></li></ol></nav>");
     summary(&mut o, ev);
     matrix(&mut o, ev);
@@ -190,6 +193,7 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
         }
         o.push_str("</section>");
     }
+    crate::frontiers::html(&mut o, ev);
     catalogue(&mut o, ev);
     mechanisms(&mut o, ev);
     repro(&mut o, ev, command);

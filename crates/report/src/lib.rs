@@ -7,6 +7,7 @@
 //! | `report.html` | self-contained page: inline CSS, figures as inline SVG ([`svg`]), no script, no network |
 //! | `summary.md` | the verdicts and the threat × mechanism matrix in Markdown |
 //! | `matrix.csv`, `matrix.parquet` | one row per matrix cell, every [`Summary`] flattened (`_n`, `_mean`, `_sd`, `_ci95`; money columns end in `_nrlc`) |
+//! | `frontiers.csv` | mechanism frontiers: one row per (mechanism, parameter, threat, value), long format ([`write_frontiers_csv`]) |
 //! | `figures/<id>.csv` | the data behind each figure |
 //! | `evaluation.json` | the whole [`Evaluation`] (serde; non-finite numbers become `null`) |
 //!
@@ -17,6 +18,7 @@
 #![warn(missing_docs)]
 
 mod data;
+mod frontiers;
 mod html;
 mod markdown;
 mod sample;
@@ -30,6 +32,7 @@ use pocolab_results::Variant;
 use pocolab_results::evaluation::{Evaluation, Figure, MatrixCell};
 
 pub use data::write_parquet;
+pub use frontiers::{frontier_columns, frontier_figures, write_frontiers_csv};
 pub use sample::sample_evaluation;
 
 /// Options of [`write_report`].
@@ -49,7 +52,7 @@ pub struct Written {
     pub files: Vec<PathBuf>,
 }
 
-/// Write `report.html`, `summary.md`, `matrix.csv`, `matrix.parquet`, `figures/*.csv` and
+/// Write `report.html`, `summary.md`, `matrix.csv`, `matrix.parquet`, `frontiers.csv`, `figures/*.csv` and
 /// `evaluation.json` into `out` (created if needed). Each file is written atomically
 /// ([`write_atomically`]); figure CSVs of an earlier run that this one does not write are
 /// removed, so the folder holds one run.
@@ -77,6 +80,10 @@ pub fn write_report(ev: &Evaluation, out: &Path, opts: &ReportOptions) -> Result
     files.push("matrix.csv".into());
     data::write_matrix_parquet(&out.join("matrix.parquet"), ev)?;
     files.push("matrix.parquet".into());
+    write_atomically(&out.join("frontiers.csv"), |tmp| {
+        frontiers::write_frontiers_csv(tmp, ev)
+    })?;
+    files.push("frontiers.csv".into());
     for f in figures(ev) {
         let rel = PathBuf::from("figures").join(format!("{}.csv", svg::slug(&f.id)));
         write_atomically(&out.join(&rel), |tmp| data::write_figure_csv(tmp, ev, f))?;

@@ -179,6 +179,7 @@ pub fn render(ev: &Evaluation, command: &str) -> String {
             md(&e.finding)
         );
     }
+    crate::frontiers::markdown(&mut o, ev);
     let not: Vec<_> = ev
         .threats
         .iter()

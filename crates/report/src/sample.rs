@@ -762,5 +762,6 @@ pub fn sample_evaluation() -> Evaluation {
         threats,
         matrix,
         experiments: experiments(&mut r),
+        frontiers: crate::frontiers::sample(&format!("seed {SEED}, runs 0..4")),
     }
 }

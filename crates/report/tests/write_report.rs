@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use pocolab_report::{ReportOptions, figures, sample_evaluation, write_report};
+use pocolab_report::{
+    ReportOptions, figures, frontier_columns, frontier_figures, sample_evaluation, write_report,
+};
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("pocolab-report-{name}-{}", std::process::id()));
@@ -69,6 +71,7 @@ fn writes_every_file_for_the_sample() {
         assert!(dir.join("figures").join(format!("{slug}.csv")).exists());
     }
     assert_eq!(nfig, 4);
+    let nfig = nfig + frontier_figures(&ev).len();
     assert_eq!(html.matches("<svg").count(), nfig);
     // every figure kind drew its elements
     for cls in [
@@ -242,5 +245,54 @@ fn an_output_folder_holds_one_run_and_no_temporary_files() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn frontiers_csv_and_section() {
+    let ev = sample_evaluation();
+    assert!(!ev.frontiers.is_empty());
+    let dir = tmp("frontiers");
+    let w = write_report(&ev, &dir, &ReportOptions::default()).unwrap();
+    assert!(w.files.contains(&PathBuf::from("frontiers.csv")));
+    let mut rd = csv::Reader::from_path(dir.join("frontiers.csv")).unwrap();
+    let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(head, frontier_columns());
+    for c in [
+        "mechanism",
+        "parameter",
+        "value",
+        "threat",
+        "attacker_profit_nrlc_mean",
+        "attacker_profit_nrlc_ci95",
+        "damage_mean",
+        "correct_per_task_mean",
+        "honest_cost_nrlc_mean",
+        "unprofitable",
+        "damage_lower",
+    ] {
+        assert!(head.iter().any(|h| h == c), "column {c}");
+    }
+    let points: usize = ev.frontiers.iter().map(|f| f.points.len()).sum();
+    assert_eq!(rd.records().count(), points);
+    // one chart per swept parameter (M1 audit_ppm, M3 gamma0_ppm), a section, a table row per
+    // frontier; the value that was not run is named, its NaNs are not drawn
+    assert_eq!(frontier_figures(&ev).len(), 2);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("id=\"frontiers\"") && html.contains("href=\"#frontiers\""));
+    assert!(html.contains("id=\"svg-frontier-M1-audit_ppm\""));
+    assert!(html.contains("id=\"svg-frontier-M3-gamma0_ppm\""));
+    assert!(!html.contains("NaN"), "no NaN leaks into the page");
+    let md = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(md.contains("## Mechanism frontiers"));
+    assert_eq!(md.matches("| M1 | audit").count(), 2);
+    // older evaluations without frontiers still load (the sample's heatmap has NaN cells,
+    // which JSON writes as null and cannot read back as f64: left out)
+    let mut ev = ev;
+    ev.experiments.clear();
+    let mut j: serde_json::Value = serde_json::to_value(&ev).unwrap();
+    j.as_object_mut().unwrap().remove("frontiers");
+    let old: pocolab_results::evaluation::Evaluation = serde_json::from_value(j).unwrap();
+    assert!(old.frontiers.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -43,6 +43,10 @@ pub struct Evaluation {
     /// experiments E1–E10 (§5.3), then B1 (baselines: the honest market at several trust
     /// levels and honest error rates, §5.2 item 5), with their tables and figures
     pub experiments: Vec<ExperimentResult>,
+    /// mechanism frontiers: key parameters of each mechanism swept against the threats it
+    /// targets (absent from evaluations written before they existed)
+    #[serde(default)]
+    pub frontiers: Vec<Frontier>,
 }
 
 /// A protocol variant.
@@ -210,4 +214,66 @@ pub struct Heatmap {
     pub z: Vec<Vec<f64>>,
     /// what z is
     pub z_label: String,
+}
+
+/// One mechanism's parameter swept against one threat it targets: where along the sweep the
+/// attack (at the catalogue's preset, not a best response) turns unprofitable or its damage
+/// drops below baseline PoCo's, and what each value costs honest requesters. The other
+/// parameters of the mechanism stay at their defaults; the other mechanisms are off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Frontier {
+    /// the mechanism (a single one, `M1` … `M8`)
+    pub mechanism: Variant,
+    /// the swept parameter: its field name in the mechanism's parameter struct (e.g.
+    /// `audit_ppm`), or a documented derived knob (e.g. `arbitration_fee_scale_pct`)
+    pub parameter: String,
+    /// the parameter's default value
+    pub default_value: f64,
+    /// threat id
+    pub threat: String,
+    /// the threat's damage metric
+    pub metric: Metric,
+    /// direction of damage
+    pub worse: Worse,
+    /// the damage metric under the attack on baseline PoCo (same runs as every point's
+    /// reference)
+    pub damage_baseline: Summary,
+    /// attacker net profit per requested task on baseline PoCo, nRLC
+    pub attacker_profit_baseline: Summary,
+    /// the sweep, from the weakest setting to the strongest (the default among them)
+    pub points: Vec<FrontierPoint>,
+    /// the weakest value from which on (to the end of the sweep) every point is
+    /// `unprofitable`, if any
+    pub unprofitable_from: Option<f64>,
+    /// the weakest value from which on every point is `damage_lower`, if any
+    pub damage_lower_from: Option<f64>,
+    /// `seed S, runs 0..R`
+    pub seeds: String,
+}
+
+/// One value of a swept parameter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FrontierPoint {
+    /// the parameter's value (in its unit: ppm, percent, nRLC, `T`, a count; 0/1 for a flag)
+    pub value: f64,
+    /// attacker net profit per requested task, nRLC
+    pub attacker_profit: Summary,
+    /// the threat's damage metric under the attack
+    pub damage: Summary,
+    /// correct results (finalized, neither wrong nor overturned) per requested task, under
+    /// the attack
+    pub correct_per_task: Summary,
+    /// correct results per requested task without the attack
+    pub correct_per_task_no_attack: Summary,
+    /// extra requester cost per correct result without the attack, this value minus baseline
+    /// PoCo, paired by run id, nRLC (runs with no correct result on either side left out)
+    pub honest_cost: Summary,
+    /// the attacker's profit CI lies below 0
+    pub unprofitable: bool,
+    /// the damage is significantly better than on baseline PoCo under the same attack (paired
+    /// difference CI on the good side of 0)
+    pub damage_lower: bool,
+    /// why this value could not be played (a run failed); its summaries are then empty
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_run: Option<String>,
 }

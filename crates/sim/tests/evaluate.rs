@@ -91,6 +91,27 @@ fn tiny_evaluation_is_reproducible_and_has_the_expected_cells() {
     // the JSON reads back (NaN written as null)
     let back: Evaluation = serde_json::from_str(&ja).unwrap();
     assert_eq!(back.matrix.len(), a.matrix.len());
+    // frontiers: M1's swept parameters against S1 (R3 is not M1's), max(2, 3/5) replicates
+    let fr: Vec<(String, String, String)> = a
+        .frontiers
+        .iter()
+        .map(|f| {
+            (
+                f.mechanism.to_string(),
+                f.parameter.clone(),
+                f.threat.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fr,
+        [("M1", "audit_ppm", "S1"), ("M1", "beta_pct", "S1")].map(|(m, p, t)| (
+            m.to_string(),
+            p.to_string(),
+            t.to_string()
+        ))
+    );
+    assert!(a.frontiers.iter().all(|f| f.seeds.ends_with("runs 0..2")));
 
     let cells: Vec<(String, String, String)> = a
         .matrix

@@ -118,6 +118,7 @@ use crate::stats::Summary;
 use crate::threats::{Simulation, Threat, Worse, base_market, catalogue};
 
 mod figures;
+mod frontiers;
 mod matrix;
 mod presets;
 mod runs;
@@ -470,6 +471,17 @@ pub fn evaluate(
         progress,
     )?);
 
+    // ---- mechanism frontiers: key parameters swept per targeted threat (frontiers.rs)
+    progress("frontiers");
+    let frontiers = frontiers::frontiers(
+        &threats,
+        &variants,
+        opts.size,
+        (reps / 5).max(2),
+        seed,
+        progress,
+    )?;
+
     // ---- descriptions
     let mechanisms = std::iter::once(BASELINE)
         .chain(variants.iter().copied())
@@ -532,5 +544,6 @@ pub fn evaluate(
         threats: threat_infos,
         matrix,
         experiments: experiments_out,
+        frontiers,
     })
 }
