@@ -162,7 +162,9 @@ fn report_dom_has_every_figure_with_plotted_elements() {
     );
     let nfig = figures(&ev).count();
     assert!(nfig >= 4);
-    assert_eq!(dom.matches("<svg").count(), nfig, "one <svg> per figure");
+    // one <svg> per experiment figure and per mechanism-frontier chart
+    let nsvg = nfig + pocolab_report::frontier_figures(&ev).len();
+    assert_eq!(dom.matches("<svg").count(), nsvg, "one <svg> per figure");
     for f in figures(&ev) {
         let id = format!("svg-{}", slug(&f.id));
         let start = dom
