@@ -207,7 +207,7 @@ fn report_dom_has_every_figure_with_plotted_elements() {
     let figs: serde_json::Value = serde_json::from_str(&json).unwrap();
     eprintln!("probe: {figs}");
     let figs = figs.as_array().unwrap();
-    assert_eq!(figs.len(), nfig, "{json}");
+    assert_eq!(figs.len(), nsvg, "{json}");
     for f in figs {
         let id = f["id"].as_str().unwrap();
         assert!(
