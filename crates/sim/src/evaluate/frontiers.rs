@@ -287,10 +287,6 @@ pub(super) fn frontiers(
         }
     }
     // every distinct market, keyed by its canonical JSON
-    let honest = |c: &MarketConfig| MarketConfig {
-        attack: Attack::None,
-        ..c.clone()
-    };
     let with = |c: &MarketConfig, m: MechanismsConfig| MarketConfig {
         mechanisms: m,
         ..c.clone()
@@ -298,12 +294,12 @@ pub(super) fn frontiers(
     let mut markets: BTreeMap<String, MarketConfig> = BTreeMap::new();
     for p in &planned {
         let base = with(&p.cfg, MechanismsConfig::default());
-        for c in [honest(&base), base] {
+        for c in [calm(&base), base] {
             markets.insert(key(&c), c);
         }
         for &v in p.sweep.values {
             let c = with(&p.cfg, p.sweep.config(v));
-            markets.insert(key(&honest(&c)), honest(&c));
+            markets.insert(key(&calm(&c)), calm(&c));
             markets.insert(key(&c), c);
         }
     }
@@ -312,46 +308,31 @@ pub(super) fn frontiers(
         planned.len(),
         markets.len()
     ));
-    let cfgs: Vec<&MarketConfig> = markets.values().collect();
-    let jobs: Vec<(usize, u64)> = (0..cfgs.len())
-        .flat_map(|i| (0..replicates).map(move |r| (i, r)))
-        .collect();
-    let out: Vec<Result<RunMetrics, SimError>> = jobs
-        .par_iter()
-        .map(|&(i, r)| run(cfgs[i], seed, r))
-        .collect();
-    let mut it = out.into_iter();
-    let mut runs: BTreeMap<&str, Result<Vec<RunMetrics>, String>> = BTreeMap::new();
-    for (k, c) in &markets {
-        // the whole group first: collecting into a `Result` directly would stop at an error
-        // and leave the rest of the group to the next market
-        let group: Vec<Result<RunMetrics, SimError>> =
-            it.by_ref().take(replicates as usize).collect();
-        let rs: Result<Vec<RunMetrics>, SimError> = group.into_iter().collect();
-        if let Err(e) = &rs
-            && c.mechanisms == MechanismsConfig::default()
-        {
-            return Err(SimError::Config(format!(
-                "frontiers: baseline run failed ({}): {e}",
-                crate::threats::attack_kind(&c.attack)
-            )));
-        }
-        runs.insert(k.as_str(), rs.map_err(|e| e.to_string()));
+    let runs = run_markets(&markets, replicates, seed);
+    if let Some((c, e)) = markets
+        .iter()
+        .filter(|(_, c)| c.mechanisms == MechanismsConfig::default())
+        .find_map(|(k, c)| runs[k].as_ref().err().map(|e| (c, e)))
+    {
+        return Err(SimError::Config(format!(
+            "frontiers: baseline run failed ({}): {e}",
+            crate::threats::attack_kind(&c.attack)
+        )));
     }
-    let get = |c: &MarketConfig| &runs[key(c).as_str()];
+    let get = |c: &MarketConfig| &runs[&key(c)];
 
     let seeds = format!("seed {seed}, runs 0..{replicates}");
     let mut out = Vec::new();
     for p in &planned {
         let base = with(&p.cfg, MechanismsConfig::default());
-        let (Ok(ba), Ok(bh)) = (get(&base), get(&honest(&base))) else {
+        let (Ok(ba), Ok(bh)) = (get(&base), get(&calm(&base))) else {
             unreachable!("baseline failures returned above");
         };
         let damage_base = col(ba, p.metric);
         let mut points = Vec::new();
         for &v in p.sweep.values {
             let c = with(&p.cfg, p.sweep.config(v));
-            let point = match (get(&c), get(&honest(&c))) {
+            let point = match (get(&c), get(&calm(&c))) {
                 (Ok(va), Ok(vh)) => {
                     let profit = finite_summary(&col(va, Metric::AttackerProfitPerTask));
                     let dv = col(va, p.metric);

@@ -40,13 +40,6 @@ fn search_key(c: &MarketConfig, g: &Goal) -> String {
     format!("{}|{g:?}", key(c))
 }
 
-fn calm(c: &MarketConfig) -> MarketConfig {
-    MarketConfig {
-        attack: Attack::None,
-        ..c.clone()
-    }
-}
-
 /// The value of outcome `o` in a run under attack `a`, paired with the same market without
 /// the attack `c` (same variant, same run id); NaN when undefined.
 fn value(o: Outcome, a: &RunMetrics, c: &RunMetrics, damage: Metric) -> f64 {
@@ -255,17 +248,7 @@ pub(super) fn matrix(
         .collect::<Vec<_>>()
         .into_iter()
         .collect();
-    let honest_map: BTreeMap<String, Result<Vec<RunMetrics>, String>> = honest
-        .par_iter()
-        .map(|(k, c)| {
-            (
-                k.clone(),
-                run_reps(c, reps, seed).map_err(|e| e.to_string()),
-            )
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
+    let honest_map = run_markets(&honest, reps, seed);
     // baseline PoCo must run: its failure is a bug, not a mechanism's missing agent behaviour
     for (k, r) in search_map
         .iter()
@@ -304,17 +287,7 @@ pub(super) fn matrix(
         "matrix: searches done; {} equal-strength replays",
         replays.len()
     ));
-    let replay_map: BTreeMap<String, Result<Vec<RunMetrics>, String>> = replays
-        .par_iter()
-        .map(|(k, c)| {
-            (
-                k.clone(),
-                run_reps(c, reps, seed).map_err(|e| e.to_string()),
-            )
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect();
+    let replay_map = run_markets(&replays, reps, seed);
     let honest_ok: BTreeMap<String, Vec<RunMetrics>> = honest_map
         .iter()
         .filter_map(|(k, r)| r.as_ref().ok().map(|v| (k.clone(), v.clone())))

@@ -121,6 +121,7 @@ mod figures;
 mod frontiers;
 mod matrix;
 mod presets;
+mod refine;
 mod runs;
 mod search;
 mod text;
@@ -131,8 +132,9 @@ use runs::*;
 use text::{cell_table, finding};
 use variants::*;
 
+use refine::{knobs_of, point_of, refine, relabel, with_point};
 pub(crate) use search::Goal;
-use search::{knobs_of, point_of, race, refine, relabel, with_point};
+use search::race;
 pub use search::{no_strategic_parameter, strategy_space, successive_halving};
 pub use variants::{BASELINE, FULL_STACK, experiment_of, mechanisms_targeting};
 

@@ -196,6 +196,44 @@ pub(super) fn run_grid(
         .collect())
 }
 
+/// Every market of `markets` × replicate in parallel (one flat job list, so both cores stay
+/// busy to the end); results grouped per market key, by run id. A market whose runs fail keeps
+/// its first error and the others are unaffected.
+pub(super) fn run_markets(
+    markets: &BTreeMap<String, MarketConfig>,
+    replicates: u64,
+    seed: u64,
+) -> BTreeMap<String, Result<Vec<RunMetrics>, String>> {
+    let cfgs: Vec<&MarketConfig> = markets.values().collect();
+    let jobs: Vec<(usize, u64)> = (0..cfgs.len())
+        .flat_map(|i| (0..replicates).map(move |r| (i, r)))
+        .collect();
+    let out: Vec<Result<RunMetrics, SimError>> = jobs
+        .par_iter()
+        .map(|&(i, r)| run(cfgs[i], seed, r))
+        .collect();
+    let mut it = out.into_iter();
+    markets
+        .keys()
+        .map(|k| {
+            // the whole group first: collecting into a `Result` directly would stop at an error
+            // and leave the rest of the group to the next market
+            let group: Vec<Result<RunMetrics, SimError>> =
+                it.by_ref().take(replicates as usize).collect();
+            let rs: Result<Vec<RunMetrics>, SimError> = group.into_iter().collect();
+            (k.clone(), rs.map_err(|e| e.to_string()))
+        })
+        .collect()
+}
+
+/// The same market without the attack.
+pub(super) fn calm(c: &MarketConfig) -> MarketConfig {
+    MarketConfig {
+        attack: Attack::None,
+        ..c.clone()
+    }
+}
+
 pub(super) fn col(runs: &[RunMetrics], metric: Metric) -> Vec<f64> {
     runs.iter().map(|m| m.get(metric)).collect()
 }
